@@ -1,0 +1,46 @@
+package com.otporchestrator.common;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * Money is a long count of micro-USD (1 USD = 1,000,000). Conversions to and from decimal text
+ * live here so that no other class ever touches floating point.
+ */
+public final class Money {
+  public static final long MICROS_PER_USD = 1_000_000L;
+  private static final int SCALE = 6;
+
+  private Money() {}
+
+  /** Parses "25", "25.5", "0.0608" into micro-USD. Rejects more than six decimals, signs and junk. */
+  public static long parseUsd(String text) {
+    if (text == null || text.isBlank()) throw new IllegalArgumentException("amount is empty");
+    BigDecimal value;
+    try {
+      value = new BigDecimal(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("amount is not a decimal number: " + text);
+    }
+    if (value.scale() > SCALE && value.stripTrailingZeros().scale() > SCALE) {
+      throw new IllegalArgumentException("amount has more than 6 decimals: " + text);
+    }
+    try {
+      return value.movePointRight(SCALE).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("amount is out of range: " + text);
+    }
+  }
+
+  /** Parses a decimal from an upstream (possibly more decimals, a JSON number) rounding half up. */
+  public static long fromUpstreamDecimal(String text) {
+    return new BigDecimal(text.trim()).movePointRight(SCALE).setScale(0, RoundingMode.HALF_UP).longValueExact();
+  }
+
+  /** Formats micro-USD as a decimal string without trailing zeros beyond two decimals: "0.0608", "25.00". */
+  public static String format(long micros) {
+    BigDecimal value = BigDecimal.valueOf(micros, SCALE).stripTrailingZeros();
+    if (value.scale() < 2) value = value.setScale(2, RoundingMode.UNNECESSARY);
+    return value.toPlainString();
+  }
+}
