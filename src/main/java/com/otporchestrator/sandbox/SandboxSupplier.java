@@ -25,7 +25,7 @@ public final class SandboxSupplier extends VerticleBase {
   private final SandboxSettings settings;
   private final SandboxCounters counters = new SandboxCounters();
   private Dice dice;
-  private SandboxAgent agent;
+  private volatile SandboxAgent agent;
   private WebClient pushClient;
   private HttpServer server;
   private volatile int actualPort = -1;
@@ -80,6 +80,7 @@ public final class SandboxSupplier extends VerticleBase {
    * delivery was given up.
    */
   public Future<Void> sendSms(String phone, String text) {
+    if (agent == null) return Future.failedFuture(new IllegalStateException("the sandbox supplier is not started"));
     Promise<Void> acknowledged = Promise.promise();
     context.runOnContext(v -> agent.sendSms(phone, "Sandbox", text).onComplete(acknowledged));
     return acknowledged.future();

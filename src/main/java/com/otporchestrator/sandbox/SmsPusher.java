@@ -60,6 +60,7 @@ final class SmsPusher {
             counters.pushAcknowledged();
             delivered.complete();
           } else if (attempt >= settings.maxPushAttempts()) {
+            LOG.info("giving up PUSH_SMS {} to {} after {} attempts", body.getLong("smsId"), settings.pushUrl(), attempt);
             delivered.fail(new IllegalStateException("SMS " + body.getLong("smsId") + " not acknowledged after " + attempt + " attempts"));
           } else {
             LOG.debug("PUSH_SMS {} attempt {} not acknowledged, retrying", body.getLong("smsId"), attempt);
