@@ -1,0 +1,66 @@
+package com.otporchestrator;
+
+import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.config.ConfigException;
+import com.otporchestrator.dev.DevMode;
+import io.vertx.core.Vertx;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point. {@code java -jar otp-orchestrator.jar} runs the service from environment variables;
+ * {@code ... dev} runs it with a sandbox supplier, a seeded catalog and a demo account, on local
+ * PostgreSQL and Redis when reachable and embedded ones otherwise.
+ */
+public final class App {
+  private static final Logger LOG = LoggerFactory.getLogger(App.class);
+
+  private App() {}
+
+  public static void main(String[] args) {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    try {
+      if (args.length == 1 && "dev".equals(args[0])) {
+        DevMode.run();
+      } else if (args.length == 0) {
+        run(AppConfig.fromEnvironment());
+      } else {
+        System.err.println("usage: java -jar otp-orchestrator.jar [dev]");
+        System.exit(64);
+      }
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(78);
+    }
+  }
+
+  /** Starts a node and stops it gracefully on SIGTERM; exits non-zero if it cannot start. */
+  public static Node run(AppConfig config) {
+    LOG.info("starting: {}", config.describe());
+    Vertx vertx = Vertx.vertx();
+    Node node;
+    try {
+      node = Node.start(vertx, config).await(5, TimeUnit.MINUTES);
+    } catch (Exception e) {
+      LOG.error("could not start: {}", e.toString(), e);
+      vertx.close();
+      System.exit(1);
+      return null;
+    }
+    LOG.info("ready on port {}", config.httpPort());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, node), "shutdown"));
+    return node;
+  }
+
+  private static void shutdown(Vertx vertx, Node node) {
+    CountDownLatch done = new CountDownLatch(1);
+    node.stop().eventually(() -> vertx.close()).onComplete(r -> done.countDown());
+    try {
+      done.await(25, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package com.otporchestrator;
+
+import com.otporchestrator.account.AccountRepository;
+import com.otporchestrator.activation.ActivationRepository;
+import com.otporchestrator.activation.ActivationService;
+import com.otporchestrator.activation.ActivationSweepSources;
+import com.otporchestrator.activation.ActivationTimers;
+import com.otporchestrator.activation.ExpiryHandler;
+import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.activation.SmsDelivery;
+import com.otporchestrator.activation.UnknownOutcomeReconciler;
+import com.otporchestrator.activation.UpstreamCloseHandler;
+import com.otporchestrator.activation.UpstreamPollHandler;
+import com.otporchestrator.api.HttpApiVerticle;
+import com.otporchestrator.catalog.CatalogRepository;
+import com.otporchestrator.catalog.StockRefresher;
+import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.sandbox.SandboxSetup;
+import com.otporchestrator.sandbox.SandboxSupplier;
+import com.otporchestrator.store.Database;
+import com.otporchestrator.store.RedisStore;
+import com.otporchestrator.timer.TimerEngine;
+import com.otporchestrator.timer.TimerHandler;
+import com.otporchestrator.timer.TimerKeys;
+import com.otporchestrator.timer.TimerKind;
+import com.otporchestrator.timer.TimerSafetyNet;
+import com.otporchestrator.timer.TimerService;
+import com.otporchestrator.timer.TimerStats;
+import com.otporchestrator.timer.TimerVerticle;
+import com.otporchestrator.upstream.Adapters;
+import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.upstream.ProviderRepository;
+import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.wallet.WalletRepository;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.redis.client.Redis;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * One running orchestrator process (or, in tests, one of several in a JVM): migrates the schema,
+ * builds the shared services and deploys the verticles of its configured roles.
+ */
+public final class Node {
+  private static final long STOCK_REFRESH_MS = 15_000;
+  private static final long PROVIDER_RELOAD_MS = 10_000;
+
+  private final Vertx vertx;
+  private final Platform platform;
+  private final WebClient webClient;
+  private final List<String> deployments = new ArrayList<>();
+  private final List<Long> periodic = new ArrayList<>();
+
+  private Node(Vertx vertx, Platform platform, WebClient webClient) {
+    this.vertx = vertx;
+    this.platform = platform;
+    this.webClient = webClient;
+  }
+
+  public Platform platform() {
+    return platform;
+  }
+
+  public static Future<Node> start(Vertx vertx, AppConfig config) {
+    return Database.migrate(vertx, config.databaseUrl()).compose(v -> {
+      Node node = build(vertx, config);
+      return node.startSandbox().compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
+    });
+  }
+
+  private static Node build(Vertx vertx, AppConfig config) {
+    Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
+    Redis redis = RedisStore.client(vertx, config.redisUrl(), config.redisPoolSize());
+    WebClient web = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(true)
+        .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
+    TimerService timers = new TimerService(redis, new TimerKeys(config.redisKeyPrefix(), config.timers().shards()));
+    ProviderRepository providerRepository = new ProviderRepository(pool);
+    ProviderRegistry providers = new ProviderRegistry(providerRepository, Adapters.standard(web, config.upstreamTimeout()));
+    ActivationRepository activationRepository = new ActivationRepository(pool);
+    ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
+    CatalogRepository catalog = new CatalogRepository(pool);
+    PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
+        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()));
+    Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
+        providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
+        new SmsDelivery(activationRepository), purchases,
+        new ActivationService(activationRepository, activationTimers, providers), timers, new TimerStats(),
+        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);
+    return new Node(vertx, platform, web);
+  }
+
+  private Future<Void> startSandbox() {
+    SandboxSupplier sandbox = platform.sandbox();
+    if (sandbox == null) return Future.succeededFuture();
+    return vertx.deployVerticle(sandbox).onSuccess(deployments::add)
+        .compose(id -> platform.providerRepository().upsert(SandboxSetup.providerRecord(platform.config(), sandbox.agentUrl())));
+  }
+
+  private Future<Void> deploy() {
+    AppConfig config = platform.config();
+    Future<Void> chain = Future.succeededFuture();
+    if (config.runs(Role.API)) {
+      int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+      chain = chain.compose(v -> deploy(() -> new HttpApiVerticle(platform), instances));
+    }
+    if (config.runs(Role.TIMERS)) {
+      chain = chain.compose(v -> TimerEngine.Scripts.load(vertx))
+          .compose(scripts -> deploy(() -> timerVerticle(scripts), 1))
+          .onSuccess(v -> startPeriodicJobs());
+    }
+    periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
+    return chain;
+  }
+
+  private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
+    return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
+        .onSuccess(deployments::add).mapEmpty();
+  }
+
+  private TimerVerticle timerVerticle(TimerEngine.Scripts scripts) {
+    Map<TimerKind, TimerHandler> handlers = timerHandlers();
+    UnknownOutcomeReconciler reconciler = new UnknownOutcomeReconciler(platform.pool(), platform.providers());
+    return new TimerVerticle(
+        v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
+            scripts, platform.timerStats()),
+        v -> new TimerSafetyNet(v, platform.redis(), platform.timers(), handlers,
+            ActivationSweepSources.of(platform.activationRepository()), List.of(reconciler::run),
+            platform.config().timers(), platform.timerStats()));
+  }
+
+  private Map<TimerKind, TimerHandler> timerHandlers() {
+    ActivationRepository repo = platform.activationRepository();
+    return Map.of(
+        TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers()),
+        TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
+        TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()));
+  }
+
+  private void startPeriodicJobs() {
+    StockRefresher stock = new StockRefresher(platform.providers(), platform.catalog());
+    periodic.add(vertx.setPeriodic(1_000, STOCK_REFRESH_MS, id -> stock.refresh()));
+  }
+
+  /** Undeploys this node's verticles (timer leases are handed back) and closes its clients. */
+  public Future<Void> stop() {
+    periodic.forEach(vertx::cancelTimer);
+    List<Future<?>> undeployed = new ArrayList<>();
+    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+    return Future.join(undeployed)
+        .transform(v -> Future.join(platform.pool().close(), closeRedis(), webClientClosed()))
+        .mapEmpty();
+  }
+
+  private Future<Void> closeRedis() {
+    platform.redis().close();
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> webClientClosed() {
+    webClient.close();
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,21 @@
+package com.otporchestrator.activation;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+
+/** An activation as its owner sees it, with every SMS it received. */
+public record Activation(long id, long accountId, String service, int country, String providerId, long price,
+                         ActivationState state, String phone, OffsetDateTime createdAt, OffsetDateTime expiresAt,
+                         OffsetDateTime cancellableAt, OffsetDateTime closedAt, String closeReason,
+                         List<ReceivedSms> sms) {
+
+  public record ReceivedSms(String sender, String text, String code, String receivedAt) {}
+
+  /** The most recent code, if any SMS carried one. */
+  public String lastCode() {
+    for (int i = sms.size() - 1; i >= 0; i--) {
+      if (sms.get(i).code() != null) return sms.get(i).code();
+    }
+    return null;
+  }
+}

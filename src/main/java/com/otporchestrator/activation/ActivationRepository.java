@@ -1,0 +1,175 @@
+package com.otporchestrator.activation;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** All SQL access to activations; every money change goes through a guarded statement of {@link ActivationSql}. */
+public final class ActivationRepository {
+  private final Pool pool;
+
+  public ActivationRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Holds the price and creates the order in ALLOCATING; empty when the balance does not cover it. */
+  public Future<Optional<Created>> holdAndCreate(long accountId, String service, int country, String providerId,
+                                              long price, long cost, Duration allocationTimeout) {
+    Tuple args = Tuple.of(accountId, price, service, country, providerId, cost, allocationTimeout.toMillis());
+    return pool.preparedQuery(ActivationSql.HOLD_AND_CREATE).execute(args)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Created(
+            rows.iterator().next().getLong("id"), rows.iterator().next().getLong("expires_ms"))));
+  }
+
+  /** A new order in ALLOCATING and the deadline of its allocation watchdog. */
+  public record Created(long id, long watchdogMillis) {}
+
+  public Future<Boolean> markAllocated(long id, String phone, String providerActivationId, Duration window,
+                                       OffsetDateTime supplierEnd, Duration cancelDelay) {
+    Tuple args = Tuple.of(id, phone, providerActivationId, window.toMillis(), supplierEnd, cancelDelay.toMillis());
+    return pool.preparedQuery(ActivationSql.MARK_ALLOCATED).execute(args).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> adoptLateAllocation(long id, String providerActivationId, String phone) {
+    return pool.preparedQuery(ActivationSql.ADOPT_LATE_ALLOCATION).execute(Tuple.of(id, providerActivationId, phone))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** Fails an order still allocating and voids its hold; {@code upstreamState} is NONE or UNKNOWN. */
+  public Future<Boolean> failAllocation(long id, String reason, String upstreamState) {
+    return pool.preparedQuery(ActivationSql.FAIL_ALLOCATION).execute(Tuple.of(id, reason, upstreamState))
+        .map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> cancel(long id, long accountId) {
+    return pool.preparedQuery(ActivationSql.CANCEL).execute(Tuple.of(id, accountId)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> finish(long id, long accountId) {
+    return pool.preparedQuery(ActivationSql.FINISH).execute(Tuple.of(id, accountId)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> retry(long id, long accountId) {
+    return pool.preparedQuery(ActivationSql.RETRY).execute(Tuple.of(id, accountId)).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> closeByUpstream(long id, String reason) {
+    return pool.preparedQuery(ActivationSql.CLOSE_BY_UPSTREAM).execute(Tuple.of(id, reason)).map(rows -> rows.size() == 1);
+  }
+
+  /**
+   * Ends the window of every due order among {@code ids} in one transaction: locks the orders, then
+   * their wallets, in a fixed order, then resolves them all in one statement. Answers how many closed.
+   */
+  public Future<Integer> expireDue(List<Long> ids) {
+    Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
+    return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
+        .compose(due -> {
+          if (due.size() == 0) return Future.succeededFuture(0);
+          Long[] dueIds = new Long[due.size()];
+          Long[] accounts = new Long[due.size()];
+          int i = 0;
+          for (Row row : due) {
+            dueIds[i] = row.getLong("id");
+            accounts[i++] = row.getLong("account_id");
+          }
+          return conn.preparedQuery(ActivationSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
+              .compose(locked -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)))
+              .map(RowSet::size);
+        }));
+  }
+
+  public Future<List<TimerState>> timerStates(List<Long> ids) {
+    return pool.preparedQuery(ActivationSql.TIMER_STATE).execute(Tuple.of((Object) ids.toArray(Long[]::new))).map(rows -> {
+      List<TimerState> states = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        states.add(new TimerState(row.getLong("id"), ActivationState.valueOf(row.getString("state")),
+            row.getString("upstream_state"), row.getLong("expires_ms"), row.getLong("upstream_next_ms"),
+            "sms-activate".equals(row.getString("protocol"))));
+      }
+      return states;
+    });
+  }
+
+  /** Stores an SMS on the given open order of the given supplier. */
+  public Future<SmsStored> deliverToOrder(long id, String providerId, String dedupeKey, String sender, String text,
+                                          String code) {
+    return pool.preparedQuery(ActivationSql.DELIVER_SMS_TO_ORDER)
+        .execute(Tuple.of(id, providerId, dedupeKey, sender, text, code)).map(ActivationRepository::stored);
+  }
+
+  /** Stores an SMS on the open order that holds this phone at this supplier. */
+  public Future<SmsStored> deliverToPhone(String phone, String providerId, String dedupeKey, String sender,
+                                          String text, String code) {
+    return pool.preparedQuery(ActivationSql.DELIVER_SMS_TO_PHONE)
+        .execute(Tuple.of(phone, providerId, dedupeKey, sender, text, code)).map(ActivationRepository::stored);
+  }
+
+  /** Which order took the SMS (null when none was open) and whether it was new. */
+  public record SmsStored(Long activationId, boolean fresh) {}
+
+  private static SmsStored stored(RowSet<Row> rows) {
+    Row row = rows.iterator().next();
+    return new SmsStored(row.getLong("activation_id"), row.getLong("stored") > 0);
+  }
+
+  public Future<String> providerActivationId(long id) {
+    return pool.preparedQuery("SELECT provider_activation_id FROM activations WHERE id = $1").execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("provider_activation_id"));
+  }
+
+  public Future<Optional<Activation>> find(long id, long accountId) {
+    return pool.preparedQuery(ActivationSql.FIND_FOR_ACCOUNT).execute(Tuple.of(id, accountId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toActivation(rows.iterator().next())));
+  }
+
+  public Future<List<Activation>> list(long accountId, ActivationState state, Long beforeId, int limit) {
+    Tuple args = Tuple.of(accountId, state == null ? null : state.name(), beforeId, limit);
+    return pool.preparedQuery(ActivationSql.LIST_FOR_ACCOUNT).execute(args).map(rows -> {
+      List<Activation> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(toActivation(row)));
+      return list;
+    });
+  }
+
+  public Future<List<Long>> ids(String sql, long first, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(first, limit)).map(rows -> {
+      List<Long> ids = new ArrayList<>(rows.size());
+      rows.forEach(row -> ids.add(row.getLong("id")));
+      return ids;
+    });
+  }
+
+  public Future<List<long[]>> idsWithDue(String sql, long afterId, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(afterId, limit)).map(rows -> {
+      List<long[]> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new long[] {row.getLong("id"), row.getLong("due_ms")}));
+      return list;
+    });
+  }
+
+  private static Activation toActivation(Row row) {
+    Object raw = row.getValue("sms");
+    JsonArray sms = raw instanceof JsonArray array ? array : new JsonArray(String.valueOf(raw));
+    List<Activation.ReceivedSms> received = new ArrayList<>(sms.size());
+    for (int i = 0; i < sms.size(); i++) {
+      JsonObject s = sms.getJsonObject(i);
+      received.add(new Activation.ReceivedSms(s.getString("sender"), s.getString("text"), s.getString("code"),
+          s.getString("receivedAt")));
+    }
+    return new Activation(row.getLong("id"), row.getLong("account_id"), row.getString("service"),
+        row.getInteger("country"), row.getString("provider_id"), row.getLong("price"),
+        ActivationState.valueOf(row.getString("state")), row.getString("phone"), row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("expires_at"), row.getOffsetDateTime("cancellable_at"),
+        row.getOffsetDateTime("closed_at"), row.getString("close_reason"), List.copyOf(received));
+  }
+}

@@ -1,0 +1,92 @@
+package com.otporchestrator.activation;
+
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.DomainException.Kind;
+import com.otporchestrator.upstream.ProviderRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a customer can do to an order after buying it. Each action is one guarded statement; when
+ * it changes nothing, the order's current state explains precisely why.
+ */
+public final class ActivationService {
+  private static final Logger LOG = LoggerFactory.getLogger(ActivationService.class);
+
+  private final ActivationRepository activations;
+  private final ActivationTimers timers;
+  private final ProviderRegistry providers;
+
+  public ActivationService(ActivationRepository activations, ActivationTimers timers, ProviderRegistry providers) {
+    this.activations = activations;
+    this.timers = timers;
+    this.providers = providers;
+  }
+
+  public Future<Activation> get(long id, long accountId) {
+    return activations.find(id, accountId).map(found -> found.orElseThrow(() -> notFound(id)));
+  }
+
+  public Future<List<Activation>> list(long accountId, ActivationState state, Long beforeId, int limit) {
+    return activations.list(accountId, state, beforeId, limit);
+  }
+
+  /** Cancels and refunds an order still waiting for its code, once the minimum delay has passed. */
+  public Future<Activation> cancel(long id, long accountId) {
+    return activations.cancel(id, accountId).compose(done -> done
+        ? timers.sync(id).compose(v -> get(id, accountId))
+        : get(id, accountId).map(order -> explainRefusedCancel(order)));
+  }
+
+  /** Confirms the code: the order finishes and its price is captured. */
+  public Future<Activation> finish(long id, long accountId) {
+    return activations.finish(id, accountId).compose(done -> done
+        ? timers.sync(id).compose(v -> get(id, accountId))
+        : get(id, accountId).map(order -> explainRefused(order, ActivationState.FINISHED,
+            "no code has been received yet; cancel the activation instead")));
+  }
+
+  /** Asks for another code on the same number, free of charge. */
+  public Future<Activation> retry(long id, long accountId) {
+    return activations.retry(id, accountId).compose(done -> {
+      if (!done) {
+        return get(id, accountId).map(order -> explainRefused(order, ActivationState.WAITING_RETRY,
+            "another code can only be requested after a code was received"));
+      }
+      return get(id, accountId).onSuccess(this::askSupplierForAnotherCode);
+    });
+  }
+
+  private void askSupplierForAnotherCode(Activation order) {
+    providers.get(order.providerId()).ifPresent(provider -> activations.providerActivationId(order.id())
+        .compose(ref -> ref == null ? Future.succeededFuture() : provider.requestAnotherCode(ref))
+        .onFailure(e -> LOG.warn("supplier {} did not take the retry of order {}: {}", order.providerId(), order.id(), e.toString())));
+  }
+
+  private static Activation explainRefusedCancel(Activation order) {
+    if (order.state() == ActivationState.WAITING_CODE) {
+      throw new DomainException(Kind.TOO_EARLY,
+          "an activation can be cancelled from " + order.cancellableAt() + ", " + "after the minimum delay",
+          new JsonObject().put("cancellableAt", order.cancellableAt().toString()));
+    }
+    return explainRefused(order, ActivationState.CANCELLED,
+        order.state().codeReceived() ? "a code was already received; finish the activation instead"
+            : "the activation cannot be cancelled");
+  }
+
+  /** The action changed nothing: repeating it on an order already there is fine, anything else is a conflict. */
+  private static Activation explainRefused(Activation order, ActivationState target, String whenOpen) {
+    if (order.state() == target) return order;
+    String detail = order.state() == ActivationState.ALLOCATING ? "the number is still being allocated"
+        : order.state().open() ? whenOpen
+        : "the activation is already " + order.state().name().toLowerCase();
+    throw new DomainException(Kind.INVALID_STATE, detail, new JsonObject().put("state", order.state().name()));
+  }
+
+  private static DomainException notFound(long id) {
+    return DomainException.notFound("activation " + id + " does not exist");
+  }
+}

@@ -1,0 +1,220 @@
+package com.otporchestrator.activation;
+
+/**
+ * Every statement that changes an activation. Money moves only together with a guarded state
+ * transition in the same statement: the transition's WHERE clause picks at most one winner, and
+ * the ledger's unique indexes make a second resolution of the same order fail the transaction.
+ *
+ * <p>Lock order, to stay deadlock-free: activation rows first (ascending id), then wallet rows
+ * (ascending account id). Purchases lock one wallet row and nothing else.
+ */
+final class ActivationSql {
+  private ActivationSql() {}
+
+  static final String OPEN_STATES = "('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')";
+  static final String LIVE_STATES = "('WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')";
+
+  /**
+   * Appended to a CTE named {@code closed} that returns (id, account_id, price, state) of orders
+   * that just reached a final state: writes one capture (FINISHED) or void (any other) per order
+   * and applies them to the wallets pre-aggregated, so a wallet row is updated once per statement.
+   */
+  private static final String RESOLVE_MONEY = """
+      , entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT account_id, id, CASE WHEN state = 'FINISHED' THEN 'capture' ELSE 'void' END,
+               CASE WHEN state = 'FINISHED' THEN 0 ELSE price END, -price
+          FROM closed
+        RETURNING account_id, balance_delta, held_delta
+      ), wallet AS (
+        UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
+          FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
+                  FROM entries GROUP BY account_id) t
+         WHERE w.account_id = t.account_id
+      )
+      SELECT id, state FROM closed""";
+
+  /** Hold the price on the wallet and create the order, in one statement; no row when funds are short. */
+  static final String HOLD_AND_CREATE = """
+      WITH debit AS (
+        UPDATE wallets SET balance = balance - $2, held = held + $2
+         WHERE account_id = $1 AND balance >= $2
+        RETURNING account_id
+      ), ord AS (
+        INSERT INTO activations (account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at)
+        SELECT account_id, $3, $4, $5, $2, $6, 'ALLOCATING',
+               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond'
+          FROM debit
+        RETURNING id, account_id, price, expires_at
+      ), entry AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT account_id, id, 'hold', -price, price FROM ord
+      )
+      SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM ord""";
+
+  /** The supplier gave a number: the customer's window starts now (capped by the supplier's own end). */
+  static final String MARK_ALLOCATED = """
+      UPDATE activations
+         SET state = 'WAITING_CODE', phone = $2, provider_activation_id = $3, upstream_state = 'OPEN',
+             expires_at = LEAST(now() + $4::bigint * interval '1 millisecond', COALESCE($5::timestamptz, 'infinity')),
+             cancellable_at = now() + $6::bigint * interval '1 millisecond'
+       WHERE id = $1 AND state = 'ALLOCATING'
+      RETURNING id""";
+
+  /** A number arrived after the order was already failed (slow supplier): hand it back upstream. */
+  static final String ADOPT_LATE_ALLOCATION = """
+      UPDATE activations
+         SET provider_activation_id = $2, phone = $3, upstream_state = 'CLOSING', upstream_next_at = now()
+       WHERE id = $1 AND state = 'FAILED' AND upstream_state = 'UNKNOWN'
+      RETURNING id""";
+
+  static final String FAIL_ALLOCATION = """
+      WITH closed AS (
+        UPDATE activations
+           SET state = 'FAILED', closed_at = now(), close_reason = $2, upstream_state = $3
+         WHERE id = $1 AND state = 'ALLOCATING'
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  static final String CANCEL = """
+      WITH closed AS (
+        UPDATE activations
+           SET state = 'CANCELLED', closed_at = now(), close_reason = 'cancelled by the customer',
+               upstream_state = 'CLOSING', upstream_next_at = now()
+         WHERE id = $1 AND account_id = $2 AND state = 'WAITING_CODE' AND cancellable_at <= now()
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  static final String FINISH = """
+      WITH closed AS (
+        UPDATE activations
+           SET state = 'FINISHED', closed_at = now(), close_reason = 'finished by the customer',
+               upstream_state = 'CLOSING', upstream_next_at = now()
+         WHERE id = $1 AND account_id = $2 AND state IN ('CODE_RECEIVED', 'WAITING_RETRY')
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  /** The supplier closed a number that never received a code: refund it like a cancel. */
+  static final String CLOSE_BY_UPSTREAM = """
+      WITH closed AS (
+        UPDATE activations
+           SET state = 'CANCELLED', closed_at = now(), close_reason = $2, upstream_state = 'CLOSED'
+         WHERE id = $1 AND state = 'WAITING_CODE'
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  static final String RETRY = """
+      UPDATE activations SET state = 'WAITING_RETRY'
+       WHERE id = $1 AND account_id = $2 AND state = 'CODE_RECEIVED' AND expires_at > now()
+      RETURNING id""";
+
+  /** First statement of an expiry batch: lock the due orders in id order. */
+  static final String LOCK_DUE = """
+      SELECT id, account_id FROM activations
+       WHERE id = ANY($1) AND state IN """ + OPEN_STATES + """
+         AND expires_at <= now()
+       ORDER BY id FOR UPDATE""";
+
+  /** Second statement: lock their wallets in account order. */
+  static final String LOCK_WALLETS = """
+      SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE""";
+
+  /**
+   * Third statement: the window ended. No code: EXPIRED and voided. A code: FINISHED and captured.
+   * Still allocating (the pod that called the supplier died): FAILED, voided, and the supplier's
+   * outcome is unknown, to be reconciled.
+   */
+  static final String EXPIRE_LOCKED = """
+      WITH closed AS (
+        UPDATE activations a
+           SET state = CASE a.state WHEN 'ALLOCATING' THEN 'FAILED' WHEN 'WAITING_CODE' THEN 'EXPIRED' ELSE 'FINISHED' END,
+               closed_at = now(),
+               close_reason = CASE a.state WHEN 'ALLOCATING' THEN 'supplier did not answer in time'
+                                           WHEN 'WAITING_CODE' THEN 'no code within the window'
+                                           ELSE 'window ended after a code' END,
+               upstream_state = CASE a.state WHEN 'ALLOCATING' THEN 'UNKNOWN' ELSE 'CLOSING' END,
+               upstream_next_at = CASE a.state WHEN 'ALLOCATING' THEN NULL ELSE now() END
+         WHERE a.id = ANY($1) AND a.state IN """ + OPEN_STATES + """
+           AND a.expires_at <= now()
+        RETURNING a.id, a.account_id, a.price, a.state
+      )""" + RESOLVE_MONEY;
+
+  /** Where each order's timers should stand now, to re-schedule whatever is not finished. */
+  static final String TIMER_STATE = """
+      SELECT a.id, a.state, a.upstream_state,
+             (extract(epoch FROM a.expires_at) * 1000)::bigint AS expires_ms,
+             (extract(epoch FROM a.upstream_next_at) * 1000)::bigint AS upstream_next_ms,
+             p.protocol
+        FROM activations a JOIN providers p ON p.id = a.provider_id
+       WHERE a.id = ANY($1)""";
+
+  /** Stores one SMS on an open order (deduplicated) and marks the code received. */
+  private static final String STORE_SMS = """
+      , sms AS (
+        INSERT INTO activation_sms (activation_id, dedupe_key, sender, text, code)
+        SELECT id, $3, $4, $5, $6 FROM target
+        ON CONFLICT (activation_id, dedupe_key) DO NOTHING
+        RETURNING activation_id
+      ), moved AS (
+        UPDATE activations a SET state = 'CODE_RECEIVED' FROM sms WHERE a.id = sms.activation_id
+        RETURNING a.id
+      )
+      SELECT (SELECT id FROM target) AS activation_id, (SELECT count(*) FROM sms) AS stored""";
+
+  static final String DELIVER_SMS_TO_ORDER = """
+      WITH target AS (
+        SELECT id FROM activations
+         WHERE id = $1 AND provider_id = $2 AND state IN """ + LIVE_STATES + """
+           AND expires_at > now()
+         FOR UPDATE
+      )""" + STORE_SMS;
+
+  static final String DELIVER_SMS_TO_PHONE = """
+      WITH target AS (
+        SELECT id FROM activations
+         WHERE provider_id = $2 AND phone = $1::text AND state IN """ + LIVE_STATES + """
+           AND expires_at > now()
+         ORDER BY id DESC LIMIT 1
+         FOR UPDATE
+      )""" + STORE_SMS;
+
+  private static final String VIEW_COLUMNS = """
+      a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
+      a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason,
+      COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
+                                                  'receivedAt', s.received_at) ORDER BY s.id)
+                  FROM activation_sms s WHERE s.activation_id = a.id), '[]'::json) AS sms""";
+
+  static final String FIND_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + " FROM activations a WHERE a.id = $1 AND a.account_id = $2";
+
+  static final String LIST_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
+       FROM activations a
+      WHERE a.account_id = $1 AND ($2::text IS NULL OR a.state = $2) AND ($3::bigint IS NULL OR a.id < $3)
+      ORDER BY a.id DESC LIMIT $4""";
+
+  static final String OVERDUE_OPEN = """
+      SELECT id FROM activations
+       WHERE state IN """ + OPEN_STATES + """
+         AND expires_at < now() - $1::bigint * interval '1 millisecond'
+       ORDER BY expires_at LIMIT $2""";
+
+  static final String LIVE_EXPIRIES = """
+      SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS due_ms FROM activations
+       WHERE state IN """ + OPEN_STATES + """
+         AND id > $1 ORDER BY id LIMIT $2""";
+
+  static final String OVERDUE_CLOSES = """
+      SELECT id FROM activations
+       WHERE upstream_state = 'CLOSING' AND upstream_next_at < now() - $1::bigint * interval '1 millisecond'
+       ORDER BY upstream_next_at LIMIT $2""";
+
+  static final String LIVE_CLOSES = """
+      SELECT id, (extract(epoch FROM upstream_next_at) * 1000)::bigint AS due_ms FROM activations
+       WHERE upstream_state = 'CLOSING' AND id > $1 ORDER BY id LIMIT $2""";
+
+  static final String LIVE_POLLS = """
+      SELECT a.id, (extract(epoch FROM now()) * 1000)::bigint AS due_ms
+        FROM activations a JOIN providers p ON p.id = a.provider_id
+       WHERE p.protocol = 'sms-activate' AND a.state IN """ + LIVE_STATES + """
+         AND a.id > $1 ORDER BY a.id LIMIT $2""";
+}

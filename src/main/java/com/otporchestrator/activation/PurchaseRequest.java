@@ -1,0 +1,6 @@
+package com.otporchestrator.activation;
+
+import java.util.List;
+
+/** A customer's order for one number; {@code maxPrice} is null when the customer set no ceiling. */
+public record PurchaseRequest(String service, int country, Long maxPrice, String operator, List<String> excludedPrefixes) {}

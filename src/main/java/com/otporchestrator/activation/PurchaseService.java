@@ -1,0 +1,124 @@
+package com.otporchestrator.activation;
+
+import com.otporchestrator.catalog.CatalogRepository;
+import com.otporchestrator.catalog.Offer;
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.DomainException.Kind;
+import com.otporchestrator.common.Money;
+import com.otporchestrator.timer.Timer;
+import com.otporchestrator.timer.TimerKind;
+import com.otporchestrator.timer.TimerService;
+import com.otporchestrator.upstream.Allocation;
+import com.otporchestrator.upstream.AllocationRequest;
+import com.otporchestrator.upstream.Provider;
+import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.upstream.UpstreamException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Buys a number: hold the price, ask the supplier, then either open the order or void the hold.
+ * The supplier call happens outside any transaction; a watchdog timer set before it guarantees the
+ * hold is voided even if this pod dies while waiting.
+ */
+public final class PurchaseService {
+  private static final Logger LOG = LoggerFactory.getLogger(PurchaseService.class);
+
+  private final CatalogRepository catalog;
+  private final ActivationRepository activations;
+  private final ProviderRegistry providers;
+  private final TimerService timers;
+  private final ActivationTimers activationTimers;
+  private final Durations durations;
+
+  /** The windows an order is bought under (the policy engine will own these). */
+  public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
+
+  public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
+                         TimerService timers, ActivationTimers activationTimers, Durations durations) {
+    this.catalog = catalog;
+    this.activations = activations;
+    this.providers = providers;
+    this.timers = timers;
+    this.activationTimers = activationTimers;
+    this.durations = durations;
+  }
+
+  /** Answers the id of the new, allocated order. */
+  public Future<Long> purchase(long accountId, PurchaseRequest request) {
+    return catalog.bestOffer(request.service(), request.country()).compose(offer -> {
+      checkPriceCeiling(offer, request.maxPrice());
+      Provider provider = providers.get(offer.providerId()).orElseThrow(() -> new DomainException(Kind.NO_NUMBERS,
+          "no supplier is available for service '" + request.service() + "' in country " + request.country()));
+      return hold(accountId, offer).compose(created -> allocate(created, offer, provider, request));
+    });
+  }
+
+  private static void checkPriceCeiling(Offer offer, Long maxPrice) {
+    if (maxPrice != null && offer.price() > maxPrice) {
+      throw new DomainException(Kind.PRICE_ABOVE_MAX,
+          "the lowest price is " + Money.format(offer.price()) + ", above maxPrice " + Money.format(maxPrice),
+          new JsonObject().put("price", Money.format(offer.price())));
+    }
+  }
+
+  private Future<ActivationRepository.Created> hold(long accountId, Offer offer) {
+    return activations.holdAndCreate(accountId, offer.service(), offer.country(), offer.providerId(), offer.price(),
+            offer.cost(), durations.allocationTimeout())
+        .map(created -> created.orElseThrow(() -> new DomainException(Kind.INSUFFICIENT_FUNDS,
+            "the balance does not cover the price " + Money.format(offer.price()),
+            new JsonObject().put("price", Money.format(offer.price())))))
+        .compose(created -> timers.schedule(new Timer(TimerKind.EXPIRE, created.id(), created.watchdogMillis()))
+            .recover(error -> Future.succeededFuture())
+            .map(created));
+  }
+
+  private Future<Long> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
+                                PurchaseRequest request) {
+    AllocationRequest ask = new AllocationRequest(offer.service(), offer.country(), request.operator(), offer.cost(),
+        request.excludedPrefixes());
+    return provider.allocate(ask).transform(result -> result.succeeded()
+        ? opened(created.id(), provider, result.result())
+        : failed(created.id(), result.cause()));
+  }
+
+  private Future<Long> opened(long id, Provider provider, Allocation allocation) {
+    OffsetDateTime supplierEnd = allocation.expiresAt() == null ? null
+        : allocation.expiresAt().atOffset(ZoneOffset.UTC);
+    return activations.markAllocated(id, allocation.phone(), allocation.providerActivationId(), durations.window(),
+        supplierEnd, durations.cancelDelay()).compose(opened -> {
+          if (opened) {
+            Future<Void> scheduled = activationTimers.sync(id);
+            if (!provider.pushesSms()) scheduled = scheduled.compose(v -> activationTimers.firstPoll(id));
+            return scheduled.map(id);
+          }
+          LOG.warn("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
+          return activations.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
+              .compose(adopted -> activationTimers.sync(id))
+              .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
+                  "the supplier answered too late; you were not charged")));
+        });
+  }
+
+  private Future<Long> failed(long id, Throwable cause) {
+    if (cause instanceof UpstreamException.NoNumbers) {
+      return activations.failAllocation(id, "no numbers", "NONE").compose(v -> Future.failedFuture(
+          new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged")));
+    }
+    if (cause instanceof UpstreamException.Rejected rejected) {
+      LOG.warn("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
+      return activations.failAllocation(id, "supplier refused: " + rejected.token(), "NONE")
+          .compose(v -> Future.failedFuture(new DomainException(Kind.NO_NUMBERS,
+              "the supplier could not provide a number; you were not charged")));
+    }
+    LOG.warn("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
+    return activations.failAllocation(id, "supplier outcome unknown", "UNKNOWN")
+        .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
+            "the supplier did not answer clearly; you were not charged")));
+  }
+}

@@ -1,0 +1,46 @@
+package com.otporchestrator.activation;
+
+import com.otporchestrator.upstream.IncomingSms;
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The one way an SMS reaches an order, whether a supplier pushed it or we polled it. Deliveries
+ * arrive at least once from every direction; the supplier's SMS id (else a hash of the content)
+ * makes a repeat a no-op.
+ */
+public final class SmsDelivery {
+  private final ActivationRepository activations;
+
+  public SmsDelivery(ActivationRepository activations) {
+    this.activations = activations;
+  }
+
+  public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
+    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), sms.text(), codeOf(sms));
+  }
+
+  public Future<ActivationRepository.SmsStored> toPhone(String phone, String providerId, IncomingSms sms) {
+    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), sms.text(), codeOf(sms));
+  }
+
+  private static String codeOf(IncomingSms sms) {
+    return sms.code() != null && !sms.code().isBlank() ? sms.code().trim() : CodeExtractor.extract(sms.text());
+  }
+
+  static String dedupeKey(IncomingSms sms) {
+    if (sms.providerSmsId() != null && !sms.providerSmsId().isBlank()) return "id:" + sms.providerSmsId();
+    return "sha256:" + sha256(sms.sender() + "\n" + sms.text());
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package com.otporchestrator.activation;
+
+import com.otporchestrator.timer.Timer;
+import com.otporchestrator.timer.TimerHandler;
+import com.otporchestrator.timer.TimerKind;
+import com.otporchestrator.timer.TimerService;
+import com.otporchestrator.upstream.CloseOutcome;
+import com.otporchestrator.upstream.Provider;
+import com.otporchestrator.upstream.ProviderRegistry;
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Closes finished orders with their supplier (finish when a code was delivered, cancel otherwise),
+ * retried with exponential backoff. After {@link #MAX_ATTEMPTS} the order is recorded as refused:
+ * what the supplier keeps is our cost, never the customer's.
+ */
+public final class UpstreamCloseHandler implements TimerHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamCloseHandler.class);
+  static final int MAX_ATTEMPTS = 12;
+  private static final long BASE_BACKOFF_MS = 5_000;
+  private static final long MAX_BACKOFF_MS = 30 * 60_000;
+
+  private final Pool pool;
+  private final ProviderRegistry providers;
+  private final TimerService timers;
+  private final ActivationTimers activationTimers;
+
+  public UpstreamCloseHandler(Pool pool, ProviderRegistry providers, TimerService timers, ActivationTimers activationTimers) {
+    this.pool = pool;
+    this.providers = providers;
+    this.timers = timers;
+    this.activationTimers = activationTimers;
+  }
+
+  @Override
+  public Future<Void> fire(List<Long> ids) {
+    return pool.preparedQuery(UpstreamSql.CLOSE_CANDIDATES).execute(Tuple.of((Object) ids.toArray(Long[]::new)))
+        .compose(rows -> {
+          List<Future<Void>> closes = new ArrayList<>(rows.size());
+          List<Long> handled = new ArrayList<>(rows.size());
+          for (Row row : rows) {
+            handled.add(row.getLong("id"));
+            closes.add(close(row));
+          }
+          List<Long> notDue = ids.stream().filter(id -> !handled.contains(id)).toList();
+          return Future.all(closes).compose(v -> activationTimers.syncAll(notDue));
+        });
+  }
+
+  private Future<Void> close(Row row) {
+    long id = row.getLong("id");
+    int attempts = row.getInteger("upstream_attempts");
+    Provider provider = providers.get(row.getString("provider_id")).orElse(null);
+    if (provider == null) return retry(id, attempts, Duration.ofMinutes(5), "supplier is not configured");
+    boolean codeDelivered = "FINISHED".equals(row.getString("state"));
+    return provider.close(row.getString("provider_activation_id"), codeDelivered)
+        .recover(error -> Future.succeededFuture(new CloseOutcome.RetryLater(Duration.ZERO, error.toString())))
+        .compose(outcome -> switch (outcome) {
+          case CloseOutcome.Closed closed -> update(UpstreamSql.CLOSED, Tuple.of(id));
+          case CloseOutcome.Refused refused -> refuse(id, refused.reason());
+          case CloseOutcome.RetryLater later -> retry(id, attempts, later.after(), later.reason());
+        });
+  }
+
+  private Future<Void> retry(long id, int attempts, Duration hint, String reason) {
+    if (attempts + 1 >= MAX_ATTEMPTS) return refuse(id, "gave up after " + MAX_ATTEMPTS + " attempts: " + reason);
+    long backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempts, 20));
+    long delay = Math.max(backoff, hint.toMillis());
+    return pool.preparedQuery(UpstreamSql.RETRY_CLOSE).execute(Tuple.of(id, delay, truncate(reason))).compose(rows -> {
+      if (rows.size() == 0) return Future.succeededFuture();
+      return timers.schedule(new Timer(TimerKind.CLOSE, id, rows.iterator().next().getLong("next_ms")));
+    });
+  }
+
+  private Future<Void> refuse(long id, String reason) {
+    LOG.warn("supplier refused to close order {}: {}", id, reason);
+    return update(UpstreamSql.CLOSE_REFUSED, Tuple.of(id, truncate(reason)));
+  }
+
+  private Future<Void> update(String sql, Tuple args) {
+    return pool.preparedQuery(sql).execute(args).mapEmpty();
+  }
+
+  private static String truncate(String text) {
+    return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+  }
+}

@@ -1,0 +1,35 @@
+package com.otporchestrator.api;
+
+import io.vertx.core.Future;
+import io.vertx.ext.web.RoutingContext;
+import java.util.function.Supplier;
+
+/** Runs a handler's work and sends its response; any failure, thrown or failed, goes to {@link Problems}. */
+final class Endpoints {
+  private Endpoints() {}
+
+  static void respond(RoutingContext ctx, Supplier<Future<ApiResponse>> work) {
+    Future<ApiResponse> result;
+    try {
+      result = work.get();
+    } catch (RuntimeException e) {
+      result = Future.failedFuture(e);
+    }
+    result.onSuccess(response -> response.send(ctx)).onFailure(ctx::fail);
+  }
+
+  /** Like {@link #respond}, guarded by the request's Idempotency-Key when it has one. */
+  static void respondOnce(RoutingContext ctx, IdempotencyStore store, Supplier<Future<ApiResponse>> work) {
+    long accountId = CustomerAuth.account(ctx).id();
+    String key = ctx.request().getHeader("Idempotency-Key");
+    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    String fingerprint = ctx.request().method().name() + " " + ctx.request().path() + "\n" + body;
+    respond(ctx, () -> store.run(accountId, key, fingerprint, () -> {
+      try {
+        return work.get();
+      } catch (RuntimeException e) {
+        return Future.failedFuture(e);
+      }
+    }));
+  }
+}

@@ -1,0 +1,43 @@
+package com.otporchestrator.api;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+
+/** Liveness is cheap; readiness checks PostgreSQL and Redis and answers 503 naming what is down. */
+final class HealthRoutes {
+  private static final long CHECK_TIMEOUT_MS = 2_000;
+  private final Pool pool;
+  private final Redis redis;
+
+  HealthRoutes(Pool pool, Redis redis) {
+    this.pool = pool;
+    this.redis = redis;
+  }
+
+  void mount(Router router) {
+    router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    router.get("/health/ready").handler(this::ready);
+  }
+
+  private void ready(RoutingContext ctx) {
+    Future<String> postgres = pool.query("SELECT 1").execute().map("UP").timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture("DOWN: " + e.getMessage()));
+    Future<String> cache = redis.send(Request.cmd(Command.PING)).map("UP").timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(e -> Future.succeededFuture("DOWN: " + e.getMessage()));
+    Future.all(postgres, cache).onComplete(done -> {
+      boolean up = "UP".equals(postgres.result()) && "UP".equals(cache.result());
+      json(ctx, up ? 200 : 503, new JsonObject().put("status", up ? "UP" : "DOWN")
+          .put("postgresql", postgres.result()).put("redis", cache.result()));
+    });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

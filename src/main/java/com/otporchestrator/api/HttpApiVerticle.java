@@ -1,0 +1,57 @@
+package com.otporchestrator.api;
+
+import com.otporchestrator.Platform;
+import com.otporchestrator.account.Authenticator;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** The HTTP front: one instance per event loop, all sharing the platform's pools and services. */
+public final class HttpApiVerticle extends VerticleBase {
+  static final long BODY_LIMIT_BYTES = 64 * 1024;
+
+  private final Platform platform;
+  private HttpServer server;
+
+  public HttpApiVerticle(Platform platform) {
+    this.platform = platform;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    new HealthRoutes(platform.pool(), platform.redis()).mount(router);
+    new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
+
+    CustomerAuth customers = new CustomerAuth(new Authenticator(platform.accounts()));
+    router.route("/v1/*").handler(customers);
+    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
+    new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
+    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency).mount(router);
+
+    router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
+    new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
+        platform.providers(), platform.invariants()).mount(router);
+
+    router.route().failureHandler(Problems::send);
+    router.errorHandler(404, Problems::send);
+    router.errorHandler(405, Problems::send);
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(platform.config().httpHost())
+        .setPort(platform.config().httpPort())
+        .setDecompressionSupported(true)
+        .setCompressionSupported(true)
+        .setMaxFormAttributeSize((int) BODY_LIMIT_BYTES);
+    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,112 @@
+package com.otporchestrator.api;
+
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.DomainException.Kind;
+import com.otporchestrator.common.Money;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+
+/** Strict reading of request bodies and parameters: every problem is a precise 4xx, never a 500. */
+public final class Requests {
+  private Requests() {}
+
+  /** The JSON object body; rejects other media types, malformed JSON, non-objects and unknown fields. */
+  public static JsonObject jsonBody(RoutingContext ctx, Set<String> allowedFields) {
+    String type = ctx.request().getHeader("Content-Type");
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
+    }
+    String text = ctx.body() == null ? null : ctx.body().asString();
+    if (text == null || text.isBlank()) throw DomainException.invalid("the request body is empty");
+    Object parsed;
+    try {
+      parsed = io.vertx.core.json.Json.decodeValue(text);
+    } catch (DecodeException e) {
+      throw DomainException.invalid("the request body is not valid JSON");
+    }
+    if (!(parsed instanceof JsonObject body)) throw DomainException.invalid("the request body must be a JSON object");
+    for (String field : body.fieldNames()) {
+      if (!allowedFields.contains(field)) throw DomainException.invalid("unknown field '" + field + "'");
+    }
+    return body;
+  }
+
+  public static String requiredString(JsonObject body, String field, int maxLength) {
+    Object value = body.getValue(field);
+    if (value == null) throw DomainException.invalid("'" + field + "' is required");
+    if (!(value instanceof String text)) throw DomainException.invalid("'" + field + "' must be a string");
+    if (text.isBlank()) throw DomainException.invalid("'" + field + "' must not be empty");
+    if (text.length() > maxLength) throw DomainException.invalid("'" + field + "' is longer than " + maxLength + " characters");
+    return text.trim();
+  }
+
+  public static String optionalString(JsonObject body, String field, int maxLength) {
+    return body.getValue(field) == null ? null : requiredString(body, field, maxLength);
+  }
+
+  public static int requiredInt(JsonObject body, String field, int min, int max) {
+    Object value = body.getValue(field);
+    if (value == null) throw DomainException.invalid("'" + field + "' is required");
+    long number;
+    if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+      number = ((Number) value).longValue();
+    } else if (value instanceof String text && text.matches("\\d{1,9}")) {
+      number = Long.parseLong(text);
+    } else {
+      throw DomainException.invalid("'" + field + "' must be an integer");
+    }
+    if (number < min || number > max) throw DomainException.invalid("'" + field + "' must be between " + min + " and " + max);
+    return (int) number;
+  }
+
+  /** A USD amount given as a decimal string ("0.50"); numbers are refused to keep floats out. */
+  public static Long optionalUsd(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) return null;
+    if (!(value instanceof String text)) {
+      throw DomainException.invalid("'" + field + "' must be a decimal string such as \"0.50\"");
+    }
+    try {
+      long micros = Money.parseUsd(text);
+      if (micros <= 0) throw DomainException.invalid("'" + field + "' must be positive");
+      return micros;
+    } catch (IllegalArgumentException e) {
+      throw DomainException.invalid("'" + field + "' is not a valid USD amount: " + e.getMessage());
+    }
+  }
+
+  public static long requiredUsd(JsonObject body, String field) {
+    if (body.getValue(field) == null) throw DomainException.invalid("'" + field + "' is required");
+    return optionalUsd(body, field);
+  }
+
+  public static long pathId(RoutingContext ctx, String name, String what) {
+    String raw = ctx.pathParam(name);
+    if (raw == null || !raw.matches("\\d{1,18}")) throw DomainException.notFound(what + " '" + raw + "' does not exist");
+    return Long.parseLong(raw);
+  }
+
+  public static int limit(RoutingContext ctx, int fallback, int max) {
+    String raw = ctx.request().getParam("limit");
+    if (raw == null) return fallback;
+    if (!raw.matches("\\d{1,4}") || Integer.parseInt(raw) < 1 || Integer.parseInt(raw) > max) {
+      throw DomainException.invalid("'limit' must be an integer between 1 and " + max);
+    }
+    return Integer.parseInt(raw);
+  }
+
+  public static Long cursor(RoutingContext ctx) {
+    String raw = ctx.request().getParam("cursor");
+    if (raw == null || raw.isEmpty()) return null;
+    if (!raw.matches("\\d{1,18}")) throw DomainException.invalid("'cursor' is not a cursor this API returned");
+    return Long.parseLong(raw);
+  }
+
+  public static String bearer(RoutingContext ctx) {
+    String header = ctx.request().getHeader("Authorization");
+    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) return null;
+    return header.substring(7).trim();
+  }
+}

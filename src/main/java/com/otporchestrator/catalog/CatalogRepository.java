@@ -1,0 +1,75 @@
+package com.otporchestrator.catalog;
+
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.upstream.StockLine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.List;
+
+public final class CatalogRepository {
+  private final Pool pool;
+
+  public CatalogRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * The offer a purchase goes to: in stock first, then cheapest, then by supplier priority. Unknown
+   * services and countries are input errors; a known pair nobody sells is "no numbers".
+   */
+  public Future<Offer> bestOffer(String service, int country) {
+    return pool.preparedQuery(CatalogSql.BEST_OFFER).execute(Tuple.of(service, country)).compose(rows -> {
+      if (rows.size() == 1) return Future.succeededFuture(toOffer(rows.iterator().next()));
+      return pool.preparedQuery(CatalogSql.KNOWN).execute(Tuple.of(service, country)).map(known -> {
+        Row row = known.iterator().next();
+        if (!row.getBoolean("service_known")) throw DomainException.invalid("unknown service '" + service + "'");
+        if (!row.getBoolean("country_known")) throw DomainException.invalid("unknown country " + country);
+        throw new DomainException(DomainException.Kind.NO_NUMBERS,
+            "no supplier sells service '" + service + "' in country " + country);
+      });
+    });
+  }
+
+  public Future<JsonArray> customerOffers(String service, Integer country) {
+    return pool.preparedQuery(CatalogSql.CUSTOMER_OFFERS).execute(Tuple.of(service, country)).map(rows -> {
+      JsonArray list = new JsonArray();
+      for (Row row : rows) {
+        list.add(new JsonObject()
+            .put("service", row.getString("service")).put("serviceName", row.getString("service_name"))
+            .put("country", row.getInteger("country")).put("countryName", row.getString("country_name"))
+            .put("price", com.otporchestrator.common.Money.format(row.getLong("price")))
+            .put("stock", row.getLong("stock")));
+      }
+      return list;
+    });
+  }
+
+  public Future<Offer> upsertOffer(Offer offer, Integer stock) {
+    Tuple args = Tuple.of(offer.service(), offer.country(), offer.providerId(), offer.price(), offer.cost(), stock);
+    return pool.preparedQuery(CatalogSql.UPSERT_OFFER).execute(args).map(rows -> toOffer(rows.iterator().next()))
+        .recover(error -> error instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+            ? Future.failedFuture(DomainException.invalid("unknown service, country or provider in the offer"))
+            : Future.failedFuture(error));
+  }
+
+  public Future<Void> upsertService(String code, String name) {
+    return pool.preparedQuery(CatalogSql.UPSERT_SERVICE).execute(Tuple.of(code, name)).mapEmpty();
+  }
+
+  public Future<Integer> refreshStock(String providerId, List<StockLine> lines) {
+    String[] services = lines.stream().map(StockLine::service).toArray(String[]::new);
+    Integer[] countries = lines.stream().map(StockLine::country).toArray(Integer[]::new);
+    Integer[] counts = lines.stream().map(StockLine::count).toArray(Integer[]::new);
+    return pool.preparedQuery(CatalogSql.REFRESH_STOCK)
+        .execute(Tuple.of(providerId, services, countries, counts)).map(rows -> rows.rowCount());
+  }
+
+  private static Offer toOffer(Row row) {
+    return new Offer(row.getString("service"), row.getInteger("country"), row.getString("provider_id"),
+        row.getLong("price"), row.getLong("cost"), row.getInteger("stock"));
+  }
+}

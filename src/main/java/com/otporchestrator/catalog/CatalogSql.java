@@ -1,0 +1,47 @@
+package com.otporchestrator.catalog;
+
+final class CatalogSql {
+  private CatalogSql() {}
+
+  static final String BEST_OFFER = """
+      SELECT o.service, o.country, o.provider_id, o.price, o.cost, o.stock
+        FROM offers o JOIN providers p ON p.id = o.provider_id AND p.enabled
+       WHERE o.service = $1 AND o.country = $2
+       ORDER BY (o.stock > 0) DESC, o.price, p.priority, o.provider_id
+       LIMIT 1""";
+
+  static final String KNOWN = """
+      SELECT EXISTS (SELECT 1 FROM services WHERE code = $1) AS service_known,
+             EXISTS (SELECT 1 FROM countries WHERE id = $2) AS country_known""";
+
+  /** What customers see: per (service, country), the lowest price and the stock across suppliers. */
+  static final String CUSTOMER_OFFERS = """
+      SELECT o.service, s.name AS service_name, o.country, c.name AS country_name,
+             min(o.price) AS price, sum(o.stock)::bigint AS stock
+        FROM offers o
+        JOIN providers p ON p.id = o.provider_id AND p.enabled
+        JOIN services s ON s.code = o.service
+        JOIN countries c ON c.id = o.country
+       WHERE ($1::text IS NULL OR o.service = $1) AND ($2::int IS NULL OR o.country = $2)
+       GROUP BY o.service, s.name, o.country, c.name
+       ORDER BY o.service, o.country""";
+
+  static final String UPSERT_OFFER = """
+      INSERT INTO offers (service, country, provider_id, price, cost, stock)
+      VALUES ($1, $2, $3, $4, $5, COALESCE($6, 0))
+      ON CONFLICT (service, country, provider_id)
+      DO UPDATE SET price = EXCLUDED.price, cost = EXCLUDED.cost, stock = COALESCE($6, offers.stock)
+      RETURNING service, country, provider_id, price, cost, stock""";
+
+  /** Replaces a supplier's stock with what it just reported; offers it did not mention drop to 0. */
+  static final String REFRESH_STOCK = """
+      UPDATE offers o
+         SET stock = COALESCE((SELECT sum(s.count) FROM unnest($2::text[], $3::int[], $4::int[]) AS s(service, country, count)
+                                WHERE s.service = o.service AND s.country = o.country), 0),
+             stock_updated_at = now()
+       WHERE o.provider_id = $1""";
+
+  static final String UPSERT_SERVICE = """
+      INSERT INTO services (code, name) VALUES ($1, $2)
+      ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name""";
+}

@@ -1,0 +1,112 @@
+package com.otporchestrator.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Every setting of the service, read once from environment variables and validated at start-up.
+ * A bad value stops the process with a message naming the variable (see README, "Configuration").
+ */
+public record AppConfig(
+    int httpPort,
+    String httpHost,
+    String databaseUrl,
+    int databasePoolSize,
+    String redisUrl,
+    int redisPoolSize,
+    String redisKeyPrefix,
+    String adminToken,
+    Duration activationWindow,
+    Duration cancelDelay,
+    Duration allocationTimeout,
+    Duration upstreamTimeout,
+    Set<Role> roles,
+    TimerSettings timers,
+    SandboxConfig sandbox) {
+
+  public enum Role { API, TIMERS, SANDBOX }
+
+  /** How the timer engine claims and recovers work. */
+  public record TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll,
+                              Duration sweepInterval, Duration sweepGrace, int maxBatchesInFlight) {}
+
+  /** The simulated supplier started in dev mode and tests. */
+  public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
+                              double noNumbersRate) {}
+
+  public static AppConfig fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  public static AppConfig from(Map<String, String> env) {
+    Env e = new Env(env);
+    AppConfig config = new AppConfig(
+        e.port("HTTP_PORT", 8080),
+        e.string("HTTP_HOST", "0.0.0.0"),
+        e.url("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", "postgresql", "postgres"),
+        e.intRange("DATABASE_POOL_SIZE", 4, 1, 200),
+        e.url("REDIS_URL", "redis://127.0.0.1:6379", "redis", "rediss"),
+        e.intRange("REDIS_POOL_SIZE", 8, 1, 1000),
+        e.string("REDIS_KEY_PREFIX", "otp:"),
+        e.required("ADMIN_TOKEN", null),
+        e.seconds("ACTIVATION_WINDOW_SECONDS", 1200, 10, 7 * 24 * 3600),
+        e.seconds("CANCEL_DELAY_SECONDS", 120, 0, 24 * 3600),
+        e.seconds("ALLOCATION_TIMEOUT_SECONDS", 60, 5, 3600),
+        e.millis("UPSTREAM_TIMEOUT_MS", 10_000, 100, 120_000),
+        e.roles("ROLES", EnumSet.of(Role.API, Role.TIMERS)),
+        new TimerSettings(
+            e.intRange("TIMER_SHARDS", 64, 1, 1024),
+            e.intRange("TIMER_BATCH_SIZE", 256, 1, 5000),
+            e.millis("TIMER_LEASE_MS", 30_000, 100, 3_600_000),
+            e.millis("TIMER_IDLE_POLL_MS", 250, 5, 60_000),
+            e.millis("TIMER_SWEEP_INTERVAL_MS", 30_000, 50, 3_600_000),
+            e.millis("TIMER_SWEEP_GRACE_MS", 60_000, 0, 3_600_000),
+            e.intRange("TIMER_MAX_BATCHES_IN_FLIGHT", 4, 1, 256)),
+        new SandboxConfig(
+            e.string("SANDBOX_KEY", "sandbox-key"),
+            e.intRange("SANDBOX_PORT", 8081, 0, 65535),
+            e.fraction("SANDBOX_SMS_PROBABILITY", 0.8),
+            e.seconds("SANDBOX_SMS_DELAY_SECONDS", 5, 0, 3600),
+            e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0)));
+    e.failIfInvalid();
+    if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
+      throw new ConfigException("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    return config;
+  }
+
+  public boolean runs(Role role) {
+    return roles.contains(role);
+  }
+
+  public AppConfig withRoles(Set<Role> newRoles) {
+    return new AppConfig(httpPort, httpHost, databaseUrl, databasePoolSize, redisUrl, redisPoolSize,
+        redisKeyPrefix, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
+        Set.copyOf(newRoles), timers, sandbox);
+  }
+
+  /** Redacts credentials so the effective configuration can be logged. */
+  public String describe() {
+    return "http=%s:%d db=%s redis=%s roles=%s window=%ss cancelDelay=%ss".formatted(httpHost, httpPort,
+        redactUserInfo(databaseUrl), redactUserInfo(redisUrl), roles, activationWindow.toSeconds(),
+        cancelDelay.toSeconds());
+  }
+
+  private static String redactUserInfo(String url) {
+    URI uri = URI.create(url);
+    return uri.getUserInfo() == null ? url : url.replace(uri.getRawUserInfo() + "@", "***@");
+  }
+
+  static Set<Role> parseRoles(String text) {
+    EnumSet<Role> roles = EnumSet.noneOf(Role.class);
+    for (String part : text.split(",")) {
+      if (!part.isBlank()) roles.add(Role.valueOf(part.trim().toUpperCase(Locale.ROOT)));
+    }
+    if (roles.isEmpty()) throw new IllegalArgumentException("no role");
+    return roles;
+  }
+}

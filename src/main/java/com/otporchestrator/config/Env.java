@@ -1,0 +1,98 @@
+package com.otporchestrator.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads typed values from environment variables, collecting every problem before failing once. */
+final class Env {
+  private final Map<String, String> values;
+  private final List<String> problems = new ArrayList<>();
+
+  Env(Map<String, String> values) {
+    this.values = values;
+  }
+
+  String string(String name, String fallback) {
+    String value = values.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  String required(String name, String fallback) {
+    String value = string(name, fallback);
+    if (value == null) problems.add(name + " is required");
+    else if (value.length() < 16) problems.add(name + " must be at least 16 characters");
+    return value;
+  }
+
+  int intRange(String name, int fallback, int min, int max) {
+    String raw = values.get(name);
+    if (raw == null || raw.isBlank()) return fallback;
+    try {
+      int value = Integer.parseInt(raw.trim());
+      if (value < min || value > max) {
+        problems.add("%s must be between %d and %d, got %s".formatted(name, min, max, raw));
+      }
+      return value;
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be an integer, got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  int port(String name, int fallback) {
+    return intRange(name, fallback, 0, 65535);
+  }
+
+  Duration seconds(String name, int fallback, int min, int max) {
+    return Duration.ofSeconds(intRange(name, fallback, min, max));
+  }
+
+  Duration millis(String name, int fallback, int min, int max) {
+    return Duration.ofMillis(intRange(name, fallback, min, max));
+  }
+
+  double fraction(String name, double fallback) {
+    String raw = values.get(name);
+    if (raw == null || raw.isBlank()) return fallback;
+    try {
+      double value = Double.parseDouble(raw.trim());
+      if (!(value >= 0.0 && value <= 1.0)) problems.add(name + " must be between 0 and 1, got " + raw);
+      return value;
+    } catch (NumberFormatException e) {
+      problems.add(name + " must be a number between 0 and 1, got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  String url(String name, String fallback, String... schemes) {
+    String value = string(name, fallback);
+    try {
+      URI uri = URI.create(value);
+      if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme()) || uri.getHost() == null) {
+        problems.add("%s must be a %s:// URL, got '%s'".formatted(name, schemes[0], value));
+      }
+    } catch (IllegalArgumentException e) {
+      problems.add(name + " is not a valid URL: " + e.getMessage());
+    }
+    return value;
+  }
+
+  Set<AppConfig.Role> roles(String name, Set<AppConfig.Role> fallback) {
+    String raw = values.get(name);
+    if (raw == null || raw.isBlank()) return fallback;
+    try {
+      return AppConfig.parseRoles(raw);
+    } catch (IllegalArgumentException e) {
+      problems.add(name + " must be a comma-separated list of api, timers, sandbox; got '" + raw + "'");
+      return fallback;
+    }
+  }
+
+  void failIfInvalid() {
+    if (!problems.isEmpty()) throw new ConfigException("Invalid configuration: " + String.join("; ", problems));
+  }
+}

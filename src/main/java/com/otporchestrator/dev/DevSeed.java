@@ -1,0 +1,44 @@
+package com.otporchestrator.dev;
+
+import com.otporchestrator.Platform;
+import com.otporchestrator.catalog.Offer;
+import com.otporchestrator.common.Money;
+import com.otporchestrator.sandbox.SandboxSetup;
+import com.otporchestrator.upstream.Countries;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Dev data: sandbox offers for every seeded service and country, and a funded demo account. */
+final class DevSeed {
+  private static final Map<String, String> PRICES = Map.of("tg", "0.80", "wa", "0.90", "go", "0.40", "ig", "0.35",
+      "fb", "0.30", "dr", "0.60");
+  private static final String DEFAULT_PRICE = "0.25";
+  private static final String DEMO_DEPOSIT = "100.00";
+
+  private DevSeed() {}
+
+  static Future<Void> seed(Platform platform, String demoKey) {
+    return offers(platform).compose(v -> demoAccount(platform, demoKey));
+  }
+
+  private static Future<Void> offers(Platform platform) {
+    List<Future<?>> all = new ArrayList<>();
+    for (int country : Countries.smshubNames().keySet()) {
+      for (String service : List.of("tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am", "mm", "oi", "lf", "dr", "ot")) {
+        long price = Money.parseUsd(PRICES.getOrDefault(service, DEFAULT_PRICE));
+        all.add(platform.catalog().upsertOffer(new Offer(service, country, SandboxSetup.PROVIDER_ID, price, price * 6 / 10, 0), null));
+      }
+    }
+    return Future.all(all).mapEmpty();
+  }
+
+  private static Future<Void> demoAccount(Platform platform, String demoKey) {
+    return platform.accounts().findByApiKey(demoKey).compose(found -> found.isPresent()
+            ? Future.succeededFuture(found.get())
+            : platform.accounts().create("demo", demoKey))
+        .compose(account -> platform.wallets().deposit(account.id(), Money.parseUsd(DEMO_DEPOSIT), "dev-demo-initial-deposit"))
+        .mapEmpty();
+  }
+}

@@ -1,0 +1,37 @@
+package com.otporchestrator.sandbox;
+
+import com.otporchestrator.account.ApiKeys;
+import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.upstream.Countries;
+import com.otporchestrator.upstream.ProviderRecord;
+import java.util.List;
+
+/** How a node configures the sandbox supplier it runs, and the supplier record that points at it. */
+public final class SandboxSetup {
+  public static final String PROVIDER_ID = "sandbox";
+  static final List<String> SERVICES = List.of("tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am", "mm", "oi", "lf", "dr", "ot");
+  static final int STOCK_PER_SERVICE = 500;
+
+  private SandboxSetup() {}
+
+  public static SandboxSettings settings(AppConfig config) {
+    SandboxSettings.Builder builder = SandboxSettings.builder()
+        .host("127.0.0.1")
+        .port(config.sandbox().port())
+        .key(config.sandbox().key())
+        .pushUrl("http://127.0.0.1:" + config.httpPort() + "/providers/" + PROVIDER_ID + "/sms")
+        .smsProbability(config.sandbox().smsProbability())
+        .smsDelay(config.sandbox().smsDelay())
+        .noNumbersRate(config.sandbox().noNumbersRate())
+        .stock(java.util.Map.of());
+    for (String country : Countries.smshubNames().values()) {
+      for (String service : SERVICES) builder.stock(country, service, STOCK_PER_SERVICE);
+    }
+    return builder.build();
+  }
+
+  public static ProviderRecord providerRecord(AppConfig config, String agentUrl) {
+    return new ProviderRecord(PROVIDER_ID, ProviderRecord.SMSHUB, agentUrl, config.sandbox().key(),
+        ApiKeys.hash(config.sandbox().key()), true, 1000);
+  }
+}

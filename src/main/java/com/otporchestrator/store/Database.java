@@ -1,0 +1,55 @@
+package com.otporchestrator.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import java.net.URI;
+import org.flywaydb.core.Flyway;
+
+/** Builds the shared PostgreSQL pool and runs the Flyway migrations (JDBC, so off the event loop). */
+public final class Database {
+  private Database() {}
+
+  public static Pool pool(Vertx vertx, String databaseUrl, int size, String name) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(databaseUrl)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(512)
+        .setPipeliningLimit(256);
+    connect.getProperties().put("application_name", "otp-orchestrator");
+    PoolOptions pool = new PoolOptions().setMaxSize(size).setName(name).setShared(true)
+        .setMaxWaitQueueSize(100_000).setConnectionTimeout(10);
+    return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
+  }
+
+  public static Future<Void> migrate(Vertx vertx, String databaseUrl) {
+    return vertx.executeBlocking(() -> {
+      JdbcTarget target = JdbcTarget.of(databaseUrl);
+      Flyway.configure()
+          .dataSource(target.jdbcUrl(), target.user(), target.password())
+          .locations("classpath:db/migration")
+          .load()
+          .migrate();
+      return null;
+    });
+  }
+
+  /** The JDBC view of a postgresql:// URL, for Flyway. */
+  record JdbcTarget(String jdbcUrl, String user, String password) {
+    static JdbcTarget of(String databaseUrl) {
+      URI uri = URI.create(databaseUrl);
+      String user = "postgres";
+      String password = null;
+      if (uri.getUserInfo() != null) {
+        String[] parts = uri.getUserInfo().split(":", 2);
+        user = java.net.URLDecoder.decode(parts[0], java.nio.charset.StandardCharsets.UTF_8);
+        if (parts.length == 2) password = java.net.URLDecoder.decode(parts[1], java.nio.charset.StandardCharsets.UTF_8);
+      }
+      int port = uri.getPort() < 0 ? 5432 : uri.getPort();
+      String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+      return new JdbcTarget("jdbc:postgresql://" + uri.getHost() + ":" + port + uri.getRawPath() + query, user, password);
+    }
+  }
+}

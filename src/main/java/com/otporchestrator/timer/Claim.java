@@ -1,0 +1,28 @@
+package com.otporchestrator.timer;
+
+import io.vertx.redis.client.Response;
+import java.util.ArrayList;
+import java.util.List;
+
+/** What one claim script call returned for one shard. */
+record Claim(int shard, long leaseId, List<Timer> timers, long redisNow, long nextDue) {
+
+  boolean empty() {
+    return leaseId == 0;
+  }
+
+  static Claim from(int shard, Response response) {
+    long leaseId = response.get(0).toLong();
+    long now = Long.parseLong(response.get(2).toString());
+    if (leaseId == 0) {
+      long next = (long) Double.parseDouble(response.get(1).toString());
+      return new Claim(shard, 0, List.of(), now, next);
+    }
+    Response flat = response.get(1);
+    List<Timer> timers = new ArrayList<>(flat.size() / 2);
+    for (int i = 0; i < flat.size(); i += 2) {
+      timers.add(Timer.parse(flat.get(i).toString(), (long) Double.parseDouble(flat.get(i + 1).toString())));
+    }
+    return new Claim(shard, leaseId, timers, now, -1);
+  }
+}

@@ -1,0 +1,28 @@
+package com.otporchestrator.timer;
+
+/** What a timer does when it fires; the letter prefixes its member in the due set ("x:123"). */
+public enum TimerKind {
+  /** End of an order's window: expire and refund, or finish and capture. */
+  EXPIRE('x'),
+  /** Ask a polled supplier for SMS. */
+  POLL('p'),
+  /** Close the order with its supplier (finish or cancel), retried until it succeeds. */
+  CLOSE('c');
+
+  private final char letter;
+
+  TimerKind(char letter) {
+    this.letter = letter;
+  }
+
+  public String member(long id) {
+    return letter + ":" + id;
+  }
+
+  public static TimerKind ofLetter(char letter) {
+    for (TimerKind kind : values()) {
+      if (kind.letter == letter) return kind;
+    }
+    throw new IllegalArgumentException("unknown timer kind '" + letter + "'");
+  }
+}

@@ -1,0 +1,60 @@
+package com.otporchestrator.wallet;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+/**
+ * The money invariants (money-and-style.md A.9), each counted as violations; all zero means the
+ * books balance. Run after every concurrency test and exposed to operators.
+ */
+public final class Invariants {
+  private static final String CHECK = """
+      WITH sums AS (
+        SELECT account_id, sum(balance_delta) AS balance, sum(held_delta) AS held
+          FROM ledger_entries GROUP BY account_id
+      ), per_order AS (
+        SELECT order_id,
+               count(*) FILTER (WHERE kind = 'hold') AS holds,
+               count(*) FILTER (WHERE kind = 'void') AS voids,
+               count(*) FILTER (WHERE kind = 'capture') AS captures
+          FROM ledger_entries WHERE order_id IS NOT NULL GROUP BY order_id
+      )
+      SELECT
+        (SELECT count(*) FROM wallets w LEFT JOIN sums s ON s.account_id = w.account_id
+          WHERE w.balance <> COALESCE(s.balance, 0) OR w.held <> COALESCE(s.held, 0)) AS wallet_differs_from_ledger,
+        (SELECT count(*) FROM wallets w
+          WHERE w.held <> (SELECT COALESCE(sum(price), 0) FROM activations a
+                            WHERE a.account_id = w.account_id
+                              AND a.state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY'))) AS held_differs_from_open_orders,
+        (SELECT count(*) FROM activations a LEFT JOIN per_order p ON p.order_id = a.id
+          WHERE COALESCE(p.holds, 0) <> 1
+             OR (a.state = 'FINISHED' AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0))
+             OR (a.state IN ('CANCELLED', 'EXPIRED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
+             OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)) AS orders_resolved_wrongly,
+        (SELECT count(*) FROM ledger_entries e
+          WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)) AS entries_without_order,
+        (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind = 'deposit'), 0)
+              + COALESCE(sum(held_delta) FILTER (WHERE kind = 'capture'), 0) FROM ledger_entries)
+          - (SELECT COALESCE(sum(balance + held), 0) FROM wallets) AS money_not_conserved,
+        (SELECT count(*) FROM activations
+          WHERE state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')
+            AND expires_at < now() - interval '5 minutes') AS open_orders_overdue""";
+
+  private final Pool pool;
+
+  public Invariants(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<JsonObject> check() {
+    return pool.query(CHECK).execute().map(rows -> {
+      Row row = rows.iterator().next();
+      JsonObject violations = new JsonObject();
+      for (int i = 0; i < row.size(); i++) violations.put(row.getColumnName(i), row.getLong(i));
+      boolean ok = violations.stream().allMatch(e -> ((Number) e.getValue()).longValue() == 0);
+      return new JsonObject().put("ok", ok).put("violations", violations);
+    });
+  }
+}

@@ -1,0 +1,69 @@
+package com.otporchestrator.wallet;
+
+import com.otporchestrator.common.DomainException;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+public final class WalletRepository {
+  private final Pool pool;
+
+  public WalletRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Wallet> wallet(long accountId) {
+    return pool.preparedQuery(WalletSql.BALANCE).execute(Tuple.of(accountId)).map(rows -> {
+      if (rows.size() == 0) throw DomainException.notFound("account " + accountId + " does not exist");
+      Row row = rows.iterator().next();
+      return new Wallet(row.getLong("balance"), row.getLong("held"));
+    });
+  }
+
+  /**
+   * Credits a top-up exactly once per reference. Replaying the same reference for the same account
+   * and amount answers the original entry; any other use of the reference is a conflict.
+   */
+  public Future<DepositResult> deposit(long accountId, long amount, String reference) {
+    return pool.preparedQuery(WalletSql.DEPOSIT).execute(Tuple.of(accountId, amount, reference))
+        .compose(rows -> {
+          if (rows.size() == 1) {
+            Row row = rows.iterator().next();
+            return Future.succeededFuture(new DepositResult(row.getLong("entry_id"), false,
+                new Wallet(row.getLong("balance"), row.getLong("held"))));
+          }
+          return replayOf(accountId, amount, reference);
+        });
+  }
+
+  private Future<DepositResult> replayOf(long accountId, long amount, String reference) {
+    return pool.preparedQuery(WalletSql.DEPOSIT_BY_REFERENCE).execute(Tuple.of(reference)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.failedFuture(DomainException.notFound("account " + accountId + " does not exist or is terminated"));
+      }
+      Row row = rows.iterator().next();
+      if (row.getLong("account_id") != accountId || row.getLong("balance_delta") != amount) {
+        return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT,
+            "reference '" + reference + "' was already used for a different deposit",
+            new JsonObject().put("reference", reference)));
+      }
+      return wallet(accountId).map(w -> new DepositResult(row.getLong("id"), true, w));
+    });
+  }
+
+  public Future<List<LedgerEntry>> transactions(long accountId, Long beforeId, int limit) {
+    return pool.preparedQuery(WalletSql.TRANSACTIONS).execute(Tuple.of(accountId, beforeId, limit)).map(rows -> {
+      List<LedgerEntry> entries = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        entries.add(new LedgerEntry(row.getLong("id"), row.getLong("order_id"), row.getString("kind"),
+            row.getLong("balance_delta"), row.getLong("held_delta"), row.getString("reference"),
+            row.getOffsetDateTime("created_at")));
+      }
+      return entries;
+    });
+  }
+}
