@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Client of any sms-activate compatible upstream ({@code <baseUrl>/stubs/handler_api.php}). Prefers
@@ -60,7 +61,7 @@ public final class SmsActivateProvider implements Provider {
 
   @Override
   public Future<List<StockLine>> stock() {
-    return call("getPrices", Map.of()).compose(reply -> settle("getPrices", replies.stock(reply)));
+    return call("getPrices", Map.of()).compose(reply -> settle("getPrices", parse(reply, replies::stock)));
   }
 
   @Override
@@ -68,7 +69,7 @@ public final class SmsActivateProvider implements Provider {
     Map<String, String> params = purchaseParams(request);
     if (numberV2Unsupported) return buy("getNumber", params);
     return call("getNumberV2", params).compose(reply -> {
-      Parsed<Allocation> parsed = replies.allocation(reply, clock.instant());
+      Parsed<Allocation> parsed = parse(reply, this::allocation);
       if (!SmsActivateReplies.isBadAction(parsed)) return settle("getNumberV2", parsed);
       numberV2Unsupported = true; // BAD_ACTION proves nothing was bought, so the fallback is safe
       return buy("getNumber", params);
@@ -80,7 +81,7 @@ public final class SmsActivateProvider implements Provider {
     Map<String, String> params = Map.of("id", providerActivationId);
     if (statusV2Unsupported) return readStatus("getStatus", params);
     return call("getStatusV2", params).compose(reply -> {
-      Parsed<PollResult> parsed = replies.status(reply);
+      Parsed<PollResult> parsed = parse(reply, replies::status);
       if (!SmsActivateReplies.isBadAction(parsed)) return settle("getStatusV2", parsed);
       statusV2Unsupported = true;
       return readStatus("getStatus", params);
@@ -90,27 +91,27 @@ public final class SmsActivateProvider implements Provider {
   @Override
   public Future<Void> requestAnotherCode(String providerActivationId) {
     return setStatus(providerActivationId, STATUS_RETRY)
-        .compose(reply -> settle("setStatus", replies.retryRequested(reply)));
+        .compose(reply -> settle("setStatus", parse(reply, replies::retryRequested)));
   }
 
   @Override
   public Future<CloseOutcome> close(String providerActivationId, boolean codeDelivered) {
     return setStatus(providerActivationId, codeDelivered ? STATUS_FINISH : STATUS_CANCEL)
-        .map(replies::closeOutcome);
+        .map(this::closeOutcome);
   }
 
   @Override
   public Future<List<String>> openActivationIds() {
     return call("getActiveActivations", Map.of())
-        .compose(reply -> settle("getActiveActivations", replies.activeIds(reply)));
+        .compose(reply -> settle("getActiveActivations", parse(reply, replies::activeIds)));
   }
 
   private Future<Allocation> buy(String action, Map<String, String> params) {
-    return call(action, params).compose(reply -> settle(action, replies.allocation(reply, clock.instant())));
+    return call(action, params).compose(reply -> settle(action, parse(reply, this::allocation)));
   }
 
   private Future<PollResult> readStatus(String action, Map<String, String> params) {
-    return call(action, params).compose(reply -> settle(action, replies.status(reply)));
+    return call(action, params).compose(reply -> settle(action, parse(reply, replies::status)));
   }
 
   private Future<SmsActivateReply> setStatus(String activationId, String status) {
@@ -142,6 +143,27 @@ public final class SmsActivateProvider implements Provider {
     return request.send()
         .map(response -> SmsActivateReply.of(response.statusCode(), response.bodyAsString()))
         .otherwise(failure -> new SmsActivateReply.Garbage(0, "no reply: " + describe(failure)));
+  }
+
+  private Parsed<Allocation> allocation(SmsActivateReply reply) {
+    return replies.allocation(reply, clock.instant());
+  }
+
+  /** A parser bug on an odd body must still end as "unknown", never as a stray exception. */
+  private static <T> Parsed<T> parse(SmsActivateReply reply, Function<SmsActivateReply, Parsed<T>> parser) {
+    try {
+      return parser.apply(reply);
+    } catch (RuntimeException e) {
+      return new Parsed.Unreadable<>("unparseable reply: " + e);
+    }
+  }
+
+  private CloseOutcome closeOutcome(SmsActivateReply reply) {
+    try {
+      return replies.closeOutcome(reply);
+    } catch (RuntimeException e) {
+      return new CloseOutcome.RetryLater(SmsActivateReplies.UNEXPECTED_REPLY_RETRY, "unparseable reply: " + e);
+    }
   }
 
   private <T> Future<T> settle(String action, Parsed<T> parsed) {

@@ -165,10 +165,15 @@ final class FakeSmsActivateUpstream {
   private synchronized void handle(HttpServerRequest req) {
     requests.add(MultiMap.caseInsensitiveMultiMap().addAll(req.params()));
     Deque<Consumer<HttpServerRequest>> script = scripts.get(req.getParam("action"));
-    if (script != null && !script.isEmpty()) {
-      script.poll().accept(req);
-    } else {
-      answer(req);
+    try {
+      if (script != null && !script.isEmpty()) {
+        script.poll().accept(req);
+      } else {
+        answer(req);
+      }
+    } catch (RuntimeException bugInTheFake) {
+      bugInTheFake.printStackTrace();
+      req.response().setStatusCode(500).end("FAKE UPSTREAM BUG: " + bugInTheFake);
     }
   }
 

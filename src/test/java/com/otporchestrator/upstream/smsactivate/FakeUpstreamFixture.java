@@ -18,7 +18,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 5, timeUnit = TimeUnit.SECONDS)
 abstract class FakeUpstreamFixture {
-  static final Duration CLIENT_TIMEOUT = Duration.ofMillis(300);
+  /** Generous enough for a cold JVM's first request on a busy machine. */
+  static final Duration CLIENT_TIMEOUT = Duration.ofMillis(1000);
+  /** A reply that arrives after the client has given up. */
+  static final Duration TOO_SLOW = CLIENT_TIMEOUT.plusMillis(500);
   static final Instant NOW = Instant.parse("2026-04-26T16:57:12Z");
 
   Vertx vertx;

@@ -133,7 +133,7 @@ class SmsActivateProviderAllocateTest extends FakeUpstreamFixture {
   @Test
   @DisplayName("has an unknown outcome when the reply comes after the client timeout, and the key stays secret")
   void slowReplyIsUnknown(VertxTestContext ctx) {
-    upstream.scriptNext("getNumberV2", upstream.delayed(Duration.ofMillis(800)));
+    upstream.scriptNext("getNumberV2", upstream.delayed(TOO_SLOW));
     expectFailure(provider.allocate(DR_IN_THAILAND), ctx, error -> {
       assertThat(error).isInstanceOf(UpstreamException.UnknownOutcome.class);
       assertThat(error.getMessage()).doesNotContain(FakeSmsActivateUpstream.API_KEY);
@@ -143,12 +143,12 @@ class SmsActivateProviderAllocateTest extends FakeUpstreamFixture {
   @Test
   @DisplayName("lets a timed-out purchase be reconciled: the number shows up in openActivationIds")
   void timedOutPurchaseIsReconciled(VertxTestContext ctx) {
-    upstream.scriptNext("getNumberV2", upstream.delayed(Duration.ofMillis(500)));
+    upstream.scriptNext("getNumberV2", upstream.delayed(TOO_SLOW));
     Future<List<String>> openAfterTheLateReply = provider.allocate(DR_IN_THAILAND).transform(outcome -> {
       if (!(outcome.cause() instanceof UpstreamException.UnknownOutcome)) {
         return Future.failedFuture(new AssertionError("expected an unknown outcome, got " + outcome));
       }
-      return vertx.timer(700).compose(t -> provider.openActivationIds());
+      return vertx.timer(TOO_SLOW.minus(CLIENT_TIMEOUT).toMillis() + 300).compose(t -> provider.openActivationIds());
     });
     expectSuccess(openAfterTheLateReply, ctx, ids -> assertThat(ids).containsExactly("3936040355"));
   }
