@@ -132,6 +132,12 @@ public final class ActivationRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toActivation(rows.iterator().next())));
   }
 
+  /** Any account's order, for operators. */
+  public Future<Optional<Activation>> findAny(long id) {
+    return pool.preparedQuery(ActivationSql.FIND_ANY).execute(Tuple.of(id))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toActivation(rows.iterator().next())));
+  }
+
   public Future<List<Activation>> list(long accountId, ActivationState state, Long beforeId, int limit) {
     Tuple args = Tuple.of(accountId, state == null ? null : state.name(), beforeId, limit);
     return pool.preparedQuery(ActivationSql.LIST_FOR_ACCOUNT).execute(args).map(rows -> {

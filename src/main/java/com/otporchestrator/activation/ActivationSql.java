@@ -187,6 +187,8 @@ final class ActivationSql {
 
   static final String FIND_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + " FROM activations a WHERE a.id = $1 AND a.account_id = $2";
 
+  static final String FIND_ANY = "SELECT " + VIEW_COLUMNS + " FROM activations a WHERE a.id = $1";
+
   static final String LIST_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
        FROM activations a
       WHERE a.account_id = $1 AND ($2::text IS NULL OR a.state = $2) AND ($3::bigint IS NULL OR a.id < $3)

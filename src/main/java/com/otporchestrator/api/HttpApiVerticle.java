@@ -37,6 +37,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants()).mount(router);
 
+    if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
+
     router.route().failureHandler(Problems::send);
     router.errorHandler(404, Problems::send);
     router.errorHandler(405, Problems::send);

@@ -16,7 +16,7 @@ final class Views {
   static JsonObject activation(Activation a) {
     JsonArray sms = new JsonArray();
     a.sms().forEach(s -> sms.add(new JsonObject().put("sender", s.sender()).put("text", s.text())
-        .put("code", s.code()).put("receivedAt", s.receivedAt())));
+        .put("code", s.code()).put("receivedAt", isoInstant(s.receivedAt()))));
     return new JsonObject()
         .put("id", a.id())
         .put("state", a.state().name())
@@ -51,6 +51,11 @@ final class Views {
         .put("heldChange", Money.format(e.heldDelta()))
         .put("reference", e.reference())
         .put("createdAt", time(e.createdAt()));
+  }
+
+  /** PostgreSQL's JSON timestamps ("...+00:00") in the same Instant form as every other time. */
+  private static String isoInstant(String postgresTime) {
+    return postgresTime == null ? null : OffsetDateTime.parse(postgresTime).toInstant().toString();
   }
 
   static String time(OffsetDateTime t) {

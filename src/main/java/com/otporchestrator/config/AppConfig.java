@@ -53,9 +53,9 @@ public record AppConfig(
         e.intRange("REDIS_POOL_SIZE", 8, 1, 1000),
         e.string("REDIS_KEY_PREFIX", "otp:"),
         e.required("ADMIN_TOKEN", null),
-        e.seconds("ACTIVATION_WINDOW_SECONDS", 1200, 10, 7 * 24 * 3600),
+        e.seconds("ACTIVATION_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600),
         e.seconds("CANCEL_DELAY_SECONDS", 120, 0, 24 * 3600),
-        e.seconds("ALLOCATION_TIMEOUT_SECONDS", 60, 5, 3600),
+        e.seconds("ALLOCATION_TIMEOUT_SECONDS", 60, 1, 3600),
         e.millis("UPSTREAM_TIMEOUT_MS", 10_000, 100, 120_000),
         e.roles("ROLES", EnumSet.of(Role.API, Role.TIMERS)),
         new TimerSettings(

@@ -1,5 +1,7 @@
 package com.otporchestrator.upstream;
 
+import com.otporchestrator.upstream.smsactivate.SmsActivateConfig;
+import com.otporchestrator.upstream.smsactivate.SmsActivateProvider;
 import com.otporchestrator.upstream.smshub.SmsHubConfig;
 import com.otporchestrator.upstream.smshub.SmsHubProvider;
 import io.vertx.ext.web.client.WebClient;
@@ -13,6 +15,8 @@ public final class Adapters {
     return record -> switch (record.protocol()) {
       case ProviderRecord.SMSHUB -> new SmsHubProvider(client,
           new SmsHubConfig(record.id(), record.baseUrl(), record.apiKey(), timeout));
+      case ProviderRecord.SMS_ACTIVATE -> new SmsActivateProvider(client,
+          new SmsActivateConfig(record.id(), record.baseUrl(), record.apiKey(), timeout));
       default -> throw new IllegalArgumentException("unsupported protocol " + record.protocol());
     };
   }

@@ -22,7 +22,11 @@ public final class Await {
   }
 
   public static void until(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + DEFAULT.toNanos();
+    until(what, DEFAULT, condition);
+  }
+
+  public static void until(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
       pause(Duration.ofMillis(5));

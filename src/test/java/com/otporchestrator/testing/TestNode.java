@@ -1,0 +1,143 @@
+package com.otporchestrator.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.otporchestrator.Node;
+import com.otporchestrator.config.AppConfig;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One orchestrator node started in its own Vert.x instance on a test class's private stores, with
+ * settings made for tests (fast timers, no spontaneous sandbox SMS). Several can share the stores.
+ */
+public final class TestNode implements AutoCloseable {
+  public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+  private final Vertx vertx;
+  private final Node node;
+  private final AppConfig config;
+  private final Api api;
+  private final BlockedThreadWatch blocked = BlockedThreadWatch.install();
+  private final int blockedBefore = blocked.warnings().size();
+
+  private TestNode(Vertx vertx, Node node, AppConfig config) {
+    this.vertx = vertx;
+    this.node = node;
+    this.config = config;
+    this.api = new Api("http://127.0.0.1:" + config.httpPort());
+  }
+
+  public static Map<String, String> defaults(TestStores.Isolated stores) {
+    Map<String, String> env = new HashMap<>();
+    env.put("DATABASE_URL", stores.databaseUrl());
+    env.put("REDIS_URL", stores.redisUrl());
+    env.put("REDIS_KEY_PREFIX", stores.redisPrefix());
+    env.put("ADMIN_TOKEN", ADMIN_TOKEN);
+    env.put("HTTP_PORT", String.valueOf(freePort()));
+    env.put("HTTP_HOST", "127.0.0.1");
+    env.put("ROLES", "api,timers,sandbox");
+    env.put("SANDBOX_PORT", "0");
+    env.put("SANDBOX_SMS_PROBABILITY", "0");
+    env.put("UPSTREAM_TIMEOUT_MS", "2000");
+    env.put("TIMER_IDLE_POLL_MS", "20");
+    env.put("TIMER_LEASE_MS", "3000");
+    env.put("TIMER_SWEEP_INTERVAL_MS", "1000");
+    env.put("TIMER_SWEEP_GRACE_MS", "2000");
+    return env;
+  }
+
+  public static TestNode start(TestStores.Isolated stores) {
+    return start(defaults(stores));
+  }
+
+  public static TestNode start(Map<String, String> env) {
+    AppConfig config = AppConfig.from(env);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(500).setMaxEventLoopExecuteTime(1)
+        .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
+    try {
+      Node node = Node.start(vertx, config).await(60, TimeUnit.SECONDS);
+      return new TestNode(vertx, node, config);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("node did not start: " + e, e);
+    }
+  }
+
+  public Api api() {
+    return api;
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  public Node node() {
+    return node;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Creates an account funded with {@code deposit} USD and answers its id and API key. */
+  public Customer customer(String name, String deposit) {
+    JsonObject created = api.post("/admin/v1/accounts", ADMIN_TOKEN, new JsonObject().put("name", name)).json();
+    long id = created.getLong("id");
+    if (deposit != null) {
+      Api.Response response = api.post("/admin/v1/accounts/" + id + "/deposits", ADMIN_TOKEN,
+          new JsonObject().put("amount", deposit).put("reference", "test-" + name + "-" + System.nanoTime()));
+      assertThat(response.status()).as("deposit: %s", response).isEqualTo(201);
+    }
+    return new Customer(id, created.getString("apiKey"));
+  }
+
+  /** Sells {@code service} in {@code country} through the sandbox supplier at {@code price} USD. */
+  public void offer(String service, int country, String price) {
+    Api.Response response = api.put("/admin/v1/offers", ADMIN_TOKEN, new JsonObject().put("service", service)
+        .put("country", country).put("provider", "sandbox").put("price", price).put("cost", "0.01").put("stock", 100));
+    assertThat(response.status()).as("offer: %s", response).isEqualTo(200);
+  }
+
+  /** Every money invariant of money-and-style.md A.9 holds. */
+  public void assertMoneyInvariants() {
+    JsonObject result = Await.result(node.platform().invariants().check());
+    assertThat(result.getBoolean("ok")).as("money invariants: %s", result.encodePrettily()).isTrue();
+  }
+
+  public void assertEventLoopNeverBlocked() {
+    assertThat(blocked.warnings().subList(blockedBefore, blocked.warnings().size()))
+        .as("blocked-thread warnings").isEmpty();
+  }
+
+  public record Customer(long id, String apiKey) {}
+
+  @Override
+  public void close() {
+    try {
+      node.stop().await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // a node that cannot stop cleanly still releases its Vert.x below
+    } finally {
+      try {
+        vertx.close().await(30, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // closing is best effort in tests
+      }
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
