@@ -1,0 +1,127 @@
+package com.otporchestrator.activation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.otporchestrator.testing.Api;
+import com.otporchestrator.testing.Await;
+import com.otporchestrator.testing.TestNode;
+import com.otporchestrator.testing.TestNode.Customer;
+import com.otporchestrator.testing.TestStores;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Three independent nodes on one PostgreSQL and one Redis")
+class MultiNodeExpiryTest {
+  private static final int ORDERS = 20_000;
+  private static final int CUSTOMERS = 40;
+  private static final int IN_FLIGHT = 48;
+  private static final String[] SERVICES = {"tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am"};
+  private static final int[] COUNTRIES = {0, 1, 2, 6, 16, 22};
+
+  private static TestStores.Isolated stores;
+  private static final List<TestNode> nodes = new ArrayList<>();
+
+  @BeforeAll
+  static void start() {
+    stores = TestStores.isolate(MultiNodeExpiryTest.class);
+    for (int i = 0; i < 3; i++) {
+      Map<String, String> env = TestNode.defaults(stores);
+      env.put("ACTIVATION_WINDOW_SECONDS", "5");
+      env.put("CANCEL_DELAY_SECONDS", "1");
+      env.put("ROLES", i == 0 ? "api,timers,sandbox" : "api,timers");
+      nodes.add(TestNode.start(env));
+    }
+    for (String service : SERVICES) {
+      for (int country : COUNTRIES) nodes.get(0).offer(service, country, "0.05");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    nodes.forEach(TestNode::assertEventLoopNeverBlocked);
+    nodes.forEach(TestNode::close);
+    stores.close();
+  }
+
+  @Test
+  @DisplayName("expire 20,000 activations between them and refund each exactly once")
+  void expireTwentyThousandActivationsRefundingEachOnce() throws Exception {
+    List<Customer> customers = new ArrayList<>();
+    for (int i = 0; i < CUSTOMERS; i++) customers.add(nodes.get(0).customer("bulk-" + i, "100.00"));
+
+    long started = System.nanoTime();
+    int bought = buyAcrossNodes(customers);
+    double purchaseSeconds = (System.nanoTime() - started) / 1e9;
+    assertThat(bought).isEqualTo(ORDERS);
+
+    Await.until("every activation expired", Duration.ofSeconds(120), () -> count("closed_at IS NULL") == 0);
+    double totalSeconds = (System.nanoTime() - started) / 1e9;
+
+    assertThat(count("state = 'EXPIRED'")).isEqualTo(ORDERS);
+    assertThat(count("(SELECT count(*) FROM ledger_entries e WHERE e.order_id = activations.id AND e.kind = 'void') <> 1"))
+        .as("activations not refunded exactly once").isZero();
+    for (Customer customer : customers) {
+      JsonObject wallet = nodes.get(1).api().get("/v1/wallet", customer.apiKey()).json();
+      assertThat(wallet.getString("balance")).isEqualTo("100.00");
+      assertThat(wallet.getString("held")).isEqualTo("0.00");
+    }
+    nodes.get(2).assertMoneyInvariants();
+    for (TestNode node : nodes) {
+      assertThat(node.node().platform().timerStats().applied.sum()).as("timers applied by every node").isPositive();
+    }
+    System.out.printf("multi-node: %d purchases in %.1f s (%.0f/s) over HTTP; all expired and refunded %.1f s after the first purchase;"
+            + " timers applied per node: %d / %d / %d; max lateness %d ms%n",
+        ORDERS, purchaseSeconds, ORDERS / purchaseSeconds, totalSeconds,
+        nodes.get(0).node().platform().timerStats().applied.sum(), nodes.get(1).node().platform().timerStats().applied.sum(),
+        nodes.get(2).node().platform().timerStats().applied.sum(),
+        nodes.stream().mapToLong(n -> n.node().platform().timerStats().maxLatenessMillis.get()).max().orElse(0));
+  }
+
+  /** Buys ORDERS activations, spread over the three nodes, customers and offers, IN_FLIGHT at a time. */
+  private static int buyAcrossNodes(List<Customer> customers) throws Exception {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    Semaphore permits = new Semaphore(IN_FLIGHT);
+    AtomicInteger created = new AtomicInteger();
+    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> all = new ArrayList<>(ORDERS);
+    for (int i = 0; i < ORDERS; i++) {
+      permits.acquire();
+      Api api = nodes.get(i % 3).api();
+      Customer customer = customers.get(i % CUSTOMERS);
+      JsonObject body = new JsonObject().put("service", SERVICES[i % SERVICES.length]).put("country", COUNTRIES[(i / SERVICES.length) % COUNTRIES.length]);
+      HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activations"))
+          .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + customer.apiKey())
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+      all.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
+        permits.release();
+        if (error == null && response.statusCode() == 201) created.incrementAndGet();
+        else if (failures.size() < 5) failures.add(error != null ? error.toString() : response.statusCode() + " " + response.body());
+      }));
+    }
+    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
+    assertThat(failures).as("failed purchases").isEmpty();
+    return created.get();
+  }
+
+  private static long count(String where) {
+    List<Row> rows = new ArrayList<>();
+    Await.result(nodes.get(0).node().platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
+        .forEach(rows::add);
+    return rows.get(0).getLong("n");
+  }
+}
