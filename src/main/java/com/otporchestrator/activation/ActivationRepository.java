@@ -33,10 +33,12 @@ public final class ActivationRepository {
   /** A new order in ALLOCATING and the deadline of its allocation watchdog. */
   public record Created(long id, long watchdogMillis) {}
 
-  public Future<Boolean> markAllocated(long id, String phone, String providerActivationId, Duration window,
-                                       OffsetDateTime supplierEnd, Duration cancelDelay) {
+  /** Opens the order on its number; empty when it was no longer allocating (the watchdog failed it). */
+  public Future<Optional<Activation>> markAllocated(long id, String phone, String providerActivationId, Duration window,
+                                                    OffsetDateTime supplierEnd, Duration cancelDelay) {
     Tuple args = Tuple.of(id, phone, providerActivationId, window.toMillis(), supplierEnd, cancelDelay.toMillis());
-    return pool.preparedQuery(ActivationSql.MARK_ALLOCATED).execute(args).map(rows -> rows.size() == 1);
+    return pool.preparedQuery(ActivationSql.MARK_ALLOCATED).execute(args)
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toActivation(rows.iterator().next())));
   }
 
   public Future<Boolean> adoptLateAllocation(long id, String providerActivationId, String phone) {

@@ -54,12 +54,12 @@ final class ActivationSql {
 
   /** The supplier gave a number: the customer's window starts now (capped by the supplier's own end). */
   static final String MARK_ALLOCATED = """
-      UPDATE activations
+      UPDATE activations AS a
          SET state = 'WAITING_CODE', phone = $2, provider_activation_id = $3, upstream_state = 'OPEN',
              expires_at = LEAST(now() + $4::bigint * interval '1 millisecond', COALESCE($5::timestamptz, 'infinity')),
              cancellable_at = now() + $6::bigint * interval '1 millisecond'
-       WHERE id = $1 AND state = 'ALLOCATING'
-      RETURNING id""";
+       WHERE a.id = $1 AND a.state = 'ALLOCATING'
+      """ + " RETURNING " + ActivationSql.VIEW_COLUMNS;
 
   /** A number arrived after the order was already failed (slow supplier): hand it back upstream. */
   static final String ADOPT_LATE_ALLOCATION = """

@@ -42,6 +42,15 @@ public final class ActivationTimers {
     });
   }
 
+  /** Schedules the end of a freshly opened order's window. */
+  public Future<Void> expiry(Activation order) {
+    return timers.schedule(new Timer(TimerKind.EXPIRE, order.id(), order.expiresAt().toInstant().toEpochMilli()))
+        .recover(error -> {
+          LOG.warn("could not schedule the expiry of order {}; the sweep will catch it: {}", order.id(), error.toString());
+          return Future.succeededFuture();
+        });
+  }
+
   /** Schedules the first poll of a freshly allocated order of a polled supplier. */
   public Future<Void> firstPoll(long id) {
     return timers.schedule(new Timer(TimerKind.POLL, id, System.currentTimeMillis() + FIRST_POLL_DELAY_MS))

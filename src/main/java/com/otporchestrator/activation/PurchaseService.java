@@ -49,8 +49,8 @@ public final class PurchaseService {
     this.durations = durations;
   }
 
-  /** Answers the id of the new, allocated order. */
-  public Future<Long> purchase(long accountId, PurchaseRequest request) {
+  /** Answers the new order, open on its number. */
+  public Future<Activation> purchase(long accountId, PurchaseRequest request) {
     return catalog.bestOffer(request.service(), request.country()).compose(offer -> {
       checkPriceCeiling(offer, request.maxPrice());
       Provider provider = providers.get(offer.providerId()).orElseThrow(() -> new DomainException(Kind.NO_NUMBERS,
@@ -78,7 +78,7 @@ public final class PurchaseService {
             .map(created));
   }
 
-  private Future<Long> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
+  private Future<Activation> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
                                 PurchaseRequest request) {
     AllocationRequest ask = new AllocationRequest(offer.service(), offer.country(), request.operator(), offer.cost(),
         request.excludedPrefixes());
@@ -87,15 +87,16 @@ public final class PurchaseService {
         : failed(created.id(), result.cause()));
   }
 
-  private Future<Long> opened(long id, Provider provider, Allocation allocation) {
+  private Future<Activation> opened(long id, Provider provider, Allocation allocation) {
     OffsetDateTime supplierEnd = allocation.expiresAt() == null ? null
         : allocation.expiresAt().atOffset(ZoneOffset.UTC);
     return activations.markAllocated(id, allocation.phone(), allocation.providerActivationId(), durations.window(),
         supplierEnd, durations.cancelDelay()).compose(opened -> {
-          if (opened) {
-            Future<Void> scheduled = activationTimers.sync(id);
+          if (opened.isPresent()) {
+            Activation order = opened.get();
+            Future<Void> scheduled = activationTimers.expiry(order);
             if (!provider.pushesSms()) scheduled = scheduled.compose(v -> activationTimers.firstPoll(id));
-            return scheduled.map(id);
+            return scheduled.map(order);
           }
           LOG.warn("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
           return activations.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
@@ -105,7 +106,7 @@ public final class PurchaseService {
         });
   }
 
-  private Future<Long> failed(long id, Throwable cause) {
+  private Future<Activation> failed(long id, Throwable cause) {
     if (cause instanceof UpstreamException.NoNumbers) {
       return activations.failAllocation(id, "no numbers", "NONE").compose(v -> Future.failedFuture(
           new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged")));

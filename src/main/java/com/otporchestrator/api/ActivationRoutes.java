@@ -44,7 +44,6 @@ final class ActivationRoutes {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS));
       return purchases.purchase(accountId, request)
-          .compose(id -> activations.get(id, accountId))
           .map(order -> ApiResponse.json(201, Views.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });
