@@ -12,6 +12,7 @@ import com.otporchestrator.activation.UnknownOutcomeReconciler;
 import com.otporchestrator.activation.UpstreamCloseHandler;
 import com.otporchestrator.activation.UpstreamPollHandler;
 import com.otporchestrator.api.HttpApiVerticle;
+import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
@@ -133,7 +134,8 @@ public final class Node {
         v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
             scripts, platform.timerStats()),
         v -> new TimerSafetyNet(v, platform.redis(), platform.timers(), handlers,
-            ActivationSweepSources.of(platform.activationRepository()), List.of(reconciler::run),
+            ActivationSweepSources.of(platform.activationRepository()),
+            List.of(reconciler::run, new IdempotencyStore(platform.pool())::purgeExpired),
             platform.config().timers(), platform.timerStats()));
   }
 

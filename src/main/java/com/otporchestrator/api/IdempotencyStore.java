@@ -37,6 +37,9 @@ public final class IdempotencyStore {
   private static final String STORE = """
       UPDATE idempotency_keys SET status = $3, response = $4, locked_until = NULL
        WHERE account_id = $1 AND key = $2""";
+  private static final String PURGE = """
+      DELETE FROM idempotency_keys WHERE ctid IN (
+        SELECT ctid FROM idempotency_keys WHERE created_at < now() - interval '48 hours' LIMIT 5000)""";
   private static final String RELEASE = "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND status IS NULL";
 
   private final Pool pool;
@@ -98,6 +101,11 @@ public final class IdempotencyStore {
           String stored = new JsonObject().put("contentType", response.contentType()).put("body", response.body()).encode();
           return pool.preparedQuery(STORE).execute(Tuple.of(accountId, key, response.status(), stored)).map(response);
         });
+  }
+
+  /** Forgets keys older than 48 hours (we promise at least 24), a bounded batch per call. */
+  public Future<Void> purgeExpired() {
+    return pool.query(PURGE).execute().mapEmpty();
   }
 
   private static ApiResponse replay(int status, String stored) {
