@@ -34,8 +34,12 @@ public final class ActivationTimers {
     if (ids.isEmpty()) return Future.succeededFuture();
     return activations.timerStates(ids).compose(states -> {
       List<Timer> due = new ArrayList<>();
-      for (TimerState s : states) due.addAll(timersFor(s));
-      return timers.scheduleAll(due);
+      List<Long> closed = new ArrayList<>();
+      for (TimerState s : states) {
+        due.addAll(timersFor(s));
+        if (!s.state().open()) closed.add(s.id());
+      }
+      return Future.all(timers.scheduleAll(due), timers.cancelAll(TimerKind.EXPIRE, closed)).<Void>mapEmpty();
     }).recover(error -> {
       LOG.warn("could not schedule timers of {} orders; the sweep will catch them: {}", ids.size(), error.toString());
       return Future.succeededFuture();

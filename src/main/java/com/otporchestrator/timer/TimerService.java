@@ -46,6 +46,19 @@ public final class TimerService {
   }
 
   public Future<Void> cancel(TimerKind kind, long id) {
-    return redis.send(Request.cmd(Command.ZREM).arg(keys.due(keys.shardOf(id))).arg(kind.member(id))).mapEmpty();
+    return cancelAll(kind, List.of(id));
+  }
+
+  /** Removes timers that can no longer matter (a closed order's expiry), one ZREM per shard. */
+  public Future<Void> cancelAll(TimerKind kind, Collection<Long> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    Map<Integer, Request> perShard = new HashMap<>();
+    for (long id : ids) {
+      int shard = keys.shardOf(id);
+      perShard.computeIfAbsent(shard, s -> Request.cmd(Command.ZREM).arg(keys.due(s))).arg(kind.member(id));
+    }
+    List<Future<?>> sent = new ArrayList<>(perShard.size());
+    perShard.values().forEach(request -> sent.add(redis.send(request)));
+    return Future.all(sent).mapEmpty();
   }
 }
