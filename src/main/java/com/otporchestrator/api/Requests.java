@@ -15,7 +15,8 @@ public final class Requests {
   /** The JSON object body; rejects other media types, malformed JSON, non-objects and unknown fields. */
   public static JsonObject jsonBody(RoutingContext ctx, Set<String> allowedFields) {
     String type = ctx.request().getHeader("Content-Type");
-    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim();
+    if (!mediaType.equalsIgnoreCase("application/json")) {
       throw new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
     String text = ctx.body() == null ? null : ctx.body().asString();
@@ -38,6 +39,7 @@ public final class Requests {
     if (value == null) throw DomainException.invalid("'" + field + "' is required");
     if (!(value instanceof String text)) throw DomainException.invalid("'" + field + "' must be a string");
     if (text.isBlank()) throw DomainException.invalid("'" + field + "' must not be empty");
+    if (text.indexOf('\u0000') >= 0) throw DomainException.invalid("'" + field + "' must not contain NUL characters");
     if (text.length() > maxLength) throw DomainException.invalid("'" + field + "' is longer than " + maxLength + " characters");
     return text.trim();
   }

@@ -2,6 +2,7 @@ package com.otporchestrator.common;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.util.regex.Pattern;
 
 /**
  * Money is a long count of micro-USD (1 USD = 1,000,000). Conversions to and from decimal text
@@ -10,15 +11,21 @@ import java.math.RoundingMode;
 public final class Money {
   public static final long MICROS_PER_USD = 1_000_000L;
   private static final int SCALE = 6;
+  /** Plain ASCII digits with an optional fraction: no sign, no exponent, no other script's digits. */
+  private static final Pattern PLAIN_DECIMAL = Pattern.compile("[0-9]{1,30}(\\.[0-9]{1,30})?");
 
   private Money() {}
 
   /** Parses "25", "25.5", "0.0608" into micro-USD. Rejects more than six decimals, signs and junk. */
   public static long parseUsd(String text) {
     if (text == null || text.isBlank()) throw new IllegalArgumentException("amount is empty");
+    String trimmed = text.trim();
+    if (!PLAIN_DECIMAL.matcher(trimmed).matches()) {
+      throw new IllegalArgumentException("amount is not a plain decimal number such as 0.50: " + shorten(trimmed));
+    }
     BigDecimal value;
     try {
-      value = new BigDecimal(text.trim());
+      value = new BigDecimal(trimmed);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("amount is not a decimal number: " + text);
     }
@@ -30,6 +37,10 @@ public final class Money {
     } catch (ArithmeticException e) {
       throw new IllegalArgumentException("amount is out of range: " + text);
     }
+  }
+
+  private static String shorten(String text) {
+    return text.length() > 40 ? text.substring(0, 40) + "..." : text;
   }
 
   /** Parses a decimal from an upstream (possibly more decimals, a JSON number) rounding half up. */

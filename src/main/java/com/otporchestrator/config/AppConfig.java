@@ -72,10 +72,10 @@ public record AppConfig(
             e.fraction("SANDBOX_SMS_PROBABILITY", 0.8),
             e.seconds("SANDBOX_SMS_DELAY_SECONDS", 5, 0, 3600),
             e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0)));
-    e.failIfInvalid();
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
-      throw new ConfigException("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+      e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
+    e.failIfInvalid();
     return config;
   }
 

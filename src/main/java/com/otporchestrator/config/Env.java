@@ -92,6 +92,11 @@ final class Env {
     }
   }
 
+  /** Records a problem that involves several settings, to be reported with all the others. */
+  void problem(String message) {
+    problems.add(message);
+  }
+
   void failIfInvalid() {
     if (!problems.isEmpty()) throw new ConfigException("Invalid configuration: " + String.join("; ", problems));
   }

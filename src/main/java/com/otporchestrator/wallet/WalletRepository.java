@@ -47,9 +47,10 @@ public final class WalletRepository {
       }
       Row row = rows.iterator().next();
       if (row.getLong("account_id") != accountId || row.getLong("balance_delta") != amount) {
-        return Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT,
+        // an unknown account is a 404 whatever the reference; wallet() fails with it
+        return wallet(accountId).compose(w -> Future.failedFuture(new DomainException(DomainException.Kind.CONFLICT,
             "reference '" + reference + "' was already used for a different deposit",
-            new JsonObject().put("reference", reference)));
+            new JsonObject().put("reference", reference))));
       }
       return wallet(accountId).map(w -> new DepositResult(row.getLong("id"), true, w));
     });

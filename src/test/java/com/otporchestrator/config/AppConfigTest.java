@@ -1,0 +1,189 @@
+package com.otporchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.otporchestrator.config.AppConfig.Role;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+@DisplayName("The configuration, read from environment variables and checked at start-up")
+class AppConfigTest {
+  private static final String TOKEN = "an-admin-token-of-32-characters!";
+
+  private static Map<String, String> env(String... pairs) {
+    Map<String, String> env = new HashMap<>();
+    env.put("ADMIN_TOKEN", TOKEN);
+    for (int i = 0; i + 1 < pairs.length; i += 2) env.put(pairs[i], pairs[i + 1]);
+    return env;
+  }
+
+  private static String refusal(Map<String, String> env) {
+    Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> AppConfig.from(env));
+    assertThat(thrown).as("configuration %s must be refused", env).isInstanceOf(ConfigException.class);
+    return thrown.getMessage();
+  }
+
+  @Test
+  @DisplayName("uses the documented defaults when only ADMIN_TOKEN is set")
+  void hasDefaults() {
+    AppConfig config = AppConfig.from(env());
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(config.databaseUrl()).isEqualTo("postgresql://postgres@127.0.0.1:5432/test");
+    assertThat(config.databasePoolSize()).isEqualTo(4);
+    assertThat(config.redisUrl()).isEqualTo("redis://127.0.0.1:6379");
+    assertThat(config.redisPoolSize()).isEqualTo(8);
+    assertThat(config.redisKeyPrefix()).isEqualTo("otp:");
+    assertThat(config.adminToken()).isEqualTo(TOKEN);
+    assertThat(config.activationWindow()).isEqualTo(Duration.ofMinutes(20));
+    assertThat(config.cancelDelay()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.allocationTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.TIMERS);
+    assertThat(config.runs(Role.SANDBOX)).isFalse();
+    assertThat(config.timers()).isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(30),
+        Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(60), 4));
+    assertThat(config.sandbox()).isEqualTo(new AppConfig.SandboxConfig("sandbox-key", 8081, 0.8,
+        Duration.ofSeconds(5), 0.0));
+  }
+
+  @Test
+  void readsEverySettingGiven() {
+    AppConfig config = AppConfig.from(env("HTTP_PORT", " 9090 ", "HTTP_HOST", "127.0.0.1",
+        "DATABASE_URL", "postgres://u:p@db:5432/otp", "REDIS_URL", "rediss://cache:6380", "ROLES", "api, Sandbox",
+        "ACTIVATION_WINDOW_SECONDS", "600", "CANCEL_DELAY_SECONDS", "0", "SANDBOX_KEY", "k",
+        "SANDBOX_SMS_PROBABILITY", "1"));
+    assertThat(config.httpPort()).isEqualTo(9090);
+    assertThat(config.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(config.databaseUrl()).isEqualTo("postgres://u:p@db:5432/otp");
+    assertThat(config.redisUrl()).isEqualTo("rediss://cache:6380");
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.SANDBOX);
+    assertThat(config.activationWindow()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(config.cancelDelay()).isZero();
+    assertThat(config.sandbox().key()).isEqualTo("k");
+    assertThat(config.sandbox().smsProbability()).isEqualTo(1.0);
+  }
+
+  @Test
+  @DisplayName("never shows the database password in the logged description")
+  void redactsCredentials() {
+    AppConfig config = AppConfig.from(env("DATABASE_URL", "postgresql://otp:s3cret@db:5432/otp"));
+    assertThat(config.describe()).doesNotContain("s3cret").contains("***@db:5432/otp");
+  }
+
+  @ParameterizedTest(name = "HTTP_PORT={0} is refused")
+  @ValueSource(strings = {"http", "80.5", "8080x", "-1", "65536", "99999999999"})
+  void refusesABadPort(String port) {
+    assertThat(refusal(env("HTTP_PORT", port))).contains("HTTP_PORT").contains(port);
+  }
+
+  @ParameterizedTest(name = "{0}={1} is refused")
+  @CsvSource({
+      "DATABASE_POOL_SIZE, 0",
+      "DATABASE_POOL_SIZE, 201",
+      "REDIS_POOL_SIZE, 0",
+      "ACTIVATION_WINDOW_SECONDS, 0",
+      "ACTIVATION_WINDOW_SECONDS, 604801",
+      "CANCEL_DELAY_SECONDS, -1",
+      "ALLOCATION_TIMEOUT_SECONDS, 0",
+      "UPSTREAM_TIMEOUT_MS, 99",
+      "UPSTREAM_TIMEOUT_MS, 120001",
+      "TIMER_SHARDS, 0",
+      "TIMER_SHARDS, 1025",
+      "TIMER_BATCH_SIZE, 5001",
+      "TIMER_IDLE_POLL_MS, 4",
+      "TIMER_MAX_BATCHES_IN_FLIGHT, 0",
+      "SANDBOX_PORT, 70000",
+      "SANDBOX_SMS_PROBABILITY, 1.5",
+      "SANDBOX_SMS_PROBABILITY, -0.1",
+      "SANDBOX_SMS_PROBABILITY, NaN",
+      "SANDBOX_SMS_PROBABILITY, often",
+      "SANDBOX_NO_NUMBERS_RATE, 2"})
+  void refusesOutOfRangeValues(String name, String value) {
+    assertThat(refusal(env(name, value))).contains(name).contains(value);
+  }
+
+  @ParameterizedTest(name = "DATABASE_URL={0} is refused")
+  @ValueSource(strings = {"mysql://db:3306/otp", "jdbc:postgresql://db:5432/otp", "http://db/otp", "db:5432/otp",
+      "postgresql:///otp", "not a url"})
+  void refusesADatabaseUrlOfAnotherKind(String url) {
+    assertThat(refusal(env("DATABASE_URL", url))).contains("DATABASE_URL");
+  }
+
+  @Test
+  void refusesARedisUrlOfAnotherKind() {
+    assertThat(refusal(env("REDIS_URL", "http://cache:6379"))).contains("REDIS_URL").contains("redis://");
+  }
+
+  @Test
+  void refusesAMissingAdminToken() {
+    Map<String, String> env = env();
+    env.remove("ADMIN_TOKEN");
+    assertThat(refusal(env)).contains("ADMIN_TOKEN is required");
+    env.put("ADMIN_TOKEN", "   ");
+    assertThat(refusal(env)).contains("ADMIN_TOKEN is required");
+  }
+
+  @Test
+  void refusesATooShortAdminToken() {
+    assertThat(refusal(env("ADMIN_TOKEN", "short-token-15c"))).contains("ADMIN_TOKEN").contains("at least 16");
+    assertThat(AppConfig.from(env("ADMIN_TOKEN", "exactly-16-chars")).adminToken()).isEqualTo("exactly-16-chars");
+  }
+
+  @ParameterizedTest(name = "ROLES={0} is refused")
+  @ValueSource(strings = {"web", "api,worker", ",", "api;timers"})
+  void refusesUnknownRoles(String roles) {
+    assertThat(refusal(env("ROLES", roles))).contains("ROLES").contains(roles);
+  }
+
+  @Test
+  void acceptsEveryRoleInAnyCase() {
+    assertThat(AppConfig.from(env("ROLES", "TIMERS,sandbox,Api")).roles())
+        .isEqualTo(Set.of(Role.API, Role.TIMERS, Role.SANDBOX));
+  }
+
+  @ParameterizedTest(name = "CANCEL_DELAY_SECONDS={0} with ACTIVATION_WINDOW_SECONDS={1} is refused")
+  @CsvSource({"600, 600", "601, 600", "1300, 1200"})
+  void refusesACancelDelayNotShorterThanTheWindow(String delay, String window) {
+    assertThat(refusal(env("CANCEL_DELAY_SECONDS", delay, "ACTIVATION_WINDOW_SECONDS", window)))
+        .contains("CANCEL_DELAY_SECONDS").contains("ACTIVATION_WINDOW_SECONDS");
+  }
+
+  @Test
+  void acceptsACancelDelayJustShorterThanTheWindow() {
+    AppConfig config = AppConfig.from(env("CANCEL_DELAY_SECONDS", "599", "ACTIVATION_WINDOW_SECONDS", "600"));
+    assertThat(config.cancelDelay()).isLessThan(config.activationWindow());
+  }
+
+  @Test
+  @DisplayName("reports every problem at once, so one restart fixes them all")
+  void reportsSeveralProblemsTogether() {
+    Map<String, String> env = env("HTTP_PORT", "eighty", "DATABASE_URL", "mysql://db/otp", "ROLES", "web",
+        "TIMER_SHARDS", "0");
+    env.remove("ADMIN_TOKEN");
+    assertThat(refusal(env)).contains("HTTP_PORT", "DATABASE_URL", "ROLES", "TIMER_SHARDS", "ADMIN_TOKEN");
+  }
+
+  @Test
+  @DisplayName("reports a cancel delay not shorter than the window together with the other problems")
+  void reportsTheCancelDelayTogetherWithOtherProblems() {
+    assertThat(refusal(env("HTTP_PORT", "eighty", "CANCEL_DELAY_SECONDS", "1200")))
+        .contains("HTTP_PORT", "CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+  }
+
+  @Test
+  void treatsBlankValuesAsUnset() {
+    AppConfig config = AppConfig.from(env("HTTP_PORT", "", "ROLES", "  ", "REDIS_KEY_PREFIX", " "));
+    assertThat(config.httpPort()).isEqualTo(8080);
+    assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.TIMERS);
+    assertThat(config.redisKeyPrefix()).isEqualTo("otp:");
+  }
+}
