@@ -95,7 +95,7 @@ final class ActivationRoutes {
   private static ActivationState state(String raw) {
     if (raw == null || raw.isEmpty()) return null;
     try {
-      return ActivationState.valueOf(raw.toUpperCase());
+      return ActivationState.valueOf(raw.toUpperCase(java.util.Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw DomainException.invalid("unknown state '" + raw + "'");
     }

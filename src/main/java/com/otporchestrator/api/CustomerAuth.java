@@ -26,6 +26,7 @@ final class CustomerAuth implements Handler<RoutingContext> {
       }
       Account account = result.result();
       if ("terminated".equals(account.status())) {
+        ctx.response().putHeader("WWW-Authenticate", "Bearer");
         ctx.fail(new DomainException(Kind.UNAUTHORIZED, "this account has been terminated"));
         return;
       }

@@ -24,7 +24,7 @@ final class Endpoints {
     String key = ctx.request().getHeader("Idempotency-Key");
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
     String fingerprint = ctx.request().method().name() + " " + ctx.request().path() + "\n" + body;
-    respond(ctx, () -> store.run(accountId, key, fingerprint, () -> {
+    respond(ctx, () -> store.run(accountId, key, fingerprint, ctx.request().path(), () -> {
       try {
         return work.get();
       } catch (RuntimeException e) {

@@ -17,8 +17,10 @@ import java.util.function.Supplier;
 /**
  * Idempotency-Key semantics of the IETF draft and Stripe, stored in PostgreSQL: the first request
  * with a key runs and its response is stored; a retry with the same body replays it; a different
- * body is 422; a retry while the first still runs is 409. A 5xx is not stored, so the client may
- * retry; a request whose pod died is taken over once its lock has expired.
+ * body is 422; a retry while the first still runs is 409. Like Stripe, a response that says the
+ * request itself was malformed (400, 413, 415) or that the server failed (5xx) is not stored, so the
+ * client may fix it and retry with the same key; a request whose pod died is taken over once its
+ * lock has expired.
  */
 public final class IdempotencyStore {
   static final int MAX_KEY_LENGTH = 255;
@@ -49,22 +51,26 @@ public final class IdempotencyStore {
   }
 
   /** Runs {@code action} at most once per (account, key); a null key runs it unguarded. */
-  public Future<ApiResponse> run(long accountId, String key, String fingerprint, Supplier<Future<ApiResponse>> action) {
+  public Future<ApiResponse> run(long accountId, String key, String fingerprint, String path,
+                                 Supplier<Future<ApiResponse>> action) {
     if (key == null) return action.get();
     if (key.isBlank() || key.length() > MAX_KEY_LENGTH) {
       return Future.failedFuture(DomainException.invalid("Idempotency-Key must be 1 to " + MAX_KEY_LENGTH + " characters"));
     }
-    return claim(accountId, key, sha256(fingerprint), action);
+    return claim(accountId, key, sha256(fingerprint), path, action);
   }
 
-  private Future<ApiResponse> claim(long accountId, String key, byte[] hash, Supplier<Future<ApiResponse>> action) {
+  private Future<ApiResponse> claim(long accountId, String key, byte[] hash, String path,
+                                    Supplier<Future<ApiResponse>> action) {
     return pool.preparedQuery(CLAIM).execute(Tuple.of(accountId, key, Buffer.buffer(hash), LOCK_SECONDS))
-        .compose(rows -> rows.size() == 1 ? runAndStore(accountId, key, action) : existing(accountId, key, hash, action));
+        .compose(rows -> rows.size() == 1 ? runAndStore(accountId, key, path, action)
+            : existing(accountId, key, hash, path, action));
   }
 
-  private Future<ApiResponse> existing(long accountId, String key, byte[] hash, Supplier<Future<ApiResponse>> action) {
+  private Future<ApiResponse> existing(long accountId, String key, byte[] hash, String path,
+                                       Supplier<Future<ApiResponse>> action) {
     return pool.preparedQuery(EXISTING).execute(Tuple.of(accountId, key)).compose(rows -> {
-      if (rows.size() == 0) return claim(accountId, key, hash, action);
+      if (rows.size() == 0) return claim(accountId, key, hash, path, action);
       Row row = rows.iterator().next();
       if (!Arrays.equals(row.getBuffer("request_hash").getBytes(), hash)) {
         return Future.failedFuture(new DomainException(Kind.IDEMPOTENCY_MISMATCH,
@@ -77,12 +83,13 @@ public final class IdempotencyStore {
             "the first request with this Idempotency-Key is still being processed; retry shortly"));
       }
       return pool.preparedQuery(TAKE_OVER).execute(Tuple.of(accountId, key, LOCK_SECONDS))
-          .compose(taken -> taken.size() == 1 ? runAndStore(accountId, key, action)
-              : existing(accountId, key, hash, action));
+          .compose(taken -> taken.size() == 1 ? runAndStore(accountId, key, path, action)
+              : existing(accountId, key, hash, path, action));
     });
   }
 
-  private Future<ApiResponse> runAndStore(long accountId, String key, Supplier<Future<ApiResponse>> action) {
+  private Future<ApiResponse> runAndStore(long accountId, String key, String path,
+                                          Supplier<Future<ApiResponse>> action) {
     Future<ApiResponse> result;
     try {
       result = action.get();
@@ -91,16 +98,20 @@ public final class IdempotencyStore {
     }
     return result
         .recover(error -> {
-          ApiResponse problem = Problems.toResponse(error, 500, null);
+          ApiResponse problem = Problems.toResponse(error, 500, path);
           return Future.succeededFuture(problem);
         })
         .compose(response -> {
-          if (response.status() >= 500) {
+          if (!storable(response.status())) {
             return pool.preparedQuery(RELEASE).execute(Tuple.of(accountId, key)).map(response);
           }
           String stored = new JsonObject().put("contentType", response.contentType()).put("body", response.body()).encode();
           return pool.preparedQuery(STORE).execute(Tuple.of(accountId, key, response.status(), stored)).map(response);
         });
+  }
+
+  private static boolean storable(int status) {
+    return status < 500 && status != 400 && status != 413 && status != 415;
   }
 
   /** Forgets keys older than 48 hours (we promise at least 24), a bounded batch per call. */

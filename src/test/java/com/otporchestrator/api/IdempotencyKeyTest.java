@@ -206,4 +206,26 @@ class IdempotencyKeyTest {
         "Idempotency-Key", "cancel-1"), 422, "Idempotency-Key");
     assertThat(api.get("/v1/activations/" + id, customer.apiKey()).json().getString("state")).isEqualTo("WAITING_CODE");
   }
+
+  @Test
+  @DisplayName("does not keep a malformed request's 400, so the fixed request may reuse the key")
+  void letsAFixedRequestReuseTheKeyOfAMalformedOne() {
+    Customer customer = node.customer("typo", "10.00");
+    assertProblem(buy(customer, "order-typo", "{\"service\":\"tg\",\"country\":\"zero\"}"), 400, "'country' must be an integer");
+    Api.Response fixed = buy(customer, "order-typo", TG);
+    assertThat(fixed.status()).as("%s", fixed).isEqualTo(201);
+    assertThat(fixed.header("Idempotent-Replayed")).isNull();
+    assertThat(buy(customer, "order-typo", TG).json().getLong("id")).isEqualTo(fixed.json().getLong("id"));
+  }
+
+  @Test
+  @DisplayName("keeps the request path in a stored problem")
+  void keepsThePathInAStoredProblem() {
+    Customer customer = node.customer("broke", "0.10");
+    Api.Response refused = buy(customer, "order-broke", TG);
+    assertThat(refused.status()).isEqualTo(402);
+    Api.Response replayed = buy(customer, "order-broke", TG);
+    assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(replayed.json().getString("instance")).isEqualTo("/v1/activations");
+  }
 }
