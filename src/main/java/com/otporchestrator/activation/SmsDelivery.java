@@ -20,11 +20,18 @@ public final class SmsDelivery {
   }
 
   public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
-    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), sms.text(), codeOf(sms));
+    String code = codeOf(sms);
+    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code);
   }
 
   public Future<ActivationRepository.SmsStored> toPhone(String phone, String providerId, IncomingSms sms) {
-    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), sms.text(), codeOf(sms));
+    String code = codeOf(sms);
+    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code);
+  }
+
+  /** Polled suppliers often report only the code (sms-activate's STATUS_OK:code); it is then all the text we have. */
+  private static String textOf(IncomingSms sms, String code) {
+    return sms.text() != null ? sms.text() : code;
   }
 
   private static String codeOf(IncomingSms sms) {

@@ -16,12 +16,15 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Polls suppliers that do not push: soon after purchase, then backing off, until the order closes.
  * Every SMS seen goes through {@link SmsDelivery}, the same path as pushed ones.
  */
 public final class UpstreamPollHandler implements TimerHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamPollHandler.class);
   private final Pool pool;
   private final ProviderRegistry providers;
   private final SmsDelivery delivery;
@@ -54,7 +57,10 @@ public final class UpstreamPollHandler implements TimerHandler {
     if (provider == null) return scheduleNext(id, row.getOffsetDateTime("created_at"));
     return provider.poll(row.getString("provider_activation_id"))
         .compose(result -> apply(id, providerId, row.getString("state"), result))
-        .recover(error -> Future.succeededFuture())
+        .recover(error -> {
+          LOG.warn("poll of order {} at {} failed, polling again later: {}", id, providerId, error.toString());
+          return Future.succeededFuture();
+        })
         .compose(v -> scheduleNext(id, row.getOffsetDateTime("created_at")));
   }
 

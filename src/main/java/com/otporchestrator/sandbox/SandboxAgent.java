@@ -29,7 +29,11 @@ final class SandboxAgent {
   private final SmsPusher pusher;
   private final Map<Long, SandboxActivation> activations = new HashMap<>();
   private final Map<String, SandboxActivation> openByPhone = new HashMap<>();
-  private long lastActivationId = 100_000;
+  /**
+   * Starts from the clock (microsecond-sized steps), so a restarted sandbox never hands out an id an
+   * earlier run already gave to an order stored in PostgreSQL; still exact as a JSON number.
+   */
+  private long lastActivationId = System.currentTimeMillis() * 1_000;
   private long lastSmsId = 0;
 
   SandboxAgent(Vertx vertx, SandboxSettings settings, SandboxCounters counters, Dice dice, SmsPusher pusher) {

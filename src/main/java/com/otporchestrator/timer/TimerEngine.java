@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +34,6 @@ public final class TimerEngine {
   private boolean stopped;
   private long tickTimer = -1;
   private long reapTimer = -1;
-  private Future<Void> currentTick = Future.succeededFuture();
 
   /** The three Lua scripts of the engine. */
   public record Scripts(LuaScript claim, LuaScript reap, LuaScript ack) {
@@ -60,21 +60,23 @@ public final class TimerEngine {
     reapTimer = vertx.setPeriodic(reapEvery, id -> reapExpiredLeases());
   }
 
-  /** Stops claiming, waits for batches in flight, and hands back any lease not yet acknowledged. */
+  /**
+   * Stops claiming and hands back at once every lease not yet acknowledged, batches still in flight
+   * included: their handlers may yet finish, but delivery is at least once and handlers are
+   * idempotent, so another engine may fire them now rather than after the lease. Waiting for them
+   * instead would let one stuck handler hold both the shutdown and its timers for ever.
+   */
   public Future<Void> stop() {
     stopped = true;
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(reapTimer);
-    return currentTick.transform(ignored -> releasePendingLeases());
+    return release(pendingLeases);
   }
 
   private void scheduleTick(long delayMillis) {
     if (stopped) return;
     tickTimer = vertx.setTimer(Math.max(1, delayMillis), id -> {
-      Promise<Void> done = Promise.promise();
-      currentTick = done.future();
       tick().onComplete(result -> {
-        done.complete();
         if (result.failed()) {
           LOG.warn("timer tick failed: {}", result.cause().toString());
           scheduleTick(settings.idlePoll().toMillis());
@@ -147,10 +149,14 @@ public final class TimerEngine {
       byKind.computeIfAbsent(timer.kind(), k -> new ArrayList<>()).add(timer.id());
       stats.recordLateness(claim.redisNow() - timer.dueMillis());
     }
-    pendingLeases.add(new Lease(claim.shard(), claim.leaseId()));
+    Lease lease = new Lease(claim.shard(), claim.leaseId());
+    pendingLeases.add(lease);
+    if (stopped) return release(List.of(lease)); // claimed while stopping: not ours to work on any more
     List<Future<Void>> applied = new ArrayList<>(byKind.size());
     byKind.forEach((kind, ids) -> applied.add(handlerFor(kind).fire(ids)));
+    // Past its lease the batch is the reaper's again: waiting longer would only stall every other shard.
     return Future.all(applied)
+        .timeout(settings.lease().toMillis(), TimeUnit.MILLISECONDS)
         .compose(ok -> acknowledge(claim))
         .onSuccess(ok -> stats.applied.add(claim.timers().size()))
         .onFailure(error -> {
@@ -191,9 +197,9 @@ public final class TimerEngine {
    * Unacknowledged leases of this engine go back to the due set at once, so another pod picks them
    * up now rather than after the lease runs out.
    */
-  private Future<Void> releasePendingLeases() {
+  private Future<Void> release(java.util.Collection<Lease> leases) {
     Map<Integer, List<String>> byShard = new java.util.HashMap<>();
-    pendingLeases.forEach(lease -> byShard.computeIfAbsent(lease.shard(), s -> new ArrayList<>(List.of("0", "1")))
+    List.copyOf(leases).forEach(lease -> byShard.computeIfAbsent(lease.shard(), s -> new ArrayList<>(List.of("0", "1")))
         .add(String.valueOf(lease.id())));
     List<Future<?>> released = new ArrayList<>();
     byShard.forEach((shard, args) -> released.add(

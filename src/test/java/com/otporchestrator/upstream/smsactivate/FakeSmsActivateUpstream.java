@@ -24,13 +24,14 @@ import java.util.function.Consumer;
 /**
  * A small sms-activate compatible upstream speaking the real {@code handler_api.php} protocol, with
  * switchable dialects and scripted faults. All state is guarded by the instance lock because tests
- * arrange it from the JUnit thread while the server answers on the event loop.
+ * arrange it from the JUnit thread while the server answers on the event loop. Public so that
+ * whole-node tests can route orders to it over real HTTP.
  */
-final class FakeSmsActivateUpstream {
-  static final String API_KEY = "test-key-0123456789";
+public final class FakeSmsActivateUpstream {
+  public static final String API_KEY = "test-key-0123456789";
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-  enum Dialect {
+  public enum Dialect {
     /** Classic sms-activate: text errors with HTTP 200, V2 actions. */
     SMS_ACTIVATE,
     /** Hero-SMS: JSON error envelopes with real HTTP statuses, string ids, activationEndTime. */
@@ -39,7 +40,7 @@ final class FakeSmsActivateUpstream {
     TIGER
   }
 
-  enum State { WAITING, CODE, RETRY, FINISHED, CANCELLED }
+  public enum State { WAITING, CODE, RETRY, FINISHED, CANCELLED }
 
   record Sms(String code, String text, String dateTime) {}
 
@@ -68,14 +69,14 @@ final class FakeSmsActivateUpstream {
   private long nextPhone = 66_812_345_000L;
   private LocalDateTime clock = LocalDateTime.of(2026, 4, 26, 19, 57, 12);
 
-  FakeSmsActivateUpstream(Vertx vertx) {
+  public FakeSmsActivateUpstream(Vertx vertx) {
     this.vertx = vertx;
     offers.put("52/dr", new Offer("0.05", 5));
     offers.put("0/tg", new Offer("12.50", 7));
     offers.put("22/wa", new Offer("0.30", 0));
   }
 
-  Future<Integer> start() {
+  public Future<Integer> start() {
     return vertx.createHttpServer().requestHandler(this::handle).listen(0, "127.0.0.1")
         .map(s -> {
           server = s;
@@ -83,13 +84,13 @@ final class FakeSmsActivateUpstream {
         });
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
   // ---- arranging
 
-  synchronized FakeSmsActivateUpstream speak(Dialect dialect) {
+  public synchronized FakeSmsActivateUpstream speak(Dialect dialect) {
     this.dialect = dialect;
     return this;
   }
@@ -100,14 +101,14 @@ final class FakeSmsActivateUpstream {
     return id;
   }
 
-  synchronized void deliverSms(String id, String code, String text) {
+  public synchronized void deliverSms(String id, String code, String text) {
     clock = clock.plusMinutes(1);
     Activation a = activations.get(id);
     a.messages.add(new Sms(code, text, TIME.format(clock)));
     a.state = State.CODE;
   }
 
-  synchronized void denyEarlyCancel(int times, int minActivationTime) {
+  public synchronized void denyEarlyCancel(int times, int minActivationTime) {
     this.earlyCancelDenials = times;
     this.minActivationTime = minActivationTime;
   }
@@ -117,16 +118,21 @@ final class FakeSmsActivateUpstream {
     scripts.computeIfAbsent(action, a -> new ArrayDeque<>()).add(reply);
   }
 
-  synchronized State state(String id) {
+  public synchronized State state(String id) {
     return activations.get(id).state;
   }
 
-  synchronized List<String> actions() {
+  public synchronized List<String> actions() {
     return requests.stream().map(r -> r.get("action")).toList();
   }
 
   synchronized MultiMap lastRequest() {
     return requests.getLast();
+  }
+
+  /** The parameters of every request for {@code action} so far, oldest first. */
+  public synchronized List<MultiMap> requests(String action) {
+    return requests.stream().filter(r -> action.equals(r.get("action"))).toList();
   }
 
   // ---- scripted replies
