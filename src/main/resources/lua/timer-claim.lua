@@ -1,21 +1,23 @@
 -- Claims up to ARGV[1] due members of one timer shard, atomically, under one lease.
 -- KEYS[1] due zset, KEYS[2] leases zset (lease id -> lease deadline), KEYS[3] claims hash
--- (lease id -> members), KEYS[4] lease id counter. ARGV[1] limit, ARGV[2] lease length in ms.
+-- (lease id -> members). ARGV[1] limit, ARGV[2] lease length in ms, ARGV[3] the lease id, unique
+-- per claim and made by the claiming engine (a Redis counter would restart after a data loss, and an
+-- old batch could then acknowledge a new one).
 -- Time is Redis's own clock, never a pod's.
--- Returns {leaseId, {member, score, ...}, now} or {0, nextDueScore or '-1', now}.
+-- Returns {leaseId, {member, score, ...}, now} or {'', nextDueScore or '-1', now}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local due = redis.call('ZRANGE', KEYS[1], '-inf', now, 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[1]), 'WITHSCORES')
 if #due == 0 then
   local nxt = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-  return {0, nxt[2] or '-1', tostring(now)}
+  return {'', nxt[2] or '-1', tostring(now)}
 end
 local count = #due / 2
 -- The due members are exactly the lowest-ranked ones, so removing by rank is exact and O(log n + k).
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, count - 1)
 local members = {}
 for i = 1, #due, 2 do members[#members + 1] = due[i] end
-local lease = redis.call('INCR', KEYS[4])
+local lease = ARGV[3]
 redis.call('HSET', KEYS[3], lease, table.concat(members, ','))
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), lease)
 return {lease, due, tostring(now)}

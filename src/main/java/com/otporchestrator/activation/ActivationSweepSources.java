@@ -15,7 +15,7 @@ public final class ActivationSweepSources {
     return List.of(
         source(activations, TimerKind.EXPIRE, ActivationSql.OVERDUE_OPEN, ActivationSql.LIVE_EXPIRIES),
         source(activations, TimerKind.CLOSE, ActivationSql.OVERDUE_CLOSES, ActivationSql.LIVE_CLOSES),
-        source(activations, TimerKind.POLL, null, ActivationSql.LIVE_POLLS));
+        source(activations, TimerKind.POLL, ActivationSql.OVERDUE_POLLS, ActivationSql.LIVE_POLLS));
   }
 
   private static SweepSource source(ActivationRepository activations, TimerKind kind, String overdueSql, String liveSql) {
@@ -25,10 +25,8 @@ public final class ActivationSweepSources {
         return kind;
       }
 
-      /** Polls have no deadline of their own: a lost poll comes back with the next re-seed. */
       @Override
       public Future<List<Long>> overdue(Duration grace, int limit) {
-        if (overdueSql == null) return Future.succeededFuture(List.of());
         return activations.ids(overdueSql, grace.toMillis(), limit);
       }
 

@@ -26,9 +26,10 @@ final class UpstreamSql {
        WHERE id = $1 AND upstream_state = 'CLOSING'""";
 
   static final String POLL_CANDIDATES = """
-      SELECT id, provider_id, provider_activation_id, state, created_at FROM activations
+      UPDATE activations SET polled_at = now()
        WHERE id = ANY($1) AND state IN ('WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')
-         AND provider_activation_id IS NOT NULL""";
+         AND provider_activation_id IS NOT NULL
+      RETURNING id, provider_id, provider_activation_id, state, created_at""";
 
   static final String PROVIDERS_WITH_UNKNOWN = """
       SELECT DISTINCT provider_id FROM activations WHERE upstream_state = 'UNKNOWN'""";

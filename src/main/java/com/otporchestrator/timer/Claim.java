@@ -5,18 +5,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** What one claim script call returned for one shard. */
-record Claim(int shard, long leaseId, List<Timer> timers, long redisNow, long nextDue) {
+record Claim(int shard, String leaseId, List<Timer> timers, long redisNow, long nextDue) {
 
   boolean empty() {
-    return leaseId == 0;
+    return leaseId.isEmpty();
   }
 
   static Claim from(int shard, Response response) {
-    long leaseId = response.get(0).toLong();
+    String leaseId = response.get(0).toString();
     long now = Long.parseLong(response.get(2).toString());
-    if (leaseId == 0) {
+    if (leaseId.isEmpty()) {
       long next = (long) Double.parseDouble(response.get(1).toString());
-      return new Claim(shard, 0, List.of(), now, next);
+      return new Claim(shard, "", List.of(), now, next);
     }
     Response flat = response.get(1);
     List<Timer> timers = new ArrayList<>(flat.size() / 2);

@@ -31,6 +31,8 @@ public final class TimerEngine {
   private final Scripts scripts;
   private final TimerStats stats;
   private final java.util.Set<Lease> pendingLeases = new java.util.HashSet<>();
+  private final String engineId = Long.toHexString(new java.security.SecureRandom().nextLong());
+  private long leaseSequence;
   private boolean stopped;
   private long tickTimer = -1;
   private long reapTimer = -1;
@@ -95,7 +97,7 @@ public final class TimerEngine {
     for (int i = 0; i < shards; i++) {
       int shard = (offset + i) % shards;
       claims.add(scripts.claim().run(redis, keys.claimKeys(shard),
-              List.of(String.valueOf(settings.batchSize()), String.valueOf(settings.lease().toMillis())))
+              List.of(String.valueOf(settings.batchSize()), String.valueOf(settings.lease().toMillis()), nextLeaseId()))
           .map(response -> Claim.from(shard, response)));
     }
     return Future.join(claims).transform(joined -> {
@@ -160,11 +162,17 @@ public final class TimerEngine {
         .compose(ok -> acknowledge(claim))
         .onSuccess(ok -> stats.applied.add(claim.timers().size()))
         .onFailure(error -> {
+          pendingLeases.remove(lease);
           stats.failedBatches.increment();
           LOG.warn("timer batch of {} on shard {} failed, the reaper will re-queue it: {}",
               claim.timers().size(), claim.shard(), error.toString());
         })
         .transform(ignored -> Future.succeededFuture());
+  }
+
+  /** Unique across engines and Redis restarts: a random engine id and a local sequence. */
+  private String nextLeaseId() {
+    return engineId + "-" + (++leaseSequence);
   }
 
   private TimerHandler handlerFor(TimerKind kind) {
@@ -175,7 +183,7 @@ public final class TimerEngine {
 
   private Future<Void> acknowledge(Claim claim) {
     return scripts.ack().run(redis, List.of(keys.leases(claim.shard()), keys.claims(claim.shard())),
-            List.of(String.valueOf(claim.leaseId())))
+            List.of(claim.leaseId()))
         .onComplete(done -> pendingLeases.remove(new Lease(claim.shard(), claim.leaseId())))
         .mapEmpty();
   }
@@ -207,5 +215,5 @@ public final class TimerEngine {
     return Future.join(released).mapEmpty();
   }
 
-  private record Lease(int shard, long id) {}
+  private record Lease(int shard, String id) {}
 }

@@ -35,12 +35,8 @@ public final class TimerKeys {
     return key(shard, "claims");
   }
 
-  public String leaseCounter(int shard) {
-    return key(shard, "seq");
-  }
-
   public List<String> claimKeys(int shard) {
-    return List.of(due(shard), leases(shard), claims(shard), leaseCounter(shard));
+    return List.of(due(shard), leases(shard), claims(shard));
   }
 
   /** Present while Redis holds the timer index; its absence means Redis lost data and PostgreSQL must re-seed it. */

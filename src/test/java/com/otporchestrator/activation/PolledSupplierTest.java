@@ -49,6 +49,8 @@ class PolledSupplierTest {
     Map<String, String> env = TestNode.defaults(stores);
     env.put("ACTIVATION_WINDOW_SECONDS", "8");
     env.put("CANCEL_DELAY_SECONDS", "1");
+    env.put("TIMER_SWEEP_INTERVAL_MS", "300");
+    env.put("TIMER_SWEEP_GRACE_MS", "1500");
     node = TestNode.start(env);
     api = node.api();
     registerUpstream("upstream1", tiger);
@@ -202,5 +204,19 @@ class PolledSupplierTest {
     assertThat(upstreamRow(id).getInteger("upstream_attempts")).isEqualTo(3);
     assertThat(order(customer, id).getString("state")).isEqualTo("CANCELLED");
     assertThat(wallet(customer)).isEqualTo(new JsonObject().put("balance", "10.00").put("held", "0.00").put("currency", "USD"));
+  }
+
+  @Test
+  @DisplayName("is polled again by the PostgreSQL sweep when Redis lost its poll timer")
+  void recoversALostPollTimerFromPostgres() {
+    Customer customer = node.customer("lost-poll", "100.00");
+    long id = buy(customer, "tg", 0).getLong("id");
+    String ref = upstreamRow(id).getString("provider_activation_id");
+    var timers = node.node().platform().timers();
+    Await.result(timers.cancel(com.otporchestrator.timer.TimerKind.POLL, id));
+    tiger.deliverSms(ref, "77881", "Telegram code: 77881");
+    Await.until("the sweep restored the poll", Duration.ofSeconds(10),
+        () -> "77881".equals(order(customer, id).getString("code")));
+    assertThat(node.node().platform().timerStats().swept.sum()).isPositive();
   }
 }
