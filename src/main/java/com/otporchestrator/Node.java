@@ -6,6 +6,7 @@ import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationSweepSources;
 import com.otporchestrator.activation.ActivationTimers;
 import com.otporchestrator.activation.ExpiryHandler;
+import com.otporchestrator.activation.OrderEvents;
 import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.activation.SmsDelivery;
 import com.otporchestrator.activation.UnknownOutcomeReconciler;
@@ -89,12 +90,13 @@ public final class Node {
     ActivationRepository activationRepository = new ActivationRepository(pool);
     ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
     CatalogRepository catalog = new CatalogRepository(pool);
+    OrderEvents events = new OrderEvents();
     PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
-        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()));
+        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events);
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
-        new SmsDelivery(activationRepository), purchases,
-        new ActivationService(activationRepository, activationTimers, providers), timers, new TimerStats(),
+        new SmsDelivery(activationRepository, events), purchases,
+        new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
         config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);
     return new Node(vertx, platform, web);
   }
@@ -142,7 +144,7 @@ public final class Node {
   private Map<TimerKind, TimerHandler> timerHandlers() {
     ActivationRepository repo = platform.activationRepository();
     return Map.of(
-        TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers()),
+        TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers(), platform.orderEvents()),
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
         TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()));
   }

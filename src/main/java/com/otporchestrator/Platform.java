@@ -4,6 +4,7 @@ import com.otporchestrator.account.AccountRepository;
 import com.otporchestrator.activation.ActivationRepository;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationTimers;
+import com.otporchestrator.activation.OrderEvents;
 import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.activation.SmsDelivery;
 import com.otporchestrator.catalog.CatalogRepository;
@@ -35,5 +36,6 @@ public record Platform(
     ActivationService activations,
     TimerService timers,
     TimerStats timerStats,
+    OrderEvents orderEvents,
     /** The simulated supplier in dev mode and tests; null in production. */
     com.otporchestrator.sandbox.SandboxSupplier sandbox) {}

@@ -72,11 +72,11 @@ public final class ActivationRepository {
    * Ends the window of every due order among {@code ids} in one transaction: locks the orders, then
    * their wallets, in a fixed order, then resolves them all in one statement. Answers how many closed.
    */
-  public Future<Integer> expireDue(List<Long> ids) {
+  public Future<List<Long>> expireDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
         .compose(due -> {
-          if (due.size() == 0) return Future.succeededFuture(0);
+          if (due.size() == 0) return Future.succeededFuture(List.<Long>of());
           Long[] dueIds = new Long[due.size()];
           Long[] accounts = new Long[due.size()];
           int i = 0;
@@ -86,8 +86,14 @@ public final class ActivationRepository {
           }
           return conn.preparedQuery(ActivationSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
               .compose(locked -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)))
-              .map(RowSet::size);
+              .map(ActivationRepository::idsOf);
         }));
+  }
+
+  private static List<Long> idsOf(RowSet<Row> rows) {
+    List<Long> ids = new ArrayList<>(rows.size());
+    rows.forEach(row -> ids.add(row.getLong("id")));
+    return ids;
   }
 
   public Future<List<TimerState>> timerStates(List<Long> ids) {

@@ -19,11 +19,14 @@ public final class ActivationService {
   private final ActivationRepository activations;
   private final ActivationTimers timers;
   private final ProviderRegistry providers;
+  private final OrderEvents events;
 
-  public ActivationService(ActivationRepository activations, ActivationTimers timers, ProviderRegistry providers) {
+  public ActivationService(ActivationRepository activations, ActivationTimers timers, ProviderRegistry providers,
+                           OrderEvents events) {
     this.activations = activations;
     this.timers = timers;
     this.providers = providers;
+    this.events = events;
   }
 
   public Future<Activation> get(long id, long accountId) {
@@ -37,14 +40,14 @@ public final class ActivationService {
   /** Cancels and refunds an order still waiting for its code, once the minimum delay has passed. */
   public Future<Activation> cancel(long id, long accountId) {
     return activations.cancel(id, accountId).compose(done -> done
-        ? timers.sync(id).compose(v -> get(id, accountId))
+        ? changed(id).compose(v -> get(id, accountId))
         : get(id, accountId).map(order -> explainRefusedCancel(order)));
   }
 
   /** Confirms the code: the order finishes and its price is captured. */
   public Future<Activation> finish(long id, long accountId) {
     return activations.finish(id, accountId).compose(done -> done
-        ? timers.sync(id).compose(v -> get(id, accountId))
+        ? changed(id).compose(v -> get(id, accountId))
         : get(id, accountId).map(order -> explainRefused(order, ActivationState.FINISHED,
             "no code has been received yet; cancel the activation instead")));
   }
@@ -56,8 +59,14 @@ public final class ActivationService {
         return get(id, accountId).map(order -> explainRefused(order, ActivationState.WAITING_RETRY,
             "another code can only be requested after a code was received"));
       }
+      events.changed(id);
       return get(id, accountId).onSuccess(this::askSupplierForAnotherCode);
     });
+  }
+
+  private Future<Void> changed(long id) {
+    events.changed(id);
+    return timers.sync(id);
   }
 
   private void askSupplierForAnotherCode(Activation order) {

@@ -12,14 +12,19 @@ import java.util.List;
 public final class ExpiryHandler implements TimerHandler {
   private final ActivationRepository activations;
   private final ActivationTimers timers;
+  private final OrderEvents events;
 
-  public ExpiryHandler(ActivationRepository activations, ActivationTimers timers) {
+  public ExpiryHandler(ActivationRepository activations, ActivationTimers timers, OrderEvents events) {
     this.activations = activations;
     this.timers = timers;
+    this.events = events;
   }
 
   @Override
   public Future<Void> fire(List<Long> ids) {
-    return activations.expireDue(ids).compose(closed -> timers.syncAll(ids));
+    return activations.expireDue(ids).compose(closed -> {
+      events.changedAll(closed);
+      return timers.syncAll(ids);
+    });
   }
 }

@@ -35,18 +35,21 @@ public final class PurchaseService {
   private final TimerService timers;
   private final ActivationTimers activationTimers;
   private final Durations durations;
+  private final OrderEvents events;
 
   /** The windows an order is bought under (the policy engine will own these). */
   public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
 
   public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
-                         TimerService timers, ActivationTimers activationTimers, Durations durations) {
+                         TimerService timers, ActivationTimers activationTimers, Durations durations,
+                         OrderEvents events) {
     this.catalog = catalog;
     this.activations = activations;
     this.providers = providers;
     this.timers = timers;
     this.activationTimers = activationTimers;
     this.durations = durations;
+    this.events = events;
   }
 
   /** Answers the new order, open on its number. */
@@ -94,6 +97,7 @@ public final class PurchaseService {
         supplierEnd, durations.cancelDelay()).compose(opened -> {
           if (opened.isPresent()) {
             Activation order = opened.get();
+            events.changed(id);
             Future<Void> scheduled = activationTimers.expiry(order);
             if (!provider.pushesSms()) scheduled = scheduled.compose(v -> activationTimers.firstPoll(id));
             return scheduled.map(order);

@@ -14,19 +14,32 @@ import java.util.HexFormat;
  */
 public final class SmsDelivery {
   private final ActivationRepository activations;
+  private final OrderEvents events;
 
-  public SmsDelivery(ActivationRepository activations) {
+  public SmsDelivery(ActivationRepository activations, OrderEvents events) {
     this.activations = activations;
+    this.events = events;
   }
 
   public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
     String code = codeOf(sms);
-    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code);
+    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code)
+        .onSuccess(this::announce);
   }
 
   public Future<ActivationRepository.SmsStored> toPhone(String phone, String providerId, IncomingSms sms) {
     String code = codeOf(sms);
-    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code);
+    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code)
+        .onSuccess(this::announce);
+  }
+
+  /** For other changes found while delivering (a supplier closing the number). */
+  void announceChange(long activationId) {
+    events.changed(activationId);
+  }
+
+  private void announce(ActivationRepository.SmsStored stored) {
+    if (stored.fresh() && stored.activationId() != null) events.changed(stored.activationId());
   }
 
   /** Polled suppliers often report only the code (sms-activate's STATUS_OK:code); it is then all the text we have. */

@@ -70,7 +70,11 @@ public final class UpstreamPollHandler implements TimerHandler {
       delivered = delivered.compose(v -> delivery.toOrder(id, providerId, sms).mapEmpty());
     }
     if (result.status() == PollResult.UpstreamStatus.CLOSED && result.messages().isEmpty() && "WAITING_CODE".equals(state)) {
-      delivered = delivered.compose(v -> activations.closeByUpstream(id, "the supplier closed the number").mapEmpty());
+      delivered = delivered.compose(v -> activations.closeByUpstream(id, "the supplier closed the number"))
+          .compose(closed -> {
+            if (closed) delivery.announceChange(id);
+            return Future.<Void>succeededFuture();
+          });
     }
     return delivered;
   }
