@@ -20,7 +20,10 @@ import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.sandbox.SandboxSupplier;
+import com.otporchestrator.ratelimit.PlanRepository;
+import com.otporchestrator.ratelimit.RateLimiter;
 import com.otporchestrator.store.Database;
+import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.store.RedisStore;
 import com.otporchestrator.timer.TimerEngine;
 import com.otporchestrator.timer.TimerHandler;
@@ -72,13 +75,15 @@ public final class Node {
   }
 
   public static Future<Node> start(Vertx vertx, AppConfig config) {
-    return Database.migrate(vertx, config.databaseUrl()).compose(v -> {
-      Node node = build(vertx, config);
+    return Database.migrate(vertx, config.databaseUrl())
+        .compose(v -> LuaScript.load(vertx, "/lua/rate-limit.lua"))
+        .compose(rateLimitScript -> {
+      Node node = build(vertx, config, rateLimitScript);
       return node.startSandbox().compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
     });
   }
 
-  private static Node build(Vertx vertx, AppConfig config) {
+  private static Node build(Vertx vertx, AppConfig config, LuaScript rateLimitScript) {
     Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
     Redis redis = RedisStore.client(vertx, config.redisUrl(), config.redisPoolSize());
     WebClient web = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(true)
@@ -91,12 +96,14 @@ public final class Node {
     ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
     CatalogRepository catalog = new CatalogRepository(pool);
     OrderEvents events = new OrderEvents();
+    PlanRepository plans = new PlanRepository(pool);
     PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
         new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events);
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
         new SmsDelivery(activationRepository, events), purchases,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
+        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()),
         config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);
     return new Node(vertx, platform, web);
   }

@@ -37,5 +37,7 @@ public record Platform(
     TimerService timers,
     TimerStats timerStats,
     OrderEvents orderEvents,
+    com.otporchestrator.ratelimit.PlanRepository plans,
+    com.otporchestrator.ratelimit.RateLimiter rateLimiter,
     /** The simulated supplier in dev mode and tests; null in production. */
     com.otporchestrator.sandbox.SandboxSupplier sandbox) {}

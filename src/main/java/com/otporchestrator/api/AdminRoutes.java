@@ -9,6 +9,7 @@ import com.otporchestrator.common.Money;
 import com.otporchestrator.upstream.ProviderRecord;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
+import com.otporchestrator.ratelimit.PlanRepository;
 import com.otporchestrator.wallet.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.Future;
@@ -25,15 +26,18 @@ final class AdminRoutes {
   private final ProviderRepository providerRepository;
   private final ProviderRegistry providers;
   private final Invariants invariants;
+  private final PlanRepository plans;
 
   AdminRoutes(AccountRepository accounts, WalletRepository wallets, CatalogRepository catalog,
-              ProviderRepository providerRepository, ProviderRegistry providers, Invariants invariants) {
+              ProviderRepository providerRepository, ProviderRegistry providers, Invariants invariants,
+              PlanRepository plans) {
     this.accounts = accounts;
     this.wallets = wallets;
     this.catalog = catalog;
     this.providerRepository = providerRepository;
     this.providers = providers;
     this.invariants = invariants;
+    this.plans = plans;
   }
 
   void mount(Router router) {
@@ -43,6 +47,8 @@ final class AdminRoutes {
     router.put("/admin/v1/providers/:id").handler(this::putProvider);
     router.put("/admin/v1/services/:code").handler(this::putService);
     router.put("/admin/v1/offers").handler(this::putOffer);
+    router.put("/admin/v1/plans/:name").handler(this::putPlan);
+    router.put("/admin/v1/accounts/:id/plan").handler(this::assignPlan);
     router.get("/admin/v1/invariants").handler(ctx -> Endpoints.respond(ctx,
         () -> invariants.check().map(result -> ApiResponse.json(200, result))));
   }
@@ -100,6 +106,26 @@ final class AdminRoutes {
       return providerRepository.upsert(record).compose(v -> providers.reload())
           .map(v -> ApiResponse.json(200, new JsonObject().put("id", id).put("protocol", protocol)
               .put("baseUrl", baseUrl).put("enabled", enabled).put("priority", priority)));
+    });
+  }
+
+  private void putPlan(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      String name = ctx.pathParam("name");
+      if (name == null || !name.matches("[a-z0-9][a-z0-9_-]{0,39}")) throw DomainException.invalid("plan name must match [a-z0-9][a-z0-9_-]{0,39}");
+      JsonObject body = Requests.jsonBody(ctx, Set.of("requestsPerSecond", "burst"));
+      int rate = Requests.requiredInt(body, "requestsPerSecond", 1, 100_000);
+      int burst = Requests.requiredInt(body, "burst", 1, 1_000_000);
+      return plans.upsert(name, rate, burst).map(v -> ApiResponse.json(200,
+          new JsonObject().put("name", name).put("requestsPerSecond", rate).put("burst", burst)));
+    });
+  }
+
+  private void assignPlan(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "account");
+      String plan = Requests.requiredString(Requests.jsonBody(ctx, Set.of("plan")), "plan", 40);
+      return plans.assign(id, plan).map(v -> ApiResponse.json(200, new JsonObject().put("id", id).put("plan", plan)));
     });
   }
 

@@ -29,13 +29,14 @@ public final class HttpApiVerticle extends VerticleBase {
 
     CustomerAuth customers = new CustomerAuth(new Authenticator(platform.accounts()));
     router.route("/v1/*").handler(customers);
+    router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
-        platform.providers(), platform.invariants()).mount(router);
+        platform.providers(), platform.invariants(), platform.plans()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

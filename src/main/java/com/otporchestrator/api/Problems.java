@@ -37,6 +37,7 @@ public final class Problems {
           "A request with this Idempotency-Key is still being processed")),
       Map.entry(Kind.UPSTREAM_FAILED, new Shape(502, "upstream-failed", "The number supplier failed")),
       Map.entry(Kind.PAYLOAD_TOO_LARGE, new Shape(413, "payload-too-large", "The request body is too large")),
+      Map.entry(Kind.RATE_LIMITED, new Shape(429, "rate-limited", "Too many requests")),
       Map.entry(Kind.UNSUPPORTED_MEDIA_TYPE, new Shape(415, "unsupported-media-type",
           "The request body must be application/json"))));
 

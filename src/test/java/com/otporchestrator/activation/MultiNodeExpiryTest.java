@@ -62,7 +62,7 @@ class MultiNodeExpiryTest {
   @DisplayName("expire 20,000 activations between them and refund each exactly once")
   void expireTwentyThousandActivationsRefundingEachOnce() throws Exception {
     List<Customer> customers = new ArrayList<>();
-    for (int i = 0; i < CUSTOMERS; i++) customers.add(nodes.get(0).customer("bulk-" + i, "100.00"));
+    for (int i = 0; i < CUSTOMERS; i++) customers.add(nodes.get(0).customer("bulk-" + i, "100.00", "bulk"));
 
     long started = System.nanoTime();
     int bought = buyAcrossNodes(customers);

@@ -56,7 +56,7 @@ class RaceTest {
   @Test
   @DisplayName("always end in exactly one outcome, with exactly one money movement, for hundreds of orders")
   void resolveEachOrderExactlyOnce() throws Exception {
-    Customer customer = node.customer("racer", "100.00");
+    Customer customer = node.customer("racer", "100.00", "bulk");
     ExecutorService pool = Executors.newFixedThreadPool(24);
     try {
       List<JsonObject> orders = buyAll(customer, pool);

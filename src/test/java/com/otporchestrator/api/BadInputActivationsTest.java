@@ -32,7 +32,7 @@ class BadInputActivationsTest {
     node = TestNode.start(stores);
     api = node.api();
     node.offer("tg", 0, "0.50");
-    buyer = node.customer("buyer", "10.00");
+    buyer = node.customer("buyer", "10.00", "bulk");
     stranger = node.customer("stranger", "10.00");
     Api.Response bought = api.post("/v1/activations", buyer.apiKey(), new JsonObject().put("service", "tg").put("country", 0));
     assertThat(bought.status()).as("%s", bought).isEqualTo(201);

@@ -86,6 +86,14 @@ public final class TestNode implements AutoCloseable {
     return vertx;
   }
 
+  /** Like {@link #customer(String, String)}, on the given rate-limit plan ("standard", "bulk"...). */
+  public Customer customer(String name, String deposit, String plan) {
+    Customer customer = customer(name, deposit);
+    Api.Response response = api.put("/admin/v1/accounts/" + customer.id() + "/plan", ADMIN_TOKEN, new JsonObject().put("plan", plan));
+    assertThat(response.status()).as("plan: %s", response).isEqualTo(200);
+    return customer;
+  }
+
   /** Creates an account funded with {@code deposit} USD and answers its id and API key. */
   public Customer customer(String name, String deposit) {
     JsonObject created = api.post("/admin/v1/accounts", ADMIN_TOKEN, new JsonObject().put("name", name)).json();

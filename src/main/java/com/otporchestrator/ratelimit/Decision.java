@@ -1,0 +1,8 @@
+package com.otporchestrator.ratelimit;
+
+/** One rate-limit decision: allowed or not, and what the RateLimit-* headers should say. */
+public record Decision(boolean allowed, int limit, long remaining, long retryAfterMillis, long resetMillis) {
+  static Decision unlimited(int limit) {
+    return new Decision(true, limit, limit, 0, 0);
+  }
+}
