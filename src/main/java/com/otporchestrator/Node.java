@@ -5,7 +5,9 @@ import com.otporchestrator.activation.ActivationRepository;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationSweepSources;
 import com.otporchestrator.activation.ActivationTimers;
+import com.otporchestrator.activation.BatchPurchase;
 import com.otporchestrator.activation.ExpiryHandler;
+import com.otporchestrator.activation.HoldCoalescer;
 import com.otporchestrator.activation.OrderEvents;
 import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.activation.SmsDelivery;
@@ -96,12 +98,14 @@ public final class Node {
     ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
     CatalogRepository catalog = new CatalogRepository(pool);
     OrderEvents events = new OrderEvents();
+    HoldCoalescer holds = new HoldCoalescer(activationRepository, config.allocationTimeout());
     PlanRepository plans = new PlanRepository(pool);
     PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
-        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events);
+        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events,
+        holds);
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
-        new SmsDelivery(activationRepository, events), purchases,
+        new SmsDelivery(activationRepository, events), purchases, new BatchPurchase(purchases), holds,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
         plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()),
         config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);

@@ -33,6 +33,8 @@ public record Platform(
     ActivationTimers activationTimers,
     SmsDelivery smsDelivery,
     PurchaseService purchases,
+    com.otporchestrator.activation.BatchPurchase batchPurchases,
+    com.otporchestrator.activation.HoldCoalescer holds,
     ActivationService activations,
     TimerService timers,
     TimerStats timerStats,

@@ -21,13 +21,35 @@ public final class ActivationRepository {
     this.pool = pool;
   }
 
-  /** Holds the price and creates the order in ALLOCATING; empty when the balance does not cover it. */
-  public Future<Optional<Created>> holdAndCreate(long accountId, String service, int country, String providerId,
-                                              long price, long cost, Duration allocationTimeout) {
-    Tuple args = Tuple.of(accountId, price, service, country, providerId, cost, allocationTimeout.toMillis());
-    return pool.preparedQuery(ActivationSql.HOLD_AND_CREATE).execute(args)
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Created(
-            rows.iterator().next().getLong("id"), rows.iterator().next().getLong("expires_ms"))));
+  /**
+   * Holds and creates orders for one account in one statement, in the given order while the balance
+   * covers them. The answer has one entry per offer: the created order, or empty when it was not
+   * affordable.
+   */
+  public Future<List<Optional<Created>>> holdMany(long accountId, List<com.otporchestrator.catalog.Offer> offers,
+                                                  Duration allocationTimeout) {
+    int n = offers.size();
+    String[] services = new String[n];
+    Integer[] countries = new Integer[n];
+    String[] providers = new String[n];
+    Long[] prices = new Long[n];
+    Long[] costs = new Long[n];
+    for (int i = 0; i < n; i++) {
+      var offer = offers.get(i);
+      services[i] = offer.service();
+      countries[i] = offer.country();
+      providers[i] = offer.providerId();
+      prices[i] = offer.price();
+      costs[i] = offer.cost();
+    }
+    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis());
+    return pool.preparedQuery(ActivationSql.HOLD_MANY).execute(args).map(rows -> {
+      List<Optional<Created>> created = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Created>empty()));
+      for (Row row : rows) {
+        created.set(row.getLong("ord").intValue() - 1, Optional.of(new Created(row.getLong("id"), row.getLong("expires_ms"))));
+      }
+      return created;
+    });
   }
 
   /** A new order in ALLOCATING and the deadline of its allocation watchdog. */

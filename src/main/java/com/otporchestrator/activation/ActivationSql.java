@@ -34,23 +34,38 @@ final class ActivationSql {
       )
       SELECT id, state FROM closed""";
 
-  /** Hold the price on the wallet and create the order, in one statement; no row when funds are short. */
-  static final String HOLD_AND_CREATE = """
-      WITH debit AS (
-        UPDATE wallets SET balance = balance - $2, held = held + $2
-         WHERE account_id = $1 AND balance >= $2
-        RETURNING account_id
+  /**
+   * Holds the price of many orders of one account and creates them, in one statement: the wallet row
+   * is locked once and debited once. Orders are taken in their given order while the balance covers
+   * them (the longest affordable prefix); the others are not created. Answers (ord, id, expires_ms)
+   * of each order created, ord being its 1-based position in the arrays.
+   */
+  static final String HOLD_MANY = """
+      WITH req AS (
+        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.ord, nextval('order_ids') AS id
+          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[])
+               WITH ORDINALITY AS r(service, country, provider_id, price, cost, ord)
+      ), wallet AS (
+        SELECT balance FROM wallets WHERE account_id = $1 FOR UPDATE
+      ), chosen AS (
+        SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
+         WHERE q.running <= w.balance
+      ), debit AS (
+        UPDATE wallets SET balance = balance - t.total, held = held + t.total
+          FROM (SELECT sum(price)::bigint AS total FROM chosen) t
+         WHERE account_id = $1 AND t.total > 0
       ), ord AS (
-        INSERT INTO activations (account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at)
-        SELECT account_id, $3, $4, $5, $2, $6, 'ALLOCATING',
+        INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at)
+        SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
                now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond'
-          FROM debit
-        RETURNING id, account_id, price, expires_at
+          FROM chosen
+        RETURNING id, expires_at
       ), entry AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT account_id, id, 'hold', -price, price FROM ord
+        SELECT $1, id, 'hold', -price, price FROM chosen
       )
-      SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms FROM ord""";
+      SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+        FROM chosen c JOIN ord o ON o.id = c.id""";
 
   /** The supplier gave a number: the customer's window starts now (capped by the supplier's own end). */
   static final String MARK_ALLOCATED = """

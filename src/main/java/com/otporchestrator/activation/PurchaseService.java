@@ -18,6 +18,8 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,13 +38,14 @@ public final class PurchaseService {
   private final ActivationTimers activationTimers;
   private final Durations durations;
   private final OrderEvents events;
+  private final HoldCoalescer holds;
 
   /** The windows an order is bought under (the policy engine will own these). */
   public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
 
   public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
                          TimerService timers, ActivationTimers activationTimers, Durations durations,
-                         OrderEvents events) {
+                         OrderEvents events, HoldCoalescer holds) {
     this.catalog = catalog;
     this.activations = activations;
     this.providers = providers;
@@ -50,15 +53,33 @@ public final class PurchaseService {
     this.activationTimers = activationTimers;
     this.durations = durations;
     this.events = events;
+    this.holds = holds;
   }
 
   /** Answers the new order, open on its number. */
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
-    return catalog.bestOffer(request.service(), request.country()).compose(offer -> {
+    return quote(request).compose(quote -> hold(accountId, quote.offer())
+        .compose(created -> allocate(created, quote.offer(), quote.provider(), request)));
+  }
+
+  /** The offer a request goes to and its supplier; fails with the precise reason when there is none. */
+  Future<Quote> quote(PurchaseRequest request) {
+    return catalog.bestOffer(request.service(), request.country()).map(offer -> {
       checkPriceCeiling(offer, request.maxPrice());
       Provider provider = providers.get(offer.providerId()).orElseThrow(() -> new DomainException(Kind.NO_NUMBERS,
           "no supplier is available for service '" + request.service() + "' in country " + request.country()));
-      return hold(accountId, offer).compose(created -> allocate(created, offer, provider, request));
+      return new Quote(offer, provider);
+    });
+  }
+
+  record Quote(Offer offer, Provider provider) {}
+
+  /** Holds many orders at once (the longest affordable prefix) and arms their allocation watchdogs. */
+  Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<Offer> offers) {
+    return holds.hold(accountId, offers).compose(created -> {
+      List<Timer> watchdogs = created.stream().flatMap(Optional::stream)
+          .map(c -> new Timer(TimerKind.EXPIRE, c.id(), c.watchdogMillis())).toList();
+      return timers.scheduleAll(watchdogs).recover(error -> Future.succeededFuture()).map(created);
     });
   }
 
@@ -71,17 +92,16 @@ public final class PurchaseService {
   }
 
   private Future<ActivationRepository.Created> hold(long accountId, Offer offer) {
-    return activations.holdAndCreate(accountId, offer.service(), offer.country(), offer.providerId(), offer.price(),
-            offer.cost(), durations.allocationTimeout())
-        .map(created -> created.orElseThrow(() -> new DomainException(Kind.INSUFFICIENT_FUNDS,
-            "the balance does not cover the price " + Money.format(offer.price()),
-            new JsonObject().put("price", Money.format(offer.price())))))
-        .compose(created -> timers.schedule(new Timer(TimerKind.EXPIRE, created.id(), created.watchdogMillis()))
-            .recover(error -> Future.succeededFuture())
-            .map(created));
+    return holdAll(accountId, List.of(offer)).map(created -> created.get(0).orElseThrow(() -> insufficientFunds(offer)));
   }
 
-  private Future<Activation> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
+  static DomainException insufficientFunds(Offer offer) {
+    return new DomainException(Kind.INSUFFICIENT_FUNDS,
+        "the balance does not cover the price " + Money.format(offer.price()),
+        new JsonObject().put("price", Money.format(offer.price())));
+  }
+
+  Future<Activation> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
                                 PurchaseRequest request) {
     AllocationRequest ask = new AllocationRequest(offer.service(), offer.country(), request.operator(), offer.cost(),
         request.excludedPrefixes());

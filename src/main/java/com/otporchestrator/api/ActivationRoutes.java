@@ -49,7 +49,7 @@ final class ActivationRoutes {
     });
   }
 
-  private static PurchaseRequest purchaseRequest(JsonObject body) {
+  static PurchaseRequest purchaseRequest(JsonObject body) {
     String service = Requests.requiredString(body, "service", 20);
     int country = Requests.requiredInt(body, "country", 0, 100_000);
     Long maxPrice = Requests.optionalUsd(body, "maxPrice");

@@ -33,6 +33,7 @@ public final class HttpApiVerticle extends VerticleBase {
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency).mount(router);
+    new BatchRoutes(platform.batchPurchases(), idempotency).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),

@@ -43,6 +43,11 @@ public final class Problems {
 
   private Problems() {}
 
+  /** The stable problem type URI of a kind of failure, for per-item results. */
+  public static String typeOf(Kind kind) {
+    return TYPE_BASE + SHAPES.get(kind).type();
+  }
+
   public static int statusOf(Kind kind) {
     return SHAPES.get(kind).status();
   }
