@@ -29,5 +29,5 @@ final class AccountSql {
   static final String SET_STATUS = """
       UPDATE accounts a SET status = $2, suspended_until = $3
        WHERE a.id = $1 AND a.status <> 'terminated'
-      RETURNING """ + COLUMNS;
+      RETURNING\s""" + COLUMNS;
 }
