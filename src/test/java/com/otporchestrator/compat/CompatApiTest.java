@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +88,13 @@ class CompatApiTest {
     pairs[3] = action;
     System.arraycopy(more, 0, pairs, 4, more.length);
     return getText(api, pairs);
+  }
+
+  /** Everything logged so far (the appender appends under its own lock). */
+  private static List<ILoggingEvent> logged() {
+    synchronized (logs) {
+      return new ArrayList<>(logs.list);
+    }
   }
 
   private static JsonObject wallet(Customer c) {
@@ -474,15 +483,16 @@ class CompatApiTest {
     call(c, "nosuch");
     postText(api, "api_key", c.apiKey(), "action", "getBalance");
     api.get("/v1/wallet", c.apiKey());
-    Await.until("access lines", Duration.ofSeconds(5), () -> logs.list.stream()
+    Await.until("access lines", Duration.ofSeconds(5), () -> logged().stream()
         .anyMatch(e -> e.getFormattedMessage().contains("action=nosuch")));
-    assertThat(logs.list).noneMatch(e -> e.getFormattedMessage().contains(c.apiKey())
+    List<ILoggingEvent> lines = logged();
+    assertThat(lines).noneMatch(e -> e.getFormattedMessage().contains(c.apiKey())
         || (e.getThrowableProxy() != null && String.valueOf(e.getThrowableProxy().getMessage()).contains(c.apiKey())));
-    assertThat(logs.list).anyMatch(e -> e.getLoggerName().equals("access")
+    assertThat(lines).anyMatch(e -> e.getLoggerName().equals("access")
         && e.getFormattedMessage().matches("GET /stubs/handler_api\\.php\\?api_key=\\*\\*\\*&action=getNumber&service=tg&country=0 200 \\d+ms"));
-    assertThat(logs.list).anyMatch(e -> e.getLoggerName().equals("access")
+    assertThat(lines).anyMatch(e -> e.getLoggerName().equals("access")
         && e.getFormattedMessage().matches("POST /stubs/handler_api\\.php 200 \\d+ms"));
-    assertThat(logs.list).anyMatch(e -> e.getLoggerName().equals("access")
+    assertThat(lines).anyMatch(e -> e.getLoggerName().equals("access")
         && e.getFormattedMessage().matches("GET /v1/wallet 200 \\d+ms"));
   }
 }
