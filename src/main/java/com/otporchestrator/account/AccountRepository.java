@@ -31,11 +31,20 @@ public final class AccountRepository {
     return pool.preparedQuery(AccountSql.BY_ID).execute(Tuple.of(id)).map(AccountRepository::first);
   }
 
+  /**
+   * Sets an account active, or suspended until {@code until} (indefinitely when null). Empty when the
+   * account does not exist or is terminated.
+   */
+  public Future<Optional<Account>> setStatus(long id, String status, java.time.OffsetDateTime until) {
+    return pool.preparedQuery(AccountSql.SET_STATUS).execute(Tuple.of(id, status, until)).map(AccountRepository::first);
+  }
+
   private static Optional<Account> first(RowSet<Row> rows) {
     return rows.size() == 0 ? Optional.empty() : Optional.of(toAccount(rows.iterator().next()));
   }
 
   private static Account toAccount(Row row) {
-    return new Account(row.getLong("id"), row.getString("name"), row.getString("status"));
+    return new Account(row.getLong("id"), row.getString("name"), row.getString("status"),
+        row.getOffsetDateTime("suspended_until"));
   }
 }

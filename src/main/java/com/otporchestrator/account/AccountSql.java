@@ -3,19 +3,31 @@ package com.otporchestrator.account;
 final class AccountSql {
   private AccountSql() {}
 
+  /** The effective status: a suspension whose end has passed is over. */
+  private static final String COLUMNS = """
+      a.id, a.name,
+      CASE WHEN a.status = 'suspended' AND a.suspended_until <= now() THEN 'active' ELSE a.status END AS status,
+      CASE WHEN a.status = 'suspended' AND a.suspended_until > now() THEN a.suspended_until END AS suspended_until""";
+
   static final String CREATE = """
       WITH acct AS (
-        INSERT INTO accounts (name) VALUES ($1) RETURNING id, name, status
+        INSERT INTO accounts (name) VALUES ($1) RETURNING id, name, status, suspended_until
       ), wallet AS (
         INSERT INTO wallets (account_id) SELECT id FROM acct
       ), key AS (
         INSERT INTO api_keys (key_hash, account_id) SELECT $2, id FROM acct
       )
-      SELECT id, name, status FROM acct""";
+      SELECT id, name, status, suspended_until FROM acct""";
 
-  static final String BY_KEY = """
-      SELECT a.id, a.name, a.status FROM api_keys k JOIN accounts a ON a.id = k.account_id
-       WHERE k.key_hash = $1 AND k.revoked_at IS NULL""";
+  static final String BY_KEY = "SELECT " + COLUMNS + """
+       FROM api_keys k JOIN accounts a ON a.id = k.account_id
+      WHERE k.key_hash = $1 AND k.revoked_at IS NULL""";
 
-  static final String BY_ID = "SELECT id, name, status FROM accounts WHERE id = $1";
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM accounts a WHERE a.id = $1";
+
+  /** Activates or suspends (until $3, or indefinitely when null); a terminated account stays terminated. */
+  static final String SET_STATUS = """
+      UPDATE accounts a SET status = $2, suspended_until = $3
+       WHERE a.id = $1 AND a.status <> 'terminated'
+      RETURNING\s""" + COLUMNS;
 }

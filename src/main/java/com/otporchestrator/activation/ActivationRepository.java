@@ -177,6 +177,24 @@ public final class ActivationRepository {
     });
   }
 
+  /** The account's orders that hold a number and may still receive a code, newest first. */
+  public Future<List<Activation>> live(long accountId, int limit) {
+    return pool.preparedQuery(ActivationSql.LIVE_FOR_ACCOUNT).execute(Tuple.of(accountId, limit))
+        .map(ActivationRepository::activations);
+  }
+
+  /** The account's orders that got a number, bought between {@code from} and {@code to} (each optional). */
+  public Future<List<Activation>> history(long accountId, OffsetDateTime from, OffsetDateTime to, int offset, int limit) {
+    return pool.preparedQuery(ActivationSql.HISTORY_FOR_ACCOUNT).execute(Tuple.of(accountId, from, to, offset, limit))
+        .map(ActivationRepository::activations);
+  }
+
+  private static List<Activation> activations(RowSet<Row> rows) {
+    List<Activation> list = new ArrayList<>(rows.size());
+    rows.forEach(row -> list.add(toActivation(row)));
+    return list;
+  }
+
   public Future<List<Long>> ids(String sql, long first, int limit) {
     return pool.preparedQuery(sql).execute(Tuple.of(first, limit)).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());

@@ -37,6 +37,17 @@ public final class ActivationService {
     return activations.list(accountId, state, beforeId, limit);
   }
 
+  /** Orders that hold a number and may still receive a code, newest first. */
+  public Future<List<Activation>> live(long accountId, int limit) {
+    return activations.live(accountId, limit);
+  }
+
+  /** Orders that got a number, bought between {@code from} and {@code to} (each optional), newest first. */
+  public Future<List<Activation>> history(long accountId, java.time.OffsetDateTime from, java.time.OffsetDateTime to,
+                                          int offset, int limit) {
+    return activations.history(accountId, from, to, offset, limit);
+  }
+
   /** Cancels and refunds an order still waiting for its code, once the minimum delay has passed. */
   public Future<Activation> cancel(long id, long accountId) {
     return activations.cancel(id, accountId).compose(done -> done

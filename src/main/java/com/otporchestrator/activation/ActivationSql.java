@@ -209,6 +209,19 @@ final class ActivationSql {
       WHERE a.account_id = $1 AND ($2::text IS NULL OR a.state = $2) AND ($3::bigint IS NULL OR a.id < $3)
       ORDER BY a.id DESC LIMIT $4""";
 
+  /** An account's orders that hold a number and may still receive a code, newest first. */
+  static final String LIVE_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
+       FROM activations a
+      WHERE a.account_id = $1 AND a.state IN """ + LIVE_STATES + """
+      ORDER BY a.id DESC LIMIT $2""";
+
+  /** An account's orders that got a number, bought in [$2, $3] (either bound optional), newest first. */
+  static final String HISTORY_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
+       FROM activations a
+      WHERE a.account_id = $1 AND a.phone IS NOT NULL AND a.state NOT IN ('ALLOCATING', 'FAILED')
+        AND ($2::timestamptz IS NULL OR a.created_at >= $2) AND ($3::timestamptz IS NULL OR a.created_at <= $3)
+      ORDER BY a.id DESC OFFSET $4 LIMIT $5""";
+
   static final String OVERDUE_OPEN = """
       SELECT id FROM activations
        WHERE state IN """ + OPEN_STATES + """

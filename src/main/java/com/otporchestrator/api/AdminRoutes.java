@@ -1,5 +1,6 @@
 package com.otporchestrator.api;
 
+import com.otporchestrator.account.Account;
 import com.otporchestrator.account.AccountRepository;
 import com.otporchestrator.account.ApiKeys;
 import com.otporchestrator.catalog.CatalogRepository;
@@ -16,6 +17,10 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** {@code /admin/v1}: accounts, deposits, suppliers, offers, and the money invariants. */
@@ -44,6 +49,7 @@ final class AdminRoutes {
     router.post("/admin/v1/accounts").handler(this::createAccount);
     router.get("/admin/v1/accounts/:id").handler(this::getAccount);
     router.post("/admin/v1/accounts/:id/deposits").handler(this::deposit);
+    router.put("/admin/v1/accounts/:id/status").handler(this::putAccountStatus);
     router.put("/admin/v1/providers/:id").handler(this::putProvider);
     router.put("/admin/v1/services/:code").handler(this::putService);
     router.put("/admin/v1/offers").handler(this::putOffer);
@@ -68,10 +74,44 @@ final class AdminRoutes {
       long id = Requests.pathId(ctx, "id", "account");
       return accounts.findById(id).compose(found -> {
         var account = found.orElseThrow(() -> DomainException.notFound("account " + id + " does not exist"));
-        return wallets.wallet(id).map(w -> ApiResponse.json(200, new JsonObject().put("id", account.id())
-            .put("name", account.name()).put("status", account.status()).put("wallet", Views.wallet(w))));
+        return wallets.wallet(id).map(w -> ApiResponse.json(200, accountView(account).put("wallet", Views.wallet(w))));
       });
     });
+  }
+
+  /**
+   * {@code {"status": "active" | "suspended", "until"?: ISO-8601 instant}}: a suspended account may
+   * still read, cancel and finish, but not order; {@code until} ends the suspension on its own.
+   */
+  private void putAccountStatus(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "account");
+      JsonObject body = Requests.jsonBody(ctx, Set.of("status", "until"));
+      String status = Requests.requiredString(body, "status", 20);
+      if (!status.equals("active") && !status.equals("suspended")) {
+        throw DomainException.invalid("'status' must be active or suspended");
+      }
+      String untilText = Requests.optionalString(body, "until", 40);
+      if (untilText != null && status.equals("active")) throw DomainException.invalid("'until' only goes with suspended");
+      OffsetDateTime until;
+      try {
+        until = untilText == null ? null : OffsetDateTime.ofInstant(Instant.parse(untilText), ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw DomainException.invalid("'until' must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
+      }
+      if (until != null && !until.toInstant().isAfter(Instant.now())) throw DomainException.invalid("'until' must be in the future");
+      return accounts.setStatus(id, status, until).compose(updated -> updated.isPresent()
+          ? Future.succeededFuture(ApiResponse.json(200, accountView(updated.get())))
+          : accounts.findById(id).map(found -> {
+              if (found.isEmpty()) throw DomainException.notFound("account " + id + " does not exist");
+              throw new DomainException(DomainException.Kind.CONFLICT, "account " + id + " is terminated");
+            }));
+    });
+  }
+
+  private static JsonObject accountView(Account account) {
+    return new JsonObject().put("id", account.id()).put("name", account.name()).put("status", account.status())
+        .put("suspendedUntil", Views.time(account.suspendedUntil()));
   }
 
   private void deposit(RoutingContext ctx) {

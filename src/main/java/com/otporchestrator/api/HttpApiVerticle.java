@@ -2,6 +2,7 @@ package com.otporchestrator.api;
 
 import com.otporchestrator.Platform;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.compat.CompatRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -23,11 +24,16 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    router.route().handler(new AccessLog());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new HealthRoutes(platform.pool(), platform.redis()).mount(router);
     new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
 
-    CustomerAuth customers = new CustomerAuth(new Authenticator(platform.accounts()));
+    Authenticator authenticator = new Authenticator(platform.accounts());
+    new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog())
+        .mount(router);
+
+    CustomerAuth customers = new CustomerAuth(authenticator);
     router.route("/v1/*").handler(customers);
     router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());

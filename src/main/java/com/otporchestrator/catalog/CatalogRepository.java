@@ -26,8 +26,14 @@ public final class CatalogRepository {
       if (rows.size() == 1) return Future.succeededFuture(toOffer(rows.iterator().next()));
       return pool.preparedQuery(CatalogSql.KNOWN).execute(Tuple.of(service, country)).map(known -> {
         Row row = known.iterator().next();
-        if (!row.getBoolean("service_known")) throw DomainException.invalid("unknown service '" + service + "'");
-        if (!row.getBoolean("country_known")) throw DomainException.invalid("unknown country " + country);
+        if (!row.getBoolean("service_known")) {
+          throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown service '" + service + "'",
+              new JsonObject().put("field", "service"));
+        }
+        if (!row.getBoolean("country_known")) {
+          throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown country " + country,
+              new JsonObject().put("field", "country"));
+        }
         throw new DomainException(DomainException.Kind.NO_NUMBERS,
             "no supplier sells service '" + service + "' in country " + country);
       });
@@ -47,6 +53,27 @@ public final class CatalogRepository {
       return list;
     });
   }
+
+  /** Every country we know, by id: the ids are sms-activate's. */
+  public Future<List<Named>> countries() {
+    return pool.preparedQuery(CatalogSql.COUNTRIES).execute().map(rows -> {
+      List<Named> list = new java.util.ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new Named(String.valueOf(row.getInteger("id")), row.getString("name"))));
+      return list;
+    });
+  }
+
+  /** Every service we know, by code. */
+  public Future<List<Named>> services() {
+    return pool.preparedQuery(CatalogSql.SERVICES).execute().map(rows -> {
+      List<Named> list = new java.util.ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new Named(row.getString("code"), row.getString("name"))));
+      return list;
+    });
+  }
+
+  /** A country (id) or service (code) and its name. */
+  public record Named(String key, String name) {}
 
   public Future<Offer> upsertOffer(Offer offer, Integer stock) {
     Tuple args = Tuple.of(offer.service(), offer.country(), offer.providerId(), offer.price(), offer.cost(), stock);

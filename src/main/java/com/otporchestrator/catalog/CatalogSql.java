@@ -26,6 +26,10 @@ final class CatalogSql {
        GROUP BY o.service, s.name, o.country, c.name
        ORDER BY o.service, o.country""";
 
+  static final String COUNTRIES = "SELECT id, name FROM countries ORDER BY id";
+
+  static final String SERVICES = "SELECT code, name FROM services ORDER BY code";
+
   static final String UPSERT_OFFER = """
       INSERT INTO offers (service, country, provider_id, price, cost, stock)
       VALUES ($1, $2, $3, $4, $5, COALESCE($6, 0))

@@ -1,0 +1,94 @@
+package com.otporchestrator.compat;
+
+import com.otporchestrator.account.Account;
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.DomainException.Kind;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * The one place where failures become sms-activate protocol tokens. Every token is answered with
+ * HTTP 200, as sms-activate does; the JSON API's equivalent is {@code api.Problems}.
+ */
+final class CompatTokens {
+  static final String NO_KEY = "NO_KEY";
+  static final String BAD_KEY = "BAD_KEY";
+  static final String BAD_ACTION = "BAD_ACTION";
+  static final String BAD_SERVICE = "BAD_SERVICE";
+  static final String BAD_STATUS = "BAD_STATUS";
+  static final String WRONG_COUNTRY = "WRONG_COUNTRY";
+  static final String WRONG_EXCEPTION_PHONE = "WRONG_EXCEPTION_PHONE";
+  static final String WRONG_DATE = "WRONG_DATE";
+  static final String NO_NUMBERS = "NO_NUMBERS";
+  static final String NO_BALANCE = "NO_BALANCE";
+  static final String NO_ACTIVATION = "NO_ACTIVATION";
+  static final String NO_ACTIVATIONS = "NO_ACTIVATIONS";
+  static final String EARLY_CANCEL_DENIED = "EARLY_CANCEL_DENIED";
+  static final String OPERATORS_NOT_FOUND = "OPERATORS_NOT_FOUND";
+  static final String ERROR_SQL = "ERROR_SQL";
+
+  /** sms-activate writes zone-less times in Moscow time; so do we, so existing parsers read them right. */
+  static final ZoneId ZONE = ZoneId.of("Europe/Moscow");
+  static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  /** PHP's 'Y-m-d H-i-s' of the BANNED token (month and day zero-padded, as PHP's m and d are). */
+  private static final DateTimeFormatter BANNED_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH-mm-ss");
+  /** An indefinite suspension still needs a date: the protocol has no token for "until lifted". */
+  private static final String INDEFINITELY = "9999-12-31 23-59-59";
+
+  /** A refusal the protocol has a token for; the caller's error is not logged. */
+  static final class Refusal extends RuntimeException {
+    final String token;
+
+    Refusal(String token) {
+      super(token, null, false, false);
+      this.token = token;
+    }
+  }
+
+  private static final Map<Kind, String> BY_KIND = new EnumMap<>(Map.of(
+      Kind.UNAUTHORIZED, BAD_KEY,
+      Kind.NOT_FOUND, NO_ACTIVATION,
+      Kind.INSUFFICIENT_FUNDS, NO_BALANCE,
+      Kind.NO_NUMBERS, NO_NUMBERS,
+      // the supplier's answer was unclear: nothing was charged, and "no numbers, try again" is what a
+      // script can act on; sms-activate has no token for an unknown outcome
+      Kind.UPSTREAM_FAILED, NO_NUMBERS,
+      Kind.INVALID_STATE, BAD_STATUS,
+      Kind.TOO_EARLY, EARLY_CANCEL_DENIED));
+
+  private CompatTokens() {}
+
+  static Refusal refuse(String token) {
+    return new Refusal(token);
+  }
+
+  /** The token for a failure, or null when the failure is unexpected (the caller logs it and answers ERROR_SQL). */
+  static String of(Throwable failure) {
+    if (failure instanceof Refusal refusal) return refusal.token;
+    if (!(failure instanceof DomainException domain)) return null;
+    return switch (domain.kind()) {
+      case PRICE_ABOVE_MAX -> "WRONG_MAX_PRICE:" + domain.extensions().getString("price");
+      case FORBIDDEN -> null; // a suspended account is answered with banned() before it reaches a service
+      case INVALID_INPUT -> switch (String.valueOf(domain.extensions().getString("field"))) {
+        case "service" -> BAD_SERVICE;
+        case "country" -> WRONG_COUNTRY;
+        default -> ERROR_SQL; // S-PY: ERROR_SQL is also "one of the parameters has an invalid value"
+      };
+      default -> BY_KIND.get(domain.kind());
+    };
+  }
+
+  /** {@code BANNED:'2030-01-31 15-00-00'}: when the suspension ends, in Moscow time. */
+  static String banned(Account account) {
+    OffsetDateTime until = account.suspendedUntil();
+    String when = until == null ? INDEFINITELY : until.atZoneSameInstant(ZONE).format(BANNED_TIME);
+    return "BANNED:'" + when + "'";
+  }
+
+  static String time(OffsetDateTime t) {
+    return t == null ? null : t.atZoneSameInstant(ZONE).format(TIME);
+  }
+}
