@@ -30,7 +30,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
 
     Authenticator authenticator = new Authenticator(platform.accounts());
-    new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog())
+    new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog(),
+        platform.rateLimiter())
         .mount(router);
 
     CustomerAuth customers = new CustomerAuth(authenticator);

@@ -4,6 +4,8 @@ import static com.otporchestrator.compat.CompatTokens.refuse;
 
 import com.otporchestrator.account.Account;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.ratelimit.Decision;
+import com.otporchestrator.ratelimit.RateLimiter;
 import com.otporchestrator.activation.Activation;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationState;
@@ -56,7 +58,18 @@ public final class CompatRoutes {
   private final ActivationService activations;
   private final WalletRepository wallets;
   private final CatalogRepository catalog;
+  private final RateLimiter rateLimiter;
   private final Map<String, Action> actions = new HashMap<>();
+
+  /** Over the account's rate limit: HTTP 429 with Retry-After and the token RATE_LIMIT (Hero's REST token). */
+  private static final class OverRateLimit extends RuntimeException {
+    private final Decision decision;
+
+    OverRateLimit(Decision decision) {
+      super(null, null, false, false);
+      this.decision = decision;
+    }
+  }
 
   /** A reply: a text token or a JSON document, always HTTP 200. */
   record Reply(String contentType, String body) {
@@ -76,12 +89,13 @@ public final class CompatRoutes {
   }
 
   public CompatRoutes(Authenticator authenticator, PurchaseService purchases, ActivationService activations,
-                      WalletRepository wallets, CatalogRepository catalog) {
+                      WalletRepository wallets, CatalogRepository catalog, RateLimiter rateLimiter) {
     this.authenticator = authenticator;
     this.purchases = purchases;
     this.activations = activations;
     this.wallets = wallets;
     this.catalog = catalog;
+    this.rateLimiter = rateLimiter;
     actions.put("getBalance", this::balance);
     actions.put("getBalanceAndCashBack", this::balance);
     actions.put("getPrices", this::prices);
@@ -118,18 +132,34 @@ public final class CompatRoutes {
     } else {
       reply = authenticator.authenticate(apiKey.strip()).compose(account -> {
         if ("terminated".equals(account.status())) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
-        Action action = actionName == null ? null : actions.get(actionName.strip());
-        if (action == null) return Future.failedFuture(refuse(CompatTokens.BAD_ACTION));
-        try {
-          return action.run(account, params);
-        } catch (RuntimeException e) {
-          return Future.failedFuture(e);
-        }
+        return rateLimiter.take(account.id()).compose(decision -> decision.allowed()
+            ? run(account, actionName, params) : Future.failedFuture(new OverRateLimit(decision)));
       });
     }
     String known = actionName != null && actions.containsKey(actionName.strip()) ? actionName.strip() : "(unknown)";
-    reply.recover(failure -> Future.succeededFuture(Reply.text(token(failure, known))))
+    reply.onFailure(failure -> {
+          if (failure instanceof OverRateLimit over) sendRateLimited(ctx, over.decision);
+        })
+        .recover(failure -> failure instanceof OverRateLimit ? Future.failedFuture(failure)
+            : Future.succeededFuture(Reply.text(token(failure, known))))
         .onSuccess(r -> send(ctx, r));
+  }
+
+  private Future<Reply> run(Account account, String actionName, Params params) {
+    Action action = actionName == null ? null : actions.get(actionName.strip());
+    if (action == null) return Future.failedFuture(refuse(CompatTokens.BAD_ACTION));
+    try {
+      return action.run(account, params);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private static void sendRateLimited(RoutingContext ctx, Decision decision) {
+    if (ctx.response().ended()) return;
+    long retryAfter = Math.max(1, (decision.retryAfterMillis() + 999) / 1000);
+    ctx.response().setStatusCode(429).putHeader("Retry-After", String.valueOf(retryAfter))
+        .putHeader("Content-Type", "text/plain; charset=utf-8").end("RATE_LIMIT");
   }
 
   /** The token for a failure; anything unexpected is logged (never the request, which holds the key) and is ERROR_SQL. */

@@ -106,4 +106,16 @@ class RateLimitTest {
     Api.Response badPlan = api.put("/admin/v1/plans/x", TestNode.ADMIN_TOKEN, new JsonObject().put("requestsPerSecond", 0).put("burst", 5));
     assertThat(badPlan.status()).isEqualTo(400);
   }
+
+  @Test
+  @DisplayName("answer the sms-activate API with HTTP 429, Retry-After and RATE_LIMIT over the limit")
+  void limitTheCompatibleApiToo() {
+    Customer customer = node.customer("script", "1.00", "tiny");
+    String path = "/stubs/handler_api.php?action=getBalance&api_key=" + customer.apiKey();
+    for (int i = 0; i < 5; i++) assertThat(api.get(path, null).body()).isEqualTo("ACCESS_BALANCE:1.00");
+    Api.Response refused = api.get(path, null);
+    assertThat(refused.status()).isEqualTo(429);
+    assertThat(refused.body()).isEqualTo("RATE_LIMIT");
+    assertThat(refused.header("Retry-After")).isEqualTo("1");
+  }
 }

@@ -59,7 +59,7 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start(Map<String, String> env) {
     AppConfig config = AppConfig.from(env);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(500).setMaxEventLoopExecuteTime(1)
+    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(500).setMaxEventLoopExecuteTime(2)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
     try {
       Node node = Node.start(vertx, config).await(60, TimeUnit.SECONDS);
