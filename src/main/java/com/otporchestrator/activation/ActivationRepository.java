@@ -23,8 +23,8 @@ public final class ActivationRepository {
 
   /** Holds the price and creates the order in ALLOCATING; empty when the balance does not cover it. */
   public Future<Optional<Created>> holdAndCreate(long accountId, String service, int country, String providerId,
-                                              long price, long cost, Duration allocationTimeout) {
-    Tuple args = Tuple.of(accountId, price, service, country, providerId, cost, allocationTimeout.toMillis());
+                                              long price, long cost, Duration allocationTimeout, String webhookUrl) {
+    Tuple args = Tuple.of(accountId, price, service, country, providerId, cost, allocationTimeout.toMillis(), webhookUrl);
     return pool.preparedQuery(ActivationSql.HOLD_AND_CREATE).execute(args)
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new Created(
             rows.iterator().next().getLong("id"), rows.iterator().next().getLong("expires_ms"))));
@@ -122,12 +122,15 @@ public final class ActivationRepository {
         .execute(Tuple.of(phone, providerId, dedupeKey, sender, text, code)).map(ActivationRepository::stored);
   }
 
-  /** Which order took the SMS (null when none was open) and whether it was new. */
-  public record SmsStored(Long activationId, boolean fresh) {}
+  /**
+   * Which order took the SMS (null when none was open), whether it was new, and the webhook event
+   * written with it (null when the order and its account have no webhook URL, or the SMS was a repeat).
+   */
+  public record SmsStored(Long activationId, boolean fresh, Long webhookEventId) {}
 
   private static SmsStored stored(RowSet<Row> rows) {
     Row row = rows.iterator().next();
-    return new SmsStored(row.getLong("activation_id"), row.getLong("stored") > 0);
+    return new SmsStored(row.getLong("activation_id"), row.getLong("stored") > 0, row.getLong("webhook_event_id"));
   }
 
   public Future<String> providerActivationId(long id) {

@@ -58,7 +58,7 @@ public final class PurchaseService {
       checkPriceCeiling(offer, request.maxPrice());
       Provider provider = providers.get(offer.providerId()).orElseThrow(() -> new DomainException(Kind.NO_NUMBERS,
           "no supplier is available for service '" + request.service() + "' in country " + request.country()));
-      return hold(accountId, offer).compose(created -> allocate(created, offer, provider, request));
+      return hold(accountId, offer, request.webhookUrl()).compose(created -> allocate(created, offer, provider, request));
     });
   }
 
@@ -70,9 +70,9 @@ public final class PurchaseService {
     }
   }
 
-  private Future<ActivationRepository.Created> hold(long accountId, Offer offer) {
+  private Future<ActivationRepository.Created> hold(long accountId, Offer offer, String webhookUrl) {
     return activations.holdAndCreate(accountId, offer.service(), offer.country(), offer.providerId(), offer.price(),
-            offer.cost(), durations.allocationTimeout())
+            offer.cost(), durations.allocationTimeout(), webhookUrl)
         .map(created -> created.orElseThrow(() -> new DomainException(Kind.INSUFFICIENT_FUNDS,
             "the balance does not cover the price " + Money.format(offer.price()),
             new JsonObject().put("price", Money.format(offer.price())))))
