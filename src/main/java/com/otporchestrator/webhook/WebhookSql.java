@@ -53,13 +53,14 @@ final class WebhookSql {
         RETURNING e.id, e.account_id, e.order_id, e.url, e.payload, e.attempts, e.next_attempt_at
       )
       SELECT c.id, true AS claimed, c.account_id, c.order_id, c.url, c.payload, c.attempts, w.secret,
-             """ + MS.formatted("c.next_attempt_at") + """
-       AS due_ms
+             """ + MS.formatted("c.next_attempt_at") + " AS due_ms" + """
+
         FROM claimed c LEFT JOIN account_webhooks w ON w.account_id = c.account_id
       UNION ALL
       SELECT e.id, false, e.account_id, e.order_id, NULL, NULL, e.attempts, NULL,
              """ + MS.formatted(
-                 "CASE WHEN e.next_attempt_at <= now() THEN now() + interval '1 second' ELSE e.next_attempt_at END") + """
+                 "CASE WHEN e.next_attempt_at <= now() THEN now() + interval '1 second' ELSE e.next_attempt_at END")
+      + " AS due_ms" + """
 
         FROM webhook_events e
        WHERE e.id = ANY($1) AND e.state = 'PENDING' AND e.id NOT IN (SELECT id FROM claimed)""";
@@ -95,8 +96,9 @@ final class WebhookSql {
        WHERE state = 'PENDING' AND next_attempt_at < now() - $1::bigint * interval '1 millisecond'
        ORDER BY next_attempt_at LIMIT $2""";
 
-  static final String LIVE = "SELECT id, " + MS.formatted("next_attempt_at") + """
-       AS due_ms FROM webhook_events
+  static final String LIVE = "SELECT id, " + MS.formatted("next_attempt_at") + " AS due_ms" + """
+
+        FROM webhook_events
        WHERE state = 'PENDING' AND id > $1 ORDER BY id LIMIT $2""";
 
   /** Retention: finished events (and, by cascade, their delivery log) older than $1 days, a batch at a time. */
