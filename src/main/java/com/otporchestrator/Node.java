@@ -40,6 +40,9 @@ import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
 import com.otporchestrator.wallet.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
+import com.otporchestrator.webhook.WebhookDeliveryHandler;
+import com.otporchestrator.webhook.WebhookRepository;
+import com.otporchestrator.webhook.WebhookSweepSource;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,10 +62,13 @@ import java.util.function.Supplier;
 public final class Node {
   private static final long STOCK_REFRESH_MS = 15_000;
   private static final long PROVIDER_RELOAD_MS = 10_000;
+  private static final int WEBHOOK_RETENTION_DAYS = 30;
 
   private final Vertx vertx;
   private final Platform platform;
   private final WebClient webClient;
+  /** Customer webhooks get their own client: no redirects, short timeouts, never sharing the suppliers' pool. */
+  private final WebClient webhookClient;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> periodic = new ArrayList<>();
 
@@ -70,6 +76,9 @@ public final class Node {
     this.vertx = vertx;
     this.platform = platform;
     this.webClient = webClient;
+    this.webhookClient = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
+        .setConnectTimeout(3_000).setUserAgent("otp-orchestrator-webhooks/1"),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
   }
 
   public Platform platform() {
@@ -105,7 +114,7 @@ public final class Node {
         holds);
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
-        new SmsDelivery(activationRepository, events), purchases, new BatchPurchase(purchases), holds,
+        new SmsDelivery(activationRepository, events, timers), purchases, new BatchPurchase(purchases), holds,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
         plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()),
         config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);
@@ -143,12 +152,15 @@ public final class Node {
   private TimerVerticle timerVerticle(TimerEngine.Scripts scripts) {
     Map<TimerKind, TimerHandler> handlers = timerHandlers();
     UnknownOutcomeReconciler reconciler = new UnknownOutcomeReconciler(platform.pool(), platform.providers());
+    WebhookRepository webhooks = new WebhookRepository(platform.pool());
+    List<com.otporchestrator.timer.SweepSource> sources = new ArrayList<>(ActivationSweepSources.of(platform.activationRepository()));
+    sources.add(new WebhookSweepSource(webhooks));
     return new TimerVerticle(
         v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
             scripts, platform.timerStats()),
-        v -> new TimerSafetyNet(v, platform.redis(), platform.timers(), handlers,
-            ActivationSweepSources.of(platform.activationRepository()),
-            List.of(reconciler::run, new IdempotencyStore(platform.pool())::purgeExpired),
+        v -> new TimerSafetyNet(v, platform.redis(), platform.timers(), handlers, List.copyOf(sources),
+            List.of(reconciler::run, new IdempotencyStore(platform.pool())::purgeExpired,
+                () -> webhooks.purgeFinished(WEBHOOK_RETENTION_DAYS)),
             platform.config().timers(), platform.timerStats()));
   }
 
@@ -157,7 +169,9 @@ public final class Node {
     return Map.of(
         TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers(), platform.orderEvents()),
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
-        TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()));
+        TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),
+        TimerKind.WEBHOOK, new WebhookDeliveryHandler(new WebhookRepository(platform.pool()), platform.timers(),
+            webhookClient, platform.config().webhooks()));
   }
 
   private void startPeriodicJobs() {
@@ -182,6 +196,7 @@ public final class Node {
 
   private Future<Void> webClientClosed() {
     webClient.close();
+    webhookClient.close();
     return Future.succeededFuture();
   }
 }

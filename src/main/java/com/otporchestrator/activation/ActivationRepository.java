@@ -26,23 +26,24 @@ public final class ActivationRepository {
    * covers them. The answer has one entry per offer: the created order, or empty when it was not
    * affordable.
    */
-  public Future<List<Optional<Created>>> holdMany(long accountId, List<com.otporchestrator.catalog.Offer> offers,
-                                                  Duration allocationTimeout) {
-    int n = offers.size();
+  public Future<List<Optional<Created>>> holdMany(long accountId, List<Hold> holds, Duration allocationTimeout) {
+    int n = holds.size();
     String[] services = new String[n];
     Integer[] countries = new Integer[n];
     String[] providers = new String[n];
     Long[] prices = new Long[n];
     Long[] costs = new Long[n];
+    String[] webhookUrls = new String[n];
     for (int i = 0; i < n; i++) {
-      var offer = offers.get(i);
+      var offer = holds.get(i).offer();
+      webhookUrls[i] = holds.get(i).webhookUrl();
       services[i] = offer.service();
       countries[i] = offer.country();
       providers[i] = offer.providerId();
       prices[i] = offer.price();
       costs[i] = offer.cost();
     }
-    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis());
+    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis(), webhookUrls);
     return pool.preparedQuery(ActivationSql.HOLD_MANY).execute(args).map(rows -> {
       List<Optional<Created>> created = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Created>empty()));
       for (Row row : rows) {
@@ -51,6 +52,9 @@ public final class ActivationRepository {
       return created;
     });
   }
+
+  /** One order to hold: what it buys, and its own webhook URL (null: the account's applies). */
+  public record Hold(com.otporchestrator.catalog.Offer offer, String webhookUrl) {}
 
   /** A new order in ALLOCATING and the deadline of its allocation watchdog. */
   public record Created(long id, long watchdogMillis) {}
@@ -144,12 +148,15 @@ public final class ActivationRepository {
         .execute(Tuple.of(phone, providerId, dedupeKey, sender, text, code)).map(ActivationRepository::stored);
   }
 
-  /** Which order took the SMS (null when none was open) and whether it was new. */
-  public record SmsStored(Long activationId, boolean fresh) {}
+  /**
+   * Which order took the SMS (null when none was open), whether it was new, and the webhook event
+   * written with it (null when the order and its account have no webhook URL, or the SMS was a repeat).
+   */
+  public record SmsStored(Long activationId, boolean fresh, Long webhookEventId) {}
 
   private static SmsStored stored(RowSet<Row> rows) {
     Row row = rows.iterator().next();
-    return new SmsStored(row.getLong("activation_id"), row.getLong("stored") > 0);
+    return new SmsStored(row.getLong("activation_id"), row.getLong("stored") > 0, row.getLong("webhook_event_id"));
   }
 
   public Future<String> providerActivationId(long id) {

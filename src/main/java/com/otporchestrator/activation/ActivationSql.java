@@ -42,9 +42,9 @@ final class ActivationSql {
    */
   static final String HOLD_MANY = """
       WITH req AS (
-        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.ord, nextval('order_ids') AS id
-          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[])
-               WITH ORDINALITY AS r(service, country, provider_id, price, cost, ord)
+        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.ord, nextval('order_ids') AS id
+          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $8::text[])
+               WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, ord)
       ), wallet AS (
         SELECT balance FROM wallets WHERE account_id = $1 FOR UPDATE
       ), chosen AS (
@@ -55,9 +55,10 @@ final class ActivationSql {
           FROM (SELECT sum(price)::bigint AS total FROM chosen) t
          WHERE account_id = $1 AND t.total > 0
       ), ord AS (
-        INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at)
+        INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
+                                 webhook_url)
         SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
-               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond'
+               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url
           FROM chosen
         RETURNING id, expires_at
       ), entry AS (
@@ -163,18 +164,42 @@ final class ActivationSql {
         FROM activations a JOIN providers p ON p.id = a.provider_id
        WHERE a.id = ANY($1)""";
 
-  /** Stores one SMS on an open order (deduplicated) and marks the code received. */
+  /**
+   * Stores one SMS on an open order (deduplicated) and marks the code received. Transactional
+   * outbox: when the order or its account has a webhook URL, the same statement writes the
+   * {@code activation.sms} webhook event, so an event exists if and only if the SMS was stored (a
+   * repeated SMS stores nothing and so creates no event). The payload is fixed here, once: the
+   * sms-activate activation webhook fields plus ours (README, "Webhooks"); times are UTC.
+   */
   private static final String STORE_SMS = """
       , sms AS (
         INSERT INTO activation_sms (activation_id, dedupe_key, sender, text, code)
         SELECT id, $3, $4, $5, $6 FROM target
         ON CONFLICT (activation_id, dedupe_key) DO NOTHING
-        RETURNING activation_id
+        RETURNING id, activation_id, text, code, received_at
       ), moved AS (
         UPDATE activations a SET state = 'CODE_RECEIVED' FROM sms WHERE a.id = sms.activation_id
-        RETURNING a.id
+        RETURNING a.id, a.account_id, a.service, a.country, a.phone, a.state, a.webhook_url
+      ), hook AS MATERIALIZED (
+        SELECT nextval('webhook_event_ids') AS id, m.account_id, m.id AS order_id, s.id AS sms_id,
+               COALESCE(m.webhook_url, w.url) AS url, m.service, m.country, m.phone, m.state,
+               s.text, s.code, s.received_at
+          FROM sms s JOIN moved m ON m.id = s.activation_id
+          LEFT JOIN account_webhooks w ON w.account_id = m.account_id
+         WHERE COALESCE(m.webhook_url, w.url) IS NOT NULL
+      ), event AS (
+        INSERT INTO webhook_events (id, account_id, order_id, sms_id, type, url, payload, next_attempt_at)
+        SELECT id, account_id, order_id, sms_id, 'activation.sms', url, json_build_object(
+                 'activationId', order_id, 'service', service, 'text', text, 'code', code, 'country', country,
+                 'receivedAt', to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'),
+                 'eventId', 'evt_' || id, 'type', 'activation.sms', 'phone', phone, 'state', state,
+                 'receivedAtIso', to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text,
+               now()
+          FROM hook
+        RETURNING id
       )
-      SELECT (SELECT id FROM target) AS activation_id, (SELECT count(*) FROM sms) AS stored""";
+      SELECT (SELECT id FROM target) AS activation_id, (SELECT count(*) FROM sms) AS stored,
+             (SELECT id FROM event) AS webhook_event_id""";
 
   static final String DELIVER_SMS_TO_ORDER = """
       WITH target AS (

@@ -1,6 +1,5 @@
 package com.otporchestrator.activation;
 
-import com.otporchestrator.catalog.Offer;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import io.vertx.core.Future;
@@ -43,7 +42,8 @@ public final class BatchPurchase {
           for (int q = 0; q < items.get(i).quantity(); q++) units.add(new Unit(i, quotes.get(i).result()));
         }
       }
-      List<Offer> offers = units.stream().map(u -> u.quote().offer()).toList();
+      List<ActivationRepository.Hold> offers = units.stream()
+          .map(u -> new ActivationRepository.Hold(u.quote().offer(), items.get(u.item()).request().webhookUrl())).toList();
       Future<List<Optional<ActivationRepository.Created>>> held = offers.isEmpty()
           ? Future.succeededFuture(List.of()) : purchases.holdAll(accountId, offers);
       return held.compose(created -> allocateAll(items, units, created))

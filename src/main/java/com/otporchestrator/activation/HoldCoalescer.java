@@ -1,6 +1,5 @@
 package com.otporchestrator.activation;
 
-import com.otporchestrator.catalog.Offer;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,7 +29,7 @@ public final class HoldCoalescer {
   private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder holdsRequested = new java.util.concurrent.atomic.LongAdder();
 
-  private record Waiting(List<Offer> offers, Promise<List<Optional<ActivationRepository.Created>>> promise, Context context) {}
+  private record Waiting(List<ActivationRepository.Hold> offers, Promise<List<Optional<ActivationRepository.Created>>> promise, Context context) {}
 
   public HoldCoalescer(ActivationRepository activations, Duration allocationTimeout) {
     this.activations = activations;
@@ -38,7 +37,7 @@ public final class HoldCoalescer {
   }
 
   /** Holds the given orders in order while the balance covers them; one answer per offer. */
-  public Future<List<Optional<ActivationRepository.Created>>> hold(long accountId, List<Offer> offers) {
+  public Future<List<Optional<ActivationRepository.Created>>> hold(long accountId, List<ActivationRepository.Hold> offers) {
     Promise<List<Optional<ActivationRepository.Created>>> promise = Promise.promise();
     holdsRequested.add(offers.size());
     boolean first;
@@ -58,7 +57,7 @@ public final class HoldCoalescer {
   /** Sends everything waiting for this account (up to the cap) in one statement, then the rest. */
   private void flush(long accountId) {
     List<Waiting> batch = new ArrayList<>();
-    List<Offer> offers = new ArrayList<>();
+    List<ActivationRepository.Hold> offers = new ArrayList<>();
     synchronized (this) {
       Deque<Waiting> queue = waiting.get(accountId);
       while (!queue.isEmpty() && (batch.isEmpty()

@@ -58,7 +58,7 @@ public final class PurchaseService {
 
   /** Answers the new order, open on its number. */
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
-    return quote(request).compose(quote -> hold(accountId, quote.offer())
+    return quote(request).compose(quote -> hold(accountId, new ActivationRepository.Hold(quote.offer(), request.webhookUrl()))
         .compose(created -> allocate(created, quote.offer(), quote.provider(), request)));
   }
 
@@ -75,8 +75,8 @@ public final class PurchaseService {
   record Quote(Offer offer, Provider provider) {}
 
   /** Holds many orders at once (the longest affordable prefix) and arms their allocation watchdogs. */
-  Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<Offer> offers) {
-    return holds.hold(accountId, offers).compose(created -> {
+  Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<ActivationRepository.Hold> orders) {
+    return holds.hold(accountId, orders).compose(created -> {
       List<Timer> watchdogs = created.stream().flatMap(Optional::stream)
           .map(c -> new Timer(TimerKind.EXPIRE, c.id(), c.watchdogMillis())).toList();
       return timers.scheduleAll(watchdogs).recover(error -> Future.succeededFuture()).map(created);
@@ -91,8 +91,9 @@ public final class PurchaseService {
     }
   }
 
-  private Future<ActivationRepository.Created> hold(long accountId, Offer offer) {
-    return holdAll(accountId, List.of(offer)).map(created -> created.get(0).orElseThrow(() -> insufficientFunds(offer)));
+  private Future<ActivationRepository.Created> hold(long accountId, ActivationRepository.Hold order) {
+    return holdAll(accountId, List.of(order))
+        .map(created -> created.get(0).orElseThrow(() -> insufficientFunds(order.offer())));
   }
 
   static DomainException insufficientFunds(Offer offer) {

@@ -1,11 +1,16 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.timer.Timer;
+import com.otporchestrator.timer.TimerKind;
+import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.IncomingSms;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one way an SMS reaches an order, whether a supplier pushed it or we polled it. Deliveries
@@ -13,12 +18,15 @@ import java.util.HexFormat;
  * makes a repeat a no-op.
  */
 public final class SmsDelivery {
+  private static final Logger LOG = LoggerFactory.getLogger(SmsDelivery.class);
   private final ActivationRepository activations;
   private final OrderEvents events;
+  private final TimerService timers;
 
-  public SmsDelivery(ActivationRepository activations, OrderEvents events) {
+  public SmsDelivery(ActivationRepository activations, OrderEvents events, TimerService timers) {
     this.activations = activations;
     this.events = events;
+    this.timers = timers;
   }
 
   public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
@@ -40,6 +48,17 @@ public final class SmsDelivery {
 
   private void announce(ActivationRepository.SmsStored stored) {
     if (stored.fresh() && stored.activationId() != null) events.changed(stored.activationId());
+    if (stored.webhookEventId() != null) firstWebhookAttempt(stored.webhookEventId());
+  }
+
+  /**
+   * The SMS and its webhook event are committed: ask the timer engine to post it now. Not awaited
+   * and never failing the ingestion; a lost schedule is found by the webhook sweep source.
+   */
+  private void firstWebhookAttempt(long eventId) {
+    timers.schedule(new Timer(TimerKind.WEBHOOK, eventId, System.currentTimeMillis()))
+        .onFailure(error -> LOG.warn("could not schedule webhook event {}; the sweep will send it: {}", eventId,
+            error.toString()));
   }
 
   /** Polled suppliers often report only the code (sms-activate's STATUS_OK:code); it is then all the text we have. */

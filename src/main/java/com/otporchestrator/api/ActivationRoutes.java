@@ -6,6 +6,7 @@ import com.otporchestrator.activation.ActivationState;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,16 +19,20 @@ import java.util.function.BiFunction;
 
 /** {@code /v1/activations}: buy a number, read it, cancel, finish, or ask for another code. */
 final class ActivationRoutes {
-  private static final Set<String> PURCHASE_FIELDS = Set.of("service", "country", "maxPrice", "operator", "excludedPrefixes");
+  private static final Set<String> PURCHASE_FIELDS = Set.of("service", "country", "maxPrice", "operator", "excludedPrefixes",
+      "webhookUrl");
 
   private final PurchaseService purchases;
   private final ActivationService activations;
   private final IdempotencyStore idempotency;
+  private final WebhookUrls webhookUrls;
 
-  ActivationRoutes(PurchaseService purchases, ActivationService activations, IdempotencyStore idempotency) {
+  ActivationRoutes(PurchaseService purchases, ActivationService activations, IdempotencyStore idempotency,
+                   WebhookUrls webhookUrls) {
     this.purchases = purchases;
     this.activations = activations;
     this.idempotency = idempotency;
+    this.webhookUrls = webhookUrls;
   }
 
   void mount(Router router) {
@@ -42,19 +47,22 @@ final class ActivationRoutes {
   private void purchase(RoutingContext ctx) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
-      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS));
+      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls);
       return purchases.purchase(accountId, request)
           .map(order -> ApiResponse.json(201, Views.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });
   }
 
-  static PurchaseRequest purchaseRequest(JsonObject body) {
+  static PurchaseRequest purchaseRequest(JsonObject body, WebhookUrls webhookUrls) {
     String service = Requests.requiredString(body, "service", 20);
     int country = Requests.requiredInt(body, "country", 0, 100_000);
     Long maxPrice = Requests.optionalUsd(body, "maxPrice");
     String operator = Requests.optionalString(body, "operator", 50);
-    return new PurchaseRequest(service, country, maxPrice, operator, prefixes(body.getValue("excludedPrefixes")));
+    String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
+    if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);
+    return new PurchaseRequest(service, country, maxPrice, operator, prefixes(body.getValue("excludedPrefixes")),
+        webhookUrl);
   }
 
   private static List<String> prefixes(Object raw) {

@@ -3,6 +3,7 @@ package com.otporchestrator.api;
 import com.otporchestrator.activation.BatchPurchase;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
+import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,14 +20,17 @@ final class BatchRoutes {
   static final int MAX_ITEMS = 100;
   static final int MAX_QUANTITY = 100;
   static final int MAX_ORDERS = 1_000;
-  private static final Set<String> ITEM_FIELDS = Set.of("service", "country", "maxPrice", "operator", "excludedPrefixes", "quantity");
+  private static final Set<String> ITEM_FIELDS = Set.of("service", "country", "maxPrice", "operator", "excludedPrefixes",
+      "webhookUrl", "quantity");
 
   private final BatchPurchase batches;
   private final IdempotencyStore idempotency;
+  private final WebhookUrls webhookUrls;
 
-  BatchRoutes(BatchPurchase batches, IdempotencyStore idempotency) {
+  BatchRoutes(BatchPurchase batches, IdempotencyStore idempotency, WebhookUrls webhookUrls) {
     this.batches = batches;
     this.idempotency = idempotency;
+    this.webhookUrls = webhookUrls;
   }
 
   void mount(Router router) {
@@ -41,7 +45,7 @@ final class BatchRoutes {
     });
   }
 
-  private static List<BatchPurchase.Item> items(JsonObject body) {
+  private List<BatchPurchase.Item> items(JsonObject body) {
     Object raw = body.getValue("items");
     if (!(raw instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_ITEMS) {
       throw DomainException.invalid("'items' must be an array of 1 to " + MAX_ITEMS + " objects");
@@ -55,7 +59,7 @@ final class BatchRoutes {
           if (!ITEM_FIELDS.contains(field)) throw DomainException.invalid("unknown field '" + field + "'");
         }
         int quantity = item.getValue("quantity") == null ? 1 : Requests.requiredInt(item, "quantity", 1, MAX_QUANTITY);
-        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item), quantity));
+        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item, webhookUrls), quantity));
         orders += quantity;
       } catch (DomainException e) {
         throw DomainException.invalid("items[" + i + "]: " + e.getMessage());

@@ -3,6 +3,8 @@ package com.otporchestrator.api;
 import com.otporchestrator.Platform;
 import com.otporchestrator.account.Authenticator;
 import com.otporchestrator.compat.CompatRoutes;
+import com.otporchestrator.webhook.WebhookRepository;
+import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -39,8 +41,10 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
-    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency).mount(router);
-    new BatchRoutes(platform.batchPurchases(), idempotency).mount(router);
+    WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
+    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls).mount(router);
+    new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
+    new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),

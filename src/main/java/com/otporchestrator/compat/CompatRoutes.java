@@ -309,7 +309,7 @@ public final class CompatRoutes {
     String operator = p.get("operator");
     if (operator != null && (operator.isBlank() || operator.length() > 50)) operator = null;
     PurchaseRequest request = new PurchaseRequest(service.strip(), country == null ? 0 : country, maxPrice,
-        operator == null ? null : operator.strip(), p.excludedPrefixes());
+        operator == null ? null : operator.strip(), p.excludedPrefixes(), null);
     return purchases.purchase(account.id(), request);
   }
 

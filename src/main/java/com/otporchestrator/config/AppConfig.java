@@ -26,13 +26,21 @@ public record AppConfig(
     Duration upstreamTimeout,
     Set<Role> roles,
     TimerSettings timers,
-    SandboxConfig sandbox) {
+    SandboxConfig sandbox,
+    WebhookSettings webhooks) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
   /** How the timer engine claims and recovers work. */
   public record TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll,
                               Duration sweepInterval, Duration sweepGrace, int maxBatchesInFlight) {}
+
+  /**
+   * Customer webhooks: attempt n+1 comes {@code retryBase * 2^(n-1)} after attempt n failed, up to
+   * {@code maxAttempts} (default 8 over about 2 h 7 min); {@code allowPrivateUrls} admits loopback and
+   * private-network hosts (dev and tests only).
+   */
+  public record WebhookSettings(Duration retryBase, int maxAttempts, boolean allowPrivateUrls) {}
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -71,7 +79,11 @@ public record AppConfig(
             e.intRange("SANDBOX_PORT", 8081, 0, 65535),
             e.fraction("SANDBOX_SMS_PROBABILITY", 0.8),
             e.seconds("SANDBOX_SMS_DELAY_SECONDS", 5, 0, 3600),
-            e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0)));
+            e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0)),
+        new WebhookSettings(
+            e.millis("WEBHOOK_RETRY_BASE_MS", 60_000, 10, 3_600_000),
+            e.intRange("WEBHOOK_MAX_ATTEMPTS", 8, 1, 30),
+            e.bool("WEBHOOK_ALLOW_PRIVATE_URLS", false)));
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
@@ -86,7 +98,7 @@ public record AppConfig(
   public AppConfig withRoles(Set<Role> newRoles) {
     return new AppConfig(httpPort, httpHost, databaseUrl, databasePoolSize, redisUrl, redisPoolSize,
         redisKeyPrefix, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
-        Set.copyOf(newRoles), timers, sandbox);
+        Set.copyOf(newRoles), timers, sandbox, webhooks);
   }
 
   /** Redacts credentials so the effective configuration can be logged. */

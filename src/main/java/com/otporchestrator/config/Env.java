@@ -68,6 +68,19 @@ final class Env {
     }
   }
 
+  boolean bool(String name, boolean fallback) {
+    String raw = values.get(name);
+    if (raw == null || raw.isBlank()) return fallback;
+    return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> {
+        problems.add(name + " must be true or false, got '" + raw + "'");
+        yield fallback;
+      }
+    };
+  }
+
   String url(String name, String fallback, String... schemes) {
     String value = string(name, fallback);
     try {

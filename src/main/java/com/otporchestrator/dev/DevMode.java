@@ -22,6 +22,7 @@ public final class DevMode {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN);
     env.putIfAbsent("ROLES", "api,timers,sandbox");
+    env.putIfAbsent("WEBHOOK_ALLOW_PRIVATE_URLS", "true"); // lets a local receiver (localhost) take webhooks
     EmbeddedServices embedded = new EmbeddedServices();
     embedded.ensurePostgres(env);
     embedded.ensureRedis(env);

@@ -7,7 +7,9 @@ public enum TimerKind {
   /** Ask a polled supplier for SMS. */
   POLL('p'),
   /** Close the order with its supplier (finish or cancel), retried until it succeeds. */
-  CLOSE('c');
+  CLOSE('c'),
+  /** Post a customer webhook event; the id is the event's, not an order's. */
+  WEBHOOK('w');
 
   private final char letter;
 
