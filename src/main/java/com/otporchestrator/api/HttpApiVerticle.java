@@ -2,6 +2,7 @@ package com.otporchestrator.api;
 
 import com.otporchestrator.Platform;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.push.OrderPush;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -14,10 +15,12 @@ public final class HttpApiVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 64 * 1024;
 
   private final Platform platform;
+  private final OrderPush push;
   private HttpServer server;
 
-  public HttpApiVerticle(Platform platform) {
+  public HttpApiVerticle(Platform platform, OrderPush push) {
     this.platform = platform;
+    this.push = push;
   }
 
   @Override
@@ -32,6 +35,7 @@ public final class HttpApiVerticle extends VerticleBase {
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency).mount(router);
+    new ActivationEventRoutes(platform.activations(), push).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),

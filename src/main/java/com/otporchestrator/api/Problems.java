@@ -38,7 +38,8 @@ public final class Problems {
       Map.entry(Kind.UPSTREAM_FAILED, new Shape(502, "upstream-failed", "The number supplier failed")),
       Map.entry(Kind.PAYLOAD_TOO_LARGE, new Shape(413, "payload-too-large", "The request body is too large")),
       Map.entry(Kind.UNSUPPORTED_MEDIA_TYPE, new Shape(415, "unsupported-media-type",
-          "The request body must be application/json"))));
+          "The request body must be application/json")),
+      Map.entry(Kind.TOO_MANY_REQUESTS, new Shape(429, "too-many-requests", "Too many requests"))));
 
   private Problems() {}
 
