@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ final class ActivationEventStream {
         return;
       }
       begin();
-      send(first.result());
+      send(first.result(), null);
       afterRead();
     });
   }
@@ -102,8 +103,8 @@ final class ActivationEventStream {
       if (closed) return;
       if (read.failed()) {
         LOG.debug("event stream of order {}: re-read failed, the next one retries: {}", orderId, read.cause().toString());
-      } else if (send(read.result())) {
-        (byNotice ? push.stats().eventsAfterNotice : push.stats().eventsAfterFallback).increment();
+      } else {
+        send(read.result(), byNotice ? push.stats().eventsAfterNotice : push.stats().eventsAfterFallback);
       }
       afterRead();
     });
@@ -116,17 +117,17 @@ final class ActivationEventStream {
     }
   }
 
-  /** Sends the order when it is newer than what this stream sent; ends the stream on a final state. */
-  private boolean send(Activation order) {
+  /** Sends the order when it is newer than what this stream sent (counted first); ends the stream on a final state. */
+  private void send(Activation order, LongAdder counter) {
     long next = OrderVersion.of(order);
-    if (next <= version) return false;
+    if (next <= version) return;
     version = next;
+    if (counter != null) counter.increment();
     write("event: activation\nid: " + next + "\ndata: " + Views.activation(order).encode() + "\n\n");
     if (!order.state().open() && !closed) {
       response.end();
       close();
     }
-    return true;
   }
 
   private void write(String text) {

@@ -59,6 +59,11 @@ public final class OrderPush {
     this.settings = settings;
   }
 
+  /** The name of this node's subscriber connection in Redis's CLIENT LIST. */
+  public String subscriberName() {
+    return relay.connectionName();
+  }
+
   /** Test hook: stop announcing this node's changes, as if every notice were lost. */
   public void publishing(boolean enabled) {
     relay.publishing(enabled);

@@ -28,6 +28,7 @@ public final class RedisChangeRelay extends VerticleBase {
   private final String channel;
   private final OrderChangeHub hub;
   private final PushStats stats;
+  private final String instance = java.util.UUID.randomUUID().toString().substring(0, 8);
   private volatile boolean publishing = true;
   private boolean stopped;
   private Redis subscriber;
@@ -80,7 +81,8 @@ public final class RedisChangeRelay extends VerticleBase {
       conn.handler(this::onMessage);
       conn.endHandler(v -> lost(client, "connection closed"));
       conn.exceptionHandler(e -> lost(client, e.toString()));
-      return conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel));
+      return conn.send(Request.cmd(Command.CLIENT).arg("SETNAME").arg(connectionName()))
+          .compose(named -> conn.send(Request.cmd(Command.SUBSCRIBE).arg(channel)));
     }).onComplete(done -> {
       if (done.succeeded()) {
         boolean reconnected = stats.subscriptions.sum() > 0;
@@ -95,6 +97,11 @@ public final class RedisChangeRelay extends VerticleBase {
       }
       first.tryComplete();
     });
+  }
+
+  /** How this node's subscriber shows in CLIENT LIST: the channel and a per-process id. */
+  public String connectionName() {
+    return "orders-sub-" + channel.replaceAll("[^A-Za-z0-9:_.-]", "_") + "-" + instance;
   }
 
   private void onMessage(Response reply) {
