@@ -20,6 +20,7 @@ import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.push.OrderPush;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.sandbox.SandboxSupplier;
 import com.otporchestrator.ratelimit.PlanRepository;
@@ -69,6 +70,7 @@ public final class Node {
   private final WebClient webClient;
   /** Customer webhooks get their own client: no redirects, short timeouts, never sharing the suppliers' pool. */
   private final WebClient webhookClient;
+  private final OrderPush push;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> periodic = new ArrayList<>();
 
@@ -79,10 +81,17 @@ public final class Node {
     this.webhookClient = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
         .setConnectTimeout(3_000).setUserAgent("otp-orchestrator-webhooks/1"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
+    AppConfig config = platform.config();
+    this.push = new OrderPush(platform.orderEvents(), platform.redis(), config.redisUrl(), config.redisKeyPrefix());
   }
 
   public Platform platform() {
     return platform;
+  }
+
+  /** Order-change fan-out across pods and this node's event streams. */
+  public OrderPush push() {
+    return push;
   }
 
   public static Future<Node> start(Vertx vertx, AppConfig config) {
@@ -133,7 +142,8 @@ public final class Node {
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      chain = chain.compose(v -> deploy(() -> new HttpApiVerticle(platform), instances));
+      chain = chain.compose(v -> push.startSubscriber(vertx))
+          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push), instances));
     }
     if (config.runs(Role.TIMERS)) {
       chain = chain.compose(v -> TimerEngine.Scripts.load(vertx))
@@ -183,6 +193,7 @@ public final class Node {
   public Future<Void> stop() {
     periodic.forEach(vertx::cancelTimer);
     List<Future<?>> undeployed = new ArrayList<>();
+    undeployed.add(push.stop(vertx));
     deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
     return Future.join(undeployed)
         .transform(v -> Future.join(platform.pool().close(), closeRedis(), webClientClosed()))

@@ -5,6 +5,7 @@ import com.otporchestrator.account.Authenticator;
 import com.otporchestrator.compat.CompatRoutes;
 import com.otporchestrator.webhook.WebhookRepository;
 import com.otporchestrator.webhook.WebhookUrls;
+import com.otporchestrator.push.OrderPush;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,10 +18,12 @@ public final class HttpApiVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 64 * 1024;
 
   private final Platform platform;
+  private final OrderPush push;
   private HttpServer server;
 
-  public HttpApiVerticle(Platform platform) {
+  public HttpApiVerticle(Platform platform, OrderPush push) {
     this.platform = platform;
+    this.push = push;
   }
 
   @Override
@@ -45,6 +48,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
     new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
+    new ActivationEventRoutes(platform.activations(), push).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),

@@ -39,7 +39,8 @@ public final class Problems {
       Map.entry(Kind.PAYLOAD_TOO_LARGE, new Shape(413, "payload-too-large", "The request body is too large")),
       Map.entry(Kind.RATE_LIMITED, new Shape(429, "rate-limited", "Too many requests")),
       Map.entry(Kind.UNSUPPORTED_MEDIA_TYPE, new Shape(415, "unsupported-media-type",
-          "The request body must be application/json"))));
+          "The request body must be application/json")),
+      Map.entry(Kind.TOO_MANY_REQUESTS, new Shape(429, "too-many-requests", "Too many requests"))));
 
   private Problems() {}
 
