@@ -29,7 +29,7 @@ public final class Await {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting until " + what);
-      pause(Duration.ofMillis(5));
+      pause(Duration.ofMillis(50));
     }
   }
 
