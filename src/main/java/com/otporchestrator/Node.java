@@ -105,7 +105,7 @@ public final class Node {
 
   private static Node build(Vertx vertx, AppConfig config, LuaScript rateLimitScript) {
     Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
-    Redis redis = RedisStore.client(vertx, config.redisUrl(), config.redisPoolSize());
+    Redis redis = RedisStore.client(vertx, config.redisEndpoints(), config.redisCluster(), config.redisPoolSize());
     WebClient web = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(true)
         .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
@@ -147,6 +147,7 @@ public final class Node {
     }
     if (config.runs(Role.TIMERS)) {
       chain = chain.compose(v -> TimerEngine.Scripts.load(vertx))
+          .compose(s -> RedisStore.preload(platform.redis(), List.of(s.claim(), s.reap(), s.ack())).map(s))
           .compose(scripts -> deploy(() -> timerVerticle(scripts), 1))
           .onSuccess(v -> startPeriodicJobs());
     }

@@ -19,6 +19,7 @@ public record AppConfig(
     String redisUrl,
     int redisPoolSize,
     String redisKeyPrefix,
+    boolean redisCluster,
     String adminToken,
     Duration activationWindow,
     Duration cancelDelay,
@@ -57,9 +58,10 @@ public record AppConfig(
         e.string("HTTP_HOST", "0.0.0.0"),
         e.url("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", "postgresql", "postgres"),
         e.intRange("DATABASE_POOL_SIZE", 4, 1, 200),
-        e.url("REDIS_URL", "redis://127.0.0.1:6379", "redis", "rediss"),
+        e.urls("REDIS_URL", "redis://127.0.0.1:6379", "redis", "rediss"),
         e.intRange("REDIS_POOL_SIZE", 8, 1, 1000),
         e.string("REDIS_KEY_PREFIX", "otp:"),
+        e.bool("REDIS_CLUSTER", false),
         e.required("ADMIN_TOKEN", null),
         e.seconds("ACTIVATION_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600),
         e.seconds("CANCEL_DELAY_SECONDS", 120, 0, 24 * 3600),
@@ -87,6 +89,12 @@ public record AppConfig(
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
+    if (!config.redisCluster() && config.redisEndpoints().size() > 1) {
+      e.problem("REDIS_URL lists several nodes; set REDIS_CLUSTER=true for Redis Cluster, or give one URL");
+    }
+    if (config.redisCluster() && (config.redisKeyPrefix().contains("{") || config.redisKeyPrefix().contains("}"))) {
+      e.problem("REDIS_KEY_PREFIX must not contain { or } with REDIS_CLUSTER=true: the keys' own hash tags choose their slots");
+    }
     e.failIfInvalid();
     return config;
   }
@@ -97,14 +105,23 @@ public record AppConfig(
 
   public AppConfig withRoles(Set<Role> newRoles) {
     return new AppConfig(httpPort, httpHost, databaseUrl, databasePoolSize, redisUrl, redisPoolSize,
-        redisKeyPrefix, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
+        redisKeyPrefix, redisCluster, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
         Set.copyOf(newRoles), timers, sandbox, webhooks);
+  }
+
+  /**
+   * The Redis nodes of {@code REDIS_URL}: one URL standalone; with {@code REDIS_CLUSTER=true}, the
+   * comma-separated seed nodes the cluster client discovers the slot map from.
+   */
+  public java.util.List<String> redisEndpoints() {
+    return Env.splitList(redisUrl);
   }
 
   /** Redacts credentials so the effective configuration can be logged. */
   public String describe() {
-    return "http=%s:%d db=%s redis=%s roles=%s window=%ss cancelDelay=%ss".formatted(httpHost, httpPort,
-        redactUserInfo(databaseUrl), redactUserInfo(redisUrl), roles, activationWindow.toSeconds(),
+    String redis = String.join(",", redisEndpoints().stream().map(AppConfig::redactUserInfo).toList());
+    return "http=%s:%d db=%s redis=%s%s roles=%s window=%ss cancelDelay=%ss".formatted(httpHost, httpPort,
+        redactUserInfo(databaseUrl), redisCluster ? "cluster:" : "", redis, roles, activationWindow.toSeconds(),
         cancelDelay.toSeconds());
   }
 

@@ -94,6 +94,33 @@ final class Env {
     return value;
   }
 
+  /** A comma-separated list of URLs, each checked like {@link #url}; answers the trimmed list joined by commas. */
+  String urls(String name, String fallback, String... schemes) {
+    String value = string(name, fallback);
+    List<String> parts = splitList(value);
+    if (parts.isEmpty() || parts.size() != value.split(",", -1).length) {
+      problems.add("%s must be one %s:// URL or a comma-separated list of them, got '%s'".formatted(name, schemes[0], value));
+      return value;
+    }
+    for (String part : parts) {
+      try {
+        URI uri = URI.create(part);
+        if (uri.getScheme() == null || !List.of(schemes).contains(uri.getScheme()) || uri.getHost() == null) {
+          problems.add("%s must be a %s:// URL, got '%s'".formatted(name, schemes[0], part));
+        }
+      } catch (IllegalArgumentException e) {
+        problems.add(name + " is not a valid URL: " + e.getMessage());
+      }
+    }
+    return String.join(",", parts);
+  }
+
+  static List<String> splitList(String value) {
+    List<String> parts = new ArrayList<>();
+    for (String part : value.split(",")) if (!part.isBlank()) parts.add(part.trim());
+    return parts;
+  }
+
   Set<AppConfig.Role> roles(String name, Set<AppConfig.Role> fallback) {
     String raw = values.get(name);
     if (raw == null || raw.isBlank()) return fallback;

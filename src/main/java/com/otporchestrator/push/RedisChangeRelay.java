@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * by its own single-connection client and replaced, with backoff, whenever Redis drops it. Notices
  * are hints: at most once, so streams also re-read on a slow fallback timer. Deployed as a verticle
  * so the subscriber's state lives on one event loop.
+ *
+ * <p>On Redis Cluster, classic PUBLISH is broadcast over the cluster bus to every node, so the
+ * subscriber is one plain connection to any one node: {@code redisUrl} may list several nodes
+ * (comma-separated) and each reconnection tries the next, so losing the subscribed node moves the
+ * subscription to a live one.
  */
 public final class RedisChangeRelay extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RedisChangeRelay.class);
@@ -24,7 +29,8 @@ public final class RedisChangeRelay extends VerticleBase {
   private static final long MAX_BACKOFF_MS = 5_000;
 
   private final Redis publisher;
-  private final String redisUrl;
+  private final java.util.List<String> endpoints;
+  private int attempts = java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16);
   private final String channel;
   private final OrderChangeHub hub;
   private final PushStats stats;
@@ -38,7 +44,7 @@ public final class RedisChangeRelay extends VerticleBase {
 
   RedisChangeRelay(Redis publisher, String redisUrl, String channel, OrderChangeHub hub, PushStats stats) {
     this.publisher = publisher;
-    this.redisUrl = redisUrl;
+    this.endpoints = java.util.Arrays.stream(redisUrl.split(",")).map(String::trim).filter(u -> !u.isEmpty()).toList();
     this.channel = channel;
     this.hub = hub;
     this.stats = stats;
@@ -75,7 +81,8 @@ public final class RedisChangeRelay extends VerticleBase {
       first.tryComplete();
       return;
     }
-    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(1));
+    String endpoint = endpoints.get(Math.floorMod(attempts++, endpoints.size()));
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(endpoint).setMaxPoolSize(1));
     subscriber = client;
     client.connect().compose(conn -> {
       conn.handler(this::onMessage);

@@ -39,6 +39,14 @@ public final class LuaScript {
     });
   }
 
+  public String source() {
+    return source;
+  }
+
+  public String sha1() {
+    return sha1;
+  }
+
   public Future<Response> run(Redis redis, List<String> keys, List<String> args) {
     return redis.send(request(Command.EVALSHA, sha1, keys, args)).recover(error -> {
       if (error.getMessage() != null && error.getMessage().startsWith("NOSCRIPT")) {

@@ -39,9 +39,14 @@ public final class TimerKeys {
     return List.of(due(shard), leases(shard), claims(shard));
   }
 
-  /** Present while Redis holds the timer index; its absence means Redis lost data and PostgreSQL must re-seed it. */
-  public String seededMarker() {
-    return prefix + "timer:seeded";
+  /**
+   * Present while Redis holds this shard's part of the timer index; its absence means Redis lost
+   * data and PostgreSQL must re-seed it. One marker per shard, in the shard's slot: on a cluster a
+   * single master can lose its data alone, and only a marker stored beside the lost keys vanishes
+   * with them.
+   */
+  public String seededMarker(int shard) {
+    return key(shard, "seeded");
   }
 
   private String key(int shard, String name) {

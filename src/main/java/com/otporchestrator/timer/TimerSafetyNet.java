@@ -79,12 +79,18 @@ public final class TimerSafetyNet {
         .recover(error -> Future.succeededFuture());
   }
 
+  /** Re-seeds everything when any shard's marker was missing (claimed here with SET NX). */
   private Future<Void> ensureSeeded() {
-    Request claim = Request.cmd(Command.SET).arg(timers.keys().seededMarker())
-        .arg(String.valueOf(System.currentTimeMillis())).arg("NX");
-    return redis.send(claim).compose(reply -> {
-      if (reply == null || !"OK".equals(reply.toString())) return Future.succeededFuture();
-      LOG.info("timer index missing in Redis: re-seeding it from PostgreSQL");
+    String now = String.valueOf(System.currentTimeMillis());
+    List<Future<Boolean>> claims = new ArrayList<>();
+    for (int shard = 0; shard < timers.keys().shards(); shard++) {
+      Request claim = Request.cmd(Command.SET).arg(timers.keys().seededMarker(shard)).arg(now).arg("NX");
+      claims.add(redis.send(claim).map(reply -> reply != null && "OK".equals(reply.toString())));
+    }
+    return Future.all(claims).compose(all -> {
+      long missing = claims.stream().filter(Future::result).count();
+      if (missing == 0) return Future.succeededFuture();
+      LOG.info("timer index missing in Redis on {} of {} shards: re-seeding it from PostgreSQL", missing, claims.size());
       return reseed();
     });
   }

@@ -124,6 +124,36 @@ class AppConfigTest {
   }
 
   @Test
+  @DisplayName("is standalone by default and reads a Redis Cluster from REDIS_CLUSTER and a list of seed nodes")
+  void readsARedisCluster() {
+    AppConfig standalone = AppConfig.from(env());
+    assertThat(standalone.redisCluster()).isFalse();
+    assertThat(standalone.redisEndpoints()).containsExactly("redis://127.0.0.1:6379");
+
+    AppConfig cluster = AppConfig.from(env("REDIS_CLUSTER", "true",
+        "REDIS_URL", " redis://a:7000, redis://u:secret@b:7001 ,rediss://c:7002", "REDIS_POOL_SIZE", "4"));
+    assertThat(cluster.redisCluster()).isTrue();
+    assertThat(cluster.redisEndpoints()).containsExactly("redis://a:7000", "redis://u:secret@b:7001", "rediss://c:7002");
+    assertThat(cluster.redisPoolSize()).isEqualTo(4);
+    assertThat(cluster.describe()).contains("redis=cluster:redis://a:7000,redis://***@b:7001,rediss://c:7002")
+        .doesNotContain("secret");
+    assertThat(AppConfig.from(env("REDIS_CLUSTER", "true")).redisEndpoints()).as("one seed is enough").hasSize(1);
+  }
+
+  @Test
+  @DisplayName("refuses a bad REDIS_CLUSTER, several nodes without it, a bad node in the list and braces in the prefix")
+  void refusesBadRedisClusterSettings() {
+    assertThat(refusal(env("REDIS_CLUSTER", "maybe"))).contains("REDIS_CLUSTER must be true or false");
+    assertThat(refusal(env("REDIS_URL", "redis://a:7000,redis://b:7001"))).contains("REDIS_URL lists several nodes")
+        .contains("REDIS_CLUSTER=true");
+    assertThat(refusal(env("REDIS_CLUSTER", "true", "REDIS_URL", "redis://a:7000,http://b:7001")))
+        .contains("REDIS_URL must be a redis:// URL, got 'http://b:7001'");
+    assertThat(refusal(env("REDIS_CLUSTER", "true", "REDIS_URL", "redis://a:7000,,redis://b:7001"))).contains("REDIS_URL");
+    assertThat(refusal(env("REDIS_CLUSTER", "true", "REDIS_KEY_PREFIX", "otp:{eu}:"))).contains("REDIS_KEY_PREFIX must not contain");
+    assertThat(AppConfig.from(env("REDIS_KEY_PREFIX", "otp:{eu}:")).redisKeyPrefix()).as("harmless standalone").isEqualTo("otp:{eu}:");
+  }
+
+  @Test
   void refusesAMissingAdminToken() {
     Map<String, String> env = env();
     env.remove("ADMIN_TOKEN");
