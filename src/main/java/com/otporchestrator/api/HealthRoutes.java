@@ -34,7 +34,6 @@ public final class HealthRoutes {
 
   private void ready(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
-      ctx.response().putHeader("Connection", "close");
       json(ctx, 503, new JsonObject().put("status", "DRAINING"));
       return;
     }
