@@ -54,11 +54,22 @@ public final class App {
     return node;
   }
 
+  /**
+   * SIGTERM: {@link Node#shutdown()} (readiness 503, timer leases handed back, HTTP drained, pools
+   * closed), then Vert.x, all within {@link AppConfig.LifecycleSettings#STOP_BUDGET}; past it the JVM
+   * exits anyway (the leases are already back, a cut request's hold is refunded by its watchdog).
+   */
   private static void shutdown(Vertx vertx, Node node) {
+    long started = System.nanoTime();
     CountDownLatch done = new CountDownLatch(1);
-    node.stop().eventually(() -> vertx.close()).onComplete(r -> done.countDown());
+    node.shutdown().eventually(() -> vertx.close()).onComplete(r -> done.countDown());
     try {
-      done.await(25, TimeUnit.SECONDS);
+      long budget = AppConfig.LifecycleSettings.STOP_BUDGET.toMillis();
+      if (done.await(budget, TimeUnit.MILLISECONDS)) {
+        LOG.info("graceful stop complete in {} ms", (System.nanoTime() - started) / 1_000_000);
+      } else {
+        LOG.error("graceful stop did not finish within {} ms; exiting anyway", budget);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

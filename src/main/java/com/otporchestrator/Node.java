@@ -14,6 +14,8 @@ import com.otporchestrator.activation.SmsDelivery;
 import com.otporchestrator.activation.UnknownOutcomeReconciler;
 import com.otporchestrator.activation.UpstreamCloseHandler;
 import com.otporchestrator.activation.UpstreamPollHandler;
+import com.otporchestrator.api.HealthRoutes;
+import com.otporchestrator.api.HealthVerticle;
 import com.otporchestrator.api.HttpApiVerticle;
 import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
@@ -46,6 +48,7 @@ import com.otporchestrator.webhook.WebhookRepository;
 import com.otporchestrator.webhook.WebhookSweepSource;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
@@ -54,13 +57,17 @@ import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running orchestrator process (or, in tests, one of several in a JVM): migrates the schema,
  * builds the shared services and deploys the verticles of its configured roles.
  */
 public final class Node {
+  private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   private static final long STOCK_REFRESH_MS = 15_000;
   private static final long PROVIDER_RELOAD_MS = 10_000;
   private static final int WEBHOOK_RETENTION_DAYS = 30;
@@ -73,6 +80,11 @@ public final class Node {
   private final OrderPush push;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> periodic = new ArrayList<>();
+  /** Set first thing on shutdown: readiness answers 503 from then on. */
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private String apiDeployment;
+  private String timerDeployment;
+  private HealthVerticle healthListener;
 
   private Node(Vertx vertx, Platform platform, WebClient webClient) {
     this.vertx = vertx;
@@ -143,21 +155,28 @@ public final class Node {
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       chain = chain.compose(v -> push.startSubscriber(vertx))
-          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push), instances));
+          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get), instances))
+          .onSuccess(id -> apiDeployment = id).mapEmpty();
+    } else {
+      // No api role, so no HTTP server: a health-only listener lets Kubernetes probe the worker.
+      healthListener = new HealthVerticle(new HealthRoutes(platform.pool(), platform.redis(), draining::get),
+          config.httpHost(), config.lifecycle().healthPort());
+      chain = chain.compose(v -> deploy(() -> healthListener, 1)).mapEmpty();
     }
     if (config.runs(Role.TIMERS)) {
       chain = chain.compose(v -> TimerEngine.Scripts.load(vertx))
           .compose(s -> RedisStore.preload(platform.redis(), List.of(s.claim(), s.reap(), s.ack())).map(s))
           .compose(scripts -> deploy(() -> timerVerticle(scripts), 1))
-          .onSuccess(v -> startPeriodicJobs());
+          .onSuccess(id -> timerDeployment = id)
+          .onSuccess(v -> startPeriodicJobs()).mapEmpty();
     }
     periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
     return chain;
   }
 
-  private Future<Void> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
+  private Future<String> deploy(Supplier<io.vertx.core.Deployable> verticle, int instances) {
     return vertx.deployVerticle(verticle, new DeploymentOptions().setInstances(instances))
-        .onSuccess(deployments::add).mapEmpty();
+        .onSuccess(deployments::add);
   }
 
   private TimerVerticle timerVerticle(TimerEngine.Scripts scripts) {
@@ -190,12 +209,64 @@ public final class Node {
     periodic.add(vertx.setPeriodic(1_000, STOCK_REFRESH_MS, id -> stock.refresh()));
   }
 
+  /** True from the first step of {@link #shutdown()}: readiness answers 503. */
+  public boolean draining() {
+    return draining.get();
+  }
+
+  /** The health-only listener's port of a node without the api role, else -1. */
+  public int healthPort() {
+    return healthListener == null ? -1 : healthListener.actualPort();
+  }
+
+  /**
+   * The graceful stop of SIGTERM (README, "Graceful shutdown"), in this order:
+   * <ol>
+   * <li>readiness answers 503 (DRAINING) and the periodic jobs stop;</li>
+   * <li>at the same moment the timer engine stops claiming and hands its unacknowledged leases back
+   * to Redis, so other pods fire those timers now instead of after TIMER_LEASE_MS;</li>
+   * <li>after SHUTDOWN_DELAY_MS (still serving, for load balancers that poll readiness) the HTTP
+   * listener closes: no new connection, idle ones closed, event streams ended, requests in flight
+   * given up to SHUTDOWN_DRAIN_MS;</li>
+   * <li>then {@link #stop()}: the push subscriber, the sandbox, the health listener, the pools.</li>
+   * </ol>
+   * A request cut by the drain timeout leaves at most a hold whose allocation watchdog refunds it.
+   */
+  public Future<Void> shutdown() {
+    if (!draining.compareAndSet(false, true)) return Future.succeededFuture();
+    long started = System.nanoTime();
+    AppConfig.LifecycleSettings lifecycle = platform.config().lifecycle();
+    LOG.info("shutdown: draining (readiness 503), timer leases handed back, HTTP closes in {} ms, drain up to {} ms",
+        lifecycle.shutdownDelay().toMillis(), lifecycle.shutdownDrain().toMillis());
+    periodic.forEach(vertx::cancelTimer);
+    periodic.clear();
+    Future<Void> timers = undeploy(timerDeployment).onComplete(r -> timerDeployment = null)
+        .onComplete(r -> LOG.info("shutdown: timer engine stopped after {} ms", elapsed(started)));
+    Promise<Void> delayed = Promise.promise();
+    if (lifecycle.shutdownDelay().isZero()) delayed.complete();
+    else vertx.setTimer(lifecycle.shutdownDelay().toMillis(), id -> delayed.complete());
+    Future<Void> http = delayed.future().compose(v -> undeploy(apiDeployment)).onComplete(r -> apiDeployment = null)
+        .onComplete(r -> LOG.info("shutdown: HTTP drained after {} ms", elapsed(started)));
+    return Future.join(timers, http).transform(v -> stop())
+        .onComplete(r -> LOG.info("shutdown: stopped in {} ms", elapsed(started)));
+  }
+
+  private Future<Void> undeploy(String id) {
+    if (id == null || !deployments.remove(id)) return Future.succeededFuture();
+    return vertx.undeploy(id).onFailure(e -> LOG.warn("undeploy failed: {}", e.toString()));
+  }
+
+  private static long elapsed(long startedNanos) {
+    return (System.nanoTime() - startedNanos) / 1_000_000;
+  }
+
   /** Undeploys this node's verticles (timer leases are handed back) and closes its clients. */
   public Future<Void> stop() {
     periodic.forEach(vertx::cancelTimer);
     List<Future<?>> undeployed = new ArrayList<>();
     undeployed.add(push.stop(vertx));
-    deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+    List.copyOf(deployments).forEach(id -> undeployed.add(vertx.undeploy(id)));
+    deployments.clear();
     return Future.join(undeployed)
         .transform(v -> Future.join(platform.pool().close(), closeRedis(), webClientClosed()))
         .mapEmpty();

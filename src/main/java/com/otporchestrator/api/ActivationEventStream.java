@@ -58,6 +58,9 @@ final class ActivationEventStream {
     unwatch = push.hub().watch(orderId, context, this::onNotice);
     response.closeHandler(v -> close());
     response.exceptionHandler(e -> close());
+    // The server is draining for shutdown: end the stream now rather than hold the drain to its
+    // timeout; the client reconnects (to another pod) and gets the current view first.
+    ctx.request().connection().shutdownHandler(v -> endForShutdown());
     reading = true;
     reader.get().onComplete(first -> {
       reading = false;
@@ -138,6 +141,13 @@ final class ActivationEventStream {
       response.reset();
       close();
     }
+  }
+
+  private void endForShutdown() {
+    if (closed) return;
+    if (started) response.end();
+    else response.setStatusCode(503).end();
+    close();
   }
 
   /** Idempotent: stops the timers, the watch and frees the stream's place under the caps. */

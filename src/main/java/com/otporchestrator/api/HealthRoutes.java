@@ -8,27 +8,38 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
-/** Liveness is cheap; readiness checks PostgreSQL and Redis and answers 503 naming what is down. */
-final class HealthRoutes {
+/**
+ * Liveness is cheap; readiness answers 503 while the process drains for shutdown, and otherwise
+ * checks PostgreSQL and Redis and answers 503 naming what is down (ready again once they answer).
+ */
+public final class HealthRoutes {
   private static final long CHECK_TIMEOUT_MS = 2_000;
   private final Pool pool;
   private final Redis redis;
+  private final BooleanSupplier draining;
 
-  HealthRoutes(Pool pool, Redis redis) {
+  public HealthRoutes(Pool pool, Redis redis, BooleanSupplier draining) {
     this.pool = pool;
     this.redis = redis;
+    this.draining = draining;
   }
 
-  void mount(Router router) {
+  public void mount(Router router) {
     router.get("/health/live").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(this::ready);
   }
 
   private void ready(RoutingContext ctx) {
-    Future<String> postgres = pool.query("SELECT 1").execute().map("UP").timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+    if (draining.getAsBoolean()) {
+      json(ctx, 503, new JsonObject().put("status", "DRAINING"));
+      return;
+    }
+    Future<String> postgres = pool.query("SELECT 1").execute().map("UP").timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.succeededFuture("DOWN: " + e.getMessage()));
-    Future<String> cache = redis.send(Request.cmd(Command.PING)).map("UP").timeout(CHECK_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+    Future<String> cache = redis.send(Request.cmd(Command.PING)).map("UP").timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .recover(e -> Future.succeededFuture("DOWN: " + e.getMessage()));
     Future.all(postgres, cache).onComplete(done -> {
       boolean up = "UP".equals(postgres.result()) && "UP".equals(cache.result());

@@ -12,6 +12,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /** The HTTP front: one instance per event loop, all sharing the platform's pools and services. */
 public final class HttpApiVerticle extends VerticleBase {
@@ -19,11 +21,13 @@ public final class HttpApiVerticle extends VerticleBase {
 
   private final Platform platform;
   private final OrderPush push;
+  private final BooleanSupplier draining;
   private HttpServer server;
 
-  public HttpApiVerticle(Platform platform, OrderPush push) {
+  public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining) {
     this.platform = platform;
     this.push = push;
+    this.draining = draining;
   }
 
   @Override
@@ -31,7 +35,7 @@ public final class HttpApiVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(new AccessLog());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    new HealthRoutes(platform.pool(), platform.redis()).mount(router);
+    new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);
     new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
 
     Authenticator authenticator = new Authenticator(platform.accounts());
@@ -69,8 +73,14 @@ public final class HttpApiVerticle extends VerticleBase {
     return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
   }
 
+  /**
+   * Graceful: the listener stops accepting at once, idle connections close, requests in flight get
+   * up to SHUTDOWN_DRAIN_MS to finish (event streams end at once: see ActivationEventStream), then
+   * whatever is left is closed.
+   */
   @Override
   public Future<?> stop() {
-    return server == null ? Future.succeededFuture() : server.close();
+    if (server == null) return Future.succeededFuture();
+    return server.shutdown(platform.config().lifecycle().shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

@@ -28,7 +28,8 @@ public record AppConfig(
     Set<Role> roles,
     TimerSettings timers,
     SandboxConfig sandbox,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    LifecycleSettings lifecycle) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -42,6 +43,19 @@ public record AppConfig(
    * private-network hosts (dev and tests only).
    */
   public record WebhookSettings(Duration retryBase, int maxAttempts, boolean allowPrivateUrls) {}
+
+  /**
+   * How the process is probed and stopped. {@code healthPort}: the health-only listener of a process
+   * without the api role (an api process serves health on HTTP_PORT). On SIGTERM readiness answers
+   * 503 for {@code shutdownDelay} while the listener still serves, then in-flight requests get up to
+   * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest.
+   */
+  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain) {
+    /** What App's shutdown hook waits at most; the Kubernetes grace periods assume it. */
+    public static final Duration STOP_BUDGET = Duration.ofSeconds(25);
+    /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
+    public static final Duration MAX_DELAY_PLUS_DRAIN = Duration.ofSeconds(20);
+  }
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -85,7 +99,17 @@ public record AppConfig(
         new WebhookSettings(
             e.millis("WEBHOOK_RETRY_BASE_MS", 60_000, 10, 3_600_000),
             e.intRange("WEBHOOK_MAX_ATTEMPTS", 8, 1, 30),
-            e.bool("WEBHOOK_ALLOW_PRIVATE_URLS", false)));
+            e.bool("WEBHOOK_ALLOW_PRIVATE_URLS", false)),
+        new LifecycleSettings(
+            e.port("HEALTH_PORT", 8080),
+            e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
+            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)));
+    if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
+        .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
+      e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
+          + LifecycleSettings.MAX_DELAY_PLUS_DRAIN.toMillis() + " (the stop budget is "
+          + LifecycleSettings.STOP_BUDGET.toSeconds() + " s)");
+    }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
@@ -106,7 +130,7 @@ public record AppConfig(
   public AppConfig withRoles(Set<Role> newRoles) {
     return new AppConfig(httpPort, httpHost, databaseUrl, databasePoolSize, redisUrl, redisPoolSize,
         redisKeyPrefix, redisCluster, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
-        Set.copyOf(newRoles), timers, sandbox, webhooks);
+        Set.copyOf(newRoles), timers, sandbox, webhooks, lifecycle);
   }
 
   /**

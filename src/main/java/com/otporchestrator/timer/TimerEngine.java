@@ -57,6 +57,7 @@ public final class TimerEngine {
   }
 
   public void start() {
+    LOG.info("timer engine {} started (its leases in Redis are named {}-<n>)", engineId, engineId);
     scheduleTick(ThreadLocalRandom.current().nextLong(1, 20));
     long reapEvery = Math.max(50, settings.lease().toMillis() / 3);
     reapTimer = vertx.setPeriodic(reapEvery, id -> reapExpiredLeases());
@@ -72,7 +73,9 @@ public final class TimerEngine {
     stopped = true;
     vertx.cancelTimer(tickTimer);
     vertx.cancelTimer(reapTimer);
-    return release(pendingLeases);
+    int leases = pendingLeases.size();
+    return release(pendingLeases)
+        .onComplete(r -> LOG.info("timer engine {} stopped; {} unacknowledged lease(s) handed back", engineId, leases));
   }
 
   private void scheduleTick(long delayMillis) {

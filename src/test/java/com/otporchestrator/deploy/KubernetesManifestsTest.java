@@ -73,7 +73,8 @@ class KubernetesManifestsTest {
 
   private static final Set<String> ROLES = Set.of("api", "timers", "sandbox");
   /** App.shutdown waits this long for the node to stop. */
-  private static final int APP_SHUTDOWN_SECONDS = 25;
+  /** What the shutdown hook waits at most (App): every grace period must cover it. */
+  private static final long APP_SHUTDOWN_SECONDS = AppConfig.LifecycleSettings.STOP_BUDGET.toSeconds();
 
   // ---- every file --------------------------------------------------------------------------------
 
@@ -330,40 +331,49 @@ class KubernetesManifestsTest {
   }
 
   /**
-   * Only the api role serves HTTP (health included): api containers get startup, liveness and
-   * readiness probes on the documented paths and a preStop drain; a container without it must have
-   * no HTTP probe, which could only fail and restart it forever.
+   * Every container is probed on the documented health paths: api containers on their HTTP port,
+   * with a preStop drain (a Service routes to them); containers without the api role on the health
+   * listener's port (HEALTH_PORT, named "health"), with no preStop (no Service routes to them).
    */
   private static void checkProbesAndShutdown(String where, PodSpec pod, Rendered r) {
     Container c = pod.getContainers().getFirst();
     Set<String> roles = roles(c);
     assertThat(roles).as(where + " ROLES").isNotEmpty().isSubsetOf(ROLES);
     long grace = pod.getTerminationGracePeriodSeconds();
+    String port = roles.contains("api") ? "http" : "health";
+    checkHttpProbe(where + " livenessProbe", c.getLivenessProbe(), "/health/live", port);
+    checkHttpProbe(where + " readinessProbe", c.getReadinessProbe(), "/health/ready", port);
+    checkHttpProbe(where + " startupProbe", c.getStartupProbe(), "/health/live", port);
+    assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
+        .as(where + " startupProbe budget covers migrations (seconds)").isGreaterThanOrEqualTo(120);
     if (roles.contains("api")) {
-      checkHttpProbe(where + " livenessProbe", c.getLivenessProbe(), "/health/live");
-      checkHttpProbe(where + " readinessProbe", c.getReadinessProbe(), "/health/ready");
-      checkHttpProbe(where + " startupProbe", c.getStartupProbe(), "/health/live");
-      assertThat(c.getStartupProbe().getPeriodSeconds() * c.getStartupProbe().getFailureThreshold())
-          .as(where + " startupProbe budget covers migrations (seconds)").isGreaterThanOrEqualTo(120);
       List<String> preStop = c.getLifecycle().getPreStop().getExec().getCommand();
       assertThat(preStop).as(where + " preStop").hasSize(2).first().isEqualTo("sleep");
       int drain = Integer.parseInt(preStop.get(1));
       assertThat(drain).as(where + " preStop sleep").isBetween(3, 30);
       assertThat(grace).as(where + " terminationGracePeriodSeconds").isGreaterThan(drain + APP_SHUTDOWN_SECONDS);
     } else {
-      for (Probe p : java.util.Arrays.asList(c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe())) {
-        assertThat(p == null || p.getHttpGet() == null).as(where + " has no HTTP server, so no httpGet probe").isTrue();
-      }
-      assertThat(c.getPorts()).as(where + " ports").isNullOrEmpty();
+      assertThat(c.getLifecycle() == null || c.getLifecycle().getPreStop() == null)
+          .as(where + " no Service routes to it, so no preStop sleep").isTrue();
+      assertThat(c.getPorts()).as(where + " ports").singleElement().satisfies(p -> {
+        assertThat(p.getName()).isEqualTo("health");
+        assertThat(p.getContainerPort()).as(where + " health port = HEALTH_PORT").isEqualTo(healthPort(c));
+      });
       assertThat(grace).as(where + " terminationGracePeriodSeconds").isGreaterThan(APP_SHUTDOWN_SECONDS);
     }
   }
 
-  private static void checkHttpProbe(String where, Probe probe, String path) {
+  /** HEALTH_PORT as the container sets it, else the process's default. */
+  private static int healthPort(Container c) {
+    return c.getEnv().stream().filter(e -> e.getName().equals("HEALTH_PORT")).map(e -> Integer.parseInt(e.getValue()))
+        .findFirst().orElse(AppConfig.from(Map.of("ADMIN_TOKEN", "x".repeat(16))).lifecycle().healthPort());
+  }
+
+  private static void checkHttpProbe(String where, Probe probe, String path, String port) {
     assertThat(probe).as(where).isNotNull();
     assertThat(probe.getHttpGet()).as(where + " httpGet").isNotNull();
     assertThat(probe.getHttpGet().getPath()).as(where + " path").isEqualTo(path);
-    assertThat(probe.getHttpGet().getPort().getStrVal()).as(where + " port").isEqualTo("http");
+    assertThat(probe.getHttpGet().getPort().getStrVal()).as(where + " port").isEqualTo(port);
   }
 
   private static HorizontalPodAutoscaler hpaFor(Rendered r, Deployment d) {
