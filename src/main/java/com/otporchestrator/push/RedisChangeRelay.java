@@ -75,7 +75,8 @@ public final class RedisChangeRelay extends VerticleBase {
       first.tryComplete();
       return;
     }
-    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(1));
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(redisUrl).setMaxPoolSize(1)
+        .setPoolName("redis-pubsub").setMetricsName("redis-pubsub"));
     subscriber = client;
     client.connect().compose(conn -> {
       conn.handler(this::onMessage);

@@ -14,7 +14,9 @@ public final class RedisStore {
         .setConnectionString(redisUrl)
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(100_000)
-        .setMaxWaitingHandlers(100_000);
+        .setMaxWaitingHandlers(100_000)
+        .setPoolName("redis") // metrics labels: pool_name, client_namespace (the default name is a random UUID)
+        .setMetricsName("redis");
     return Redis.createClient(vertx, options);
   }
 
