@@ -142,7 +142,8 @@ public final class PurchaseService {
             if (!provider.pushesSms()) scheduled = scheduled.compose(v -> activationTimers.firstPoll(id));
             return scheduled.map(order);
           }
-          LOG.warn("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
+          LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", provider.id())
+              .log("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
           return activations.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
               .compose(adopted -> activationTimers.sync(id))
               .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
@@ -156,12 +157,14 @@ public final class PurchaseService {
           new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged")));
     }
     if (cause instanceof UpstreamException.Rejected rejected) {
-      LOG.warn("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
+      LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", rejected.providerId())
+          .log("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
       return activations.failAllocation(id, "supplier refused: " + rejected.token(), "NONE")
           .compose(v -> Future.failedFuture(new DomainException(Kind.NO_NUMBERS,
               "the supplier could not provide a number; you were not charged")));
     }
-    LOG.warn("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
+    LOG.atWarn().addKeyValue("orderId", id)
+        .log("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
     return activations.failAllocation(id, "supplier outcome unknown", "UNKNOWN")
         .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
             "the supplier did not answer clearly; you were not charged")));

@@ -87,6 +87,9 @@ public record AppConfig(
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
+    // read by logback.xml, which cannot refuse a bad value: an unknown one would silence every log line
+    String logFormat = e.string("LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) e.problem("LOG_FORMAT must be text or json, not '" + logFormat + "'");
     e.failIfInvalid();
     return config;
   }

@@ -141,7 +141,8 @@ public final class WebhookDeliveryHandler implements TimerHandler {
     String next = outcome.delivered() ? "DELIVERED" : attempt >= settings.maxAttempts() ? "FAILED" : "PENDING";
     Long delay = "PENDING".equals(next) ? backoffMillis(attempt) : null;
     if ("FAILED".equals(next)) {
-      LOG.warn("webhook event {} to {} failed after {} attempts: {}", event.id(), event.url(), attempt, outcome.error());
+      LOG.atWarn().addKeyValue("eventId", event.id()).addKeyValue("orderId", event.orderId()).addKeyValue("attempts", attempt)
+          .log("webhook event {} to {} failed after {} attempts: {}", event.id(), event.url(), attempt, outcome.error());
     }
     return repository.recordAttempt(event.id(), attempt, event.url(), outcome.status(), truncate(outcome.error()),
             outcome.durationMs(), next, delay)
