@@ -39,7 +39,7 @@ public final class App {
   /** Starts a node and stops it gracefully on SIGTERM; exits non-zero if it cannot start. */
   public static Node run(AppConfig config) {
     LOG.info("starting: {}", config.describe());
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = com.otporchestrator.metrics.Metrics.vertx(new io.vertx.core.VertxOptions());
     Node node;
     try {
       node = Node.start(vertx, config).await(5, TimeUnit.MINUTES);

@@ -22,6 +22,8 @@ import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.metrics.NodeMetrics;
 import com.otporchestrator.push.OrderPush;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.sandbox.SandboxSupplier;
@@ -39,6 +41,7 @@ import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.timer.TimerStats;
 import com.otporchestrator.timer.TimerVerticle;
 import com.otporchestrator.upstream.Adapters;
+import com.otporchestrator.upstream.MeteredProvider;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
 import com.otporchestrator.wallet.Invariants;
@@ -50,6 +53,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
@@ -71,6 +77,8 @@ public final class Node {
   private static final long STOCK_REFRESH_MS = 15_000;
   private static final long PROVIDER_RELOAD_MS = 10_000;
   private static final int WEBHOOK_RETENTION_DAYS = 30;
+  /** The money invariant check scans the ledger: once a minute per process is plenty for a gauge. */
+  private static final long INVARIANT_CHECK_MS = 60_000;
 
   private final Vertx vertx;
   private final Platform platform;
@@ -91,10 +99,13 @@ public final class Node {
     this.platform = platform;
     this.webClient = webClient;
     this.webhookClient = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
-        .setConnectTimeout(3_000).setUserAgent("otp-orchestrator-webhooks/1"),
+        .setConnectTimeout(3_000).setUserAgent("otp-orchestrator-webhooks/1").setMetricsName("webhooks"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
     AppConfig config = platform.config();
     this.push = new OrderPush(platform.orderEvents(), platform.redis(), config.redisUrl(), config.redisKeyPrefix());
+    platform.metrics().bindTimers(platform.timerStats());
+    platform.metrics().bindHolds(platform.holds());
+    platform.metrics().bindStreams(push.limits());
   }
 
   public Platform platform() {
@@ -116,15 +127,18 @@ public final class Node {
   }
 
   private static Node build(Vertx vertx, AppConfig config, LuaScript rateLimitScript) {
+    NodeMetrics metrics = NodeMetrics.of(vertx);
+    Meters meters = metrics.meters();
     Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
     Redis redis = RedisStore.client(vertx, config.redisEndpoints(), config.redisCluster(), config.redisPoolSize());
     WebClient web = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(true)
-        .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()),
+        .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()).setMetricsName("suppliers"),
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
     TimerService timers = new TimerService(redis, new TimerKeys(config.redisKeyPrefix(), config.timers().shards()));
     ProviderRepository providerRepository = new ProviderRepository(pool);
-    ProviderRegistry providers = new ProviderRegistry(providerRepository, Adapters.standard(web, config.upstreamTimeout()));
-    ActivationRepository activationRepository = new ActivationRepository(pool);
+    ProviderRegistry providers = new ProviderRegistry(providerRepository,
+        MeteredProvider.metered(Adapters.standard(web, config.upstreamTimeout()), meters));
+    ActivationRepository activationRepository = new ActivationRepository(pool, meters);
     ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
     CatalogRepository catalog = new CatalogRepository(pool);
     OrderEvents events = new OrderEvents();
@@ -132,13 +146,13 @@ public final class Node {
     PlanRepository plans = new PlanRepository(pool);
     PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
         new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events,
-        holds);
+        holds, meters);
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
-        new SmsDelivery(activationRepository, events, timers), purchases, new BatchPurchase(purchases), holds,
+        new SmsDelivery(activationRepository, events, timers, meters), purchases, new BatchPurchase(purchases), holds,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
         plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()),
-        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null);
+        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null, metrics);
     return new Node(vertx, platform, web);
   }
 
@@ -160,7 +174,7 @@ public final class Node {
     } else {
       // No api role, so no HTTP server: a health-only listener lets Kubernetes probe the worker.
       healthListener = new HealthVerticle(new HealthRoutes(platform.pool(), platform.redis(), draining::get),
-          config.httpHost(), config.lifecycle().healthPort());
+          platform.metrics()::handle, config.httpHost(), config.lifecycle().healthPort());
       chain = chain.compose(v -> deploy(() -> healthListener, 1)).mapEmpty();
     }
     if (config.runs(Role.TIMERS)) {
@@ -171,6 +185,7 @@ public final class Node {
           .onSuccess(v -> startPeriodicJobs()).mapEmpty();
     }
     periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
+    platform.metrics().startInvariantChecks(vertx, platform.invariants(), INVARIANT_CHECK_MS);
     return chain;
   }
 
@@ -201,7 +216,7 @@ public final class Node {
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
         TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),
         TimerKind.WEBHOOK, new WebhookDeliveryHandler(new WebhookRepository(platform.pool()), platform.timers(),
-            webhookClient, platform.config().webhooks()));
+            webhookClient, platform.config().webhooks(), platform.metrics().meters()));
   }
 
   private void startPeriodicJobs() {
@@ -263,6 +278,7 @@ public final class Node {
   /** Undeploys this node's verticles (timer leases are handed back) and closes its clients. */
   public Future<Void> stop() {
     periodic.forEach(vertx::cancelTimer);
+    platform.metrics().stop(vertx);
     List<Future<?>> undeployed = new ArrayList<>();
     undeployed.add(push.stop(vertx));
     List.copyOf(deployments).forEach(id -> undeployed.add(vertx.undeploy(id)));

@@ -42,4 +42,6 @@ public record Platform(
     com.otporchestrator.ratelimit.PlanRepository plans,
     com.otporchestrator.ratelimit.RateLimiter rateLimiter,
     /** The simulated supplier in dev mode and tests; null in production. */
-    com.otporchestrator.sandbox.SandboxSupplier sandbox) {}
+    com.otporchestrator.sandbox.SandboxSupplier sandbox,
+    /** This process's metrics registry and meters. */
+    com.otporchestrator.metrics.NodeMetrics metrics) {}

@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,9 +17,16 @@ import java.util.Optional;
 /** All SQL access to activations; every money change goes through a guarded statement of {@link ActivationSql}. */
 public final class ActivationRepository {
   private final Pool pool;
+  /** Every money resolution passes here, so refunds and captures are counted here, after the commit. */
+  private final Meters meters;
 
   public ActivationRepository(Pool pool) {
+    this(pool, Meters.detached());
+  }
+
+  public ActivationRepository(Pool pool, Meters meters) {
     this.pool = pool;
+    this.meters = meters;
   }
 
   /**
@@ -75,15 +83,17 @@ public final class ActivationRepository {
   /** Fails an order still allocating and voids its hold; {@code upstreamState} is NONE or UNKNOWN. */
   public Future<Boolean> failAllocation(long id, String reason, String upstreamState) {
     return pool.preparedQuery(ActivationSql.FAIL_ALLOCATION).execute(Tuple.of(id, reason, upstreamState))
-        .map(rows -> rows.size() == 1);
+        .map(rows -> counted(rows.size() == 1, () -> meters.refunds("failed_allocation", 1)));
   }
 
   public Future<Boolean> cancel(long id, long accountId) {
-    return pool.preparedQuery(ActivationSql.CANCEL).execute(Tuple.of(id, accountId)).map(rows -> rows.size() == 1);
+    return pool.preparedQuery(ActivationSql.CANCEL).execute(Tuple.of(id, accountId))
+        .map(rows -> counted(rows.size() == 1, () -> meters.refunds("cancelled", 1)));
   }
 
   public Future<Boolean> finish(long id, long accountId) {
-    return pool.preparedQuery(ActivationSql.FINISH).execute(Tuple.of(id, accountId)).map(rows -> rows.size() == 1);
+    return pool.preparedQuery(ActivationSql.FINISH).execute(Tuple.of(id, accountId))
+        .map(rows -> counted(rows.size() == 1, () -> meters.captures("finished", 1)));
   }
 
   public Future<Boolean> retry(long id, long accountId) {
@@ -91,7 +101,13 @@ public final class ActivationRepository {
   }
 
   public Future<Boolean> closeByUpstream(long id, String reason) {
-    return pool.preparedQuery(ActivationSql.CLOSE_BY_UPSTREAM).execute(Tuple.of(id, reason)).map(rows -> rows.size() == 1);
+    return pool.preparedQuery(ActivationSql.CLOSE_BY_UPSTREAM).execute(Tuple.of(id, reason))
+        .map(rows -> counted(rows.size() == 1, () -> meters.refunds("closed_by_supplier", 1)));
+  }
+
+  private static boolean counted(boolean resolved, Runnable count) {
+    if (resolved) count.run();
+    return resolved;
   }
 
   /**
@@ -102,7 +118,7 @@ public final class ActivationRepository {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
         .compose(due -> {
-          if (due.size() == 0) return Future.succeededFuture(List.<Long>of());
+          if (due.size() == 0) return Future.<RowSet<Row>>succeededFuture(null);
           Long[] dueIds = new Long[due.size()];
           Long[] accounts = new Long[due.size()];
           int i = 0;
@@ -111,9 +127,32 @@ public final class ActivationRepository {
             accounts[i++] = row.getLong("account_id");
           }
           return conn.preparedQuery(ActivationSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
-              .compose(locked -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)))
-              .map(ActivationRepository::idsOf);
-        }));
+              .compose(locked -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)));
+        })).map(closed -> countExpired(ids.size(), closed));
+  }
+
+  /** Counts a committed expiry batch: refunds and captures by the state each order reached, and the fires that found nothing due. */
+  private List<Long> countExpired(int fired, RowSet<Row> closed) {
+    if (closed == null) {
+      meters.duplicatesSuppressed("expiry_cas_miss", fired);
+      return List.of();
+    }
+    long expired = 0;
+    long failed = 0;
+    long finished = 0;
+    for (Row row : closed) {
+      switch (row.getString("state")) {
+        case "EXPIRED" -> expired++;
+        case "FAILED" -> failed++;
+        case "FINISHED" -> finished++;
+        default -> { }
+      }
+    }
+    meters.refunds("expired", expired);
+    meters.refunds("failed_allocation", failed);
+    meters.captures("window_end", finished);
+    meters.duplicatesSuppressed("expiry_cas_miss", fired - closed.size());
+    return idsOf(closed);
   }
 
   private static List<Long> idsOf(RowSet<Row> rows) {

@@ -47,11 +47,19 @@ public final class BatchPurchase {
       Future<List<Optional<ActivationRepository.Created>>> held = offers.isEmpty()
           ? Future.succeededFuture(List.of()) : purchases.holdAll(accountId, offers);
       return held.compose(created -> allocateAll(items, units, created))
-          .map(outcomes -> report(items, quotes, units, outcomes));
+          .map(outcomes -> report(items, quotes, units, outcomes))
+          .onSuccess(this::countPurchases);
     });
   }
 
   private record Unit(int item, PurchaseService.Quote quote) {}
+
+  private void countPurchases(List<ItemResult> results) {
+    for (ItemResult result : results) {
+      purchases.countPurchases("created", result.allocated().size());
+      result.failures().forEach(f -> purchases.countPurchases(com.otporchestrator.metrics.Meters.label(f.kind()), f.count()));
+    }
+  }
 
   /** Allocates every held unit, at most ALLOCATIONS_IN_FLIGHT at a time; answers one outcome per unit. */
   private Future<List<Object>> allocateAll(List<Item> items, List<Unit> units, List<Optional<ActivationRepository.Created>> created) {

@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.Offer;
 import com.otporchestrator.common.DomainException;
@@ -39,6 +40,7 @@ public final class PurchaseService {
   private final Durations durations;
   private final OrderEvents events;
   private final HoldCoalescer holds;
+  private final Meters meters;
 
   /** The windows an order is bought under (the policy engine will own these). */
   public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
@@ -46,6 +48,13 @@ public final class PurchaseService {
   public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
                          TimerService timers, ActivationTimers activationTimers, Durations durations,
                          OrderEvents events, HoldCoalescer holds) {
+    this(catalog, activations, providers, timers, activationTimers, durations, events, holds, Meters.detached());
+  }
+
+  public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
+                         TimerService timers, ActivationTimers activationTimers, Durations durations,
+                         OrderEvents events, HoldCoalescer holds, Meters meters) {
+    this.meters = meters;
     this.catalog = catalog;
     this.activations = activations;
     this.providers = providers;
@@ -59,7 +68,17 @@ public final class PurchaseService {
   /** Answers the new order, open on its number. */
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
     return quote(request).compose(quote -> hold(accountId, new ActivationRepository.Hold(quote.offer(), request.webhookUrl()))
-        .compose(created -> allocate(created, quote.offer(), quote.provider(), request)));
+        .compose(created -> allocate(created, quote.offer(), quote.provider(), request)))
+        .onComplete(done -> countPurchases(done.failed() ? done.cause() : null, 1));
+  }
+
+  /** Counts {@code n} purchases that ended with {@code failure} (null: the order was created). */
+  void countPurchases(Throwable failure, long n) {
+    countPurchases(failure == null ? "created" : failure instanceof DomainException d ? Meters.label(d.kind()) : "error", n);
+  }
+
+  void countPurchases(String outcome, long n) {
+    meters.purchases(outcome, n);
   }
 
   /** The offer a request goes to and its supplier; fails with the precise reason when there is none. */
@@ -123,7 +142,8 @@ public final class PurchaseService {
             if (!provider.pushesSms()) scheduled = scheduled.compose(v -> activationTimers.firstPoll(id));
             return scheduled.map(order);
           }
-          LOG.warn("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
+          LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", provider.id())
+              .log("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
           return activations.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
               .compose(adopted -> activationTimers.sync(id))
               .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
@@ -137,12 +157,14 @@ public final class PurchaseService {
           new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged")));
     }
     if (cause instanceof UpstreamException.Rejected rejected) {
-      LOG.warn("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
+      LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", rejected.providerId())
+          .log("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
       return activations.failAllocation(id, "supplier refused: " + rejected.token(), "NONE")
           .compose(v -> Future.failedFuture(new DomainException(Kind.NO_NUMBERS,
               "the supplier could not provide a number; you were not charged")));
     }
-    LOG.warn("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
+    LOG.atWarn().addKeyValue("orderId", id)
+        .log("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
     return activations.failAllocation(id, "supplier outcome unknown", "UNKNOWN")
         .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
             "the supplier did not answer clearly; you were not charged")));

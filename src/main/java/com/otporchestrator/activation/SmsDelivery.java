@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
@@ -23,10 +24,17 @@ public final class SmsDelivery {
   private final OrderEvents events;
   private final TimerService timers;
 
+  private final Meters meters;
+
   public SmsDelivery(ActivationRepository activations, OrderEvents events, TimerService timers) {
+    this(activations, events, timers, Meters.detached());
+  }
+
+  public SmsDelivery(ActivationRepository activations, OrderEvents events, TimerService timers, Meters meters) {
     this.activations = activations;
     this.events = events;
     this.timers = timers;
+    this.meters = meters;
   }
 
   public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
@@ -47,6 +55,14 @@ public final class SmsDelivery {
   }
 
   private void announce(ActivationRepository.SmsStored stored) {
+    if (stored.activationId() == null) {
+      meters.sms("no_open_order");
+    } else if (stored.fresh()) {
+      meters.sms("stored");
+    } else {
+      meters.sms("duplicate");
+      meters.duplicatesSuppressed("sms", 1);
+    }
     if (stored.fresh() && stored.activationId() != null) events.changed(stored.activationId());
     if (stored.webhookEventId() != null) firstWebhookAttempt(stored.webhookEventId());
   }

@@ -33,6 +33,8 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
+    router.get("/metrics").handler(platform.metrics()::handle);
     router.route().handler(new AccessLog());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);

@@ -119,6 +119,9 @@ public record AppConfig(
     if (config.redisCluster() && (config.redisKeyPrefix().contains("{") || config.redisKeyPrefix().contains("}"))) {
       e.problem("REDIS_KEY_PREFIX must not contain { or } with REDIS_CLUSTER=true: the keys' own hash tags choose their slots");
     }
+    // read by logback.xml, which cannot refuse a bad value: an unknown one would silence every log line
+    String logFormat = e.string("LOG_FORMAT", "text");
+    if (!logFormat.equals("text") && !logFormat.equals("json")) e.problem("LOG_FORMAT must be text or json, not '" + logFormat + "'");
     e.failIfInvalid();
     return config;
   }

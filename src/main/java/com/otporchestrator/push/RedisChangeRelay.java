@@ -82,7 +82,8 @@ public final class RedisChangeRelay extends VerticleBase {
       return;
     }
     String endpoint = endpoints.get(Math.floorMod(attempts++, endpoints.size()));
-    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(endpoint).setMaxPoolSize(1));
+    Redis client = Redis.createClient(vertx, new RedisOptions().setConnectionString(endpoint).setMaxPoolSize(1)
+        .setPoolName("redis-pubsub").setMetricsName("redis-pubsub"));
     subscriber = client;
     client.connect().compose(conn -> {
       conn.handler(this::onMessage);

@@ -18,6 +18,7 @@ public final class Database {
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
         .setPipeliningLimit(256);
+    connect.setMetricsName("postgres"); // metrics label client_namespace
     connect.getProperties().put("application_name", "otp-orchestrator");
     PoolOptions pool = new PoolOptions().setMaxSize(size).setName(name).setShared(true)
         .setMaxWaitQueueSize(100_000).setConnectionTimeout(10);

@@ -37,7 +37,9 @@ public final class RedisStore {
     RedisOptions options = new RedisOptions()
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(100_000)
-        .setMaxWaitingHandlers(100_000);
+        .setMaxWaitingHandlers(100_000)
+        .setPoolName("redis") // metrics labels: pool_name, client_namespace (the default name is a random UUID)
+        .setMetricsName("redis");
     if (cluster) {
       options.setType(RedisClientType.CLUSTER).setEndpoints(List.copyOf(endpoints)).setRole(RedisRole.MASTER);
     } else {

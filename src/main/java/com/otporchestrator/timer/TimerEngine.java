@@ -152,7 +152,7 @@ public final class TimerEngine {
     Map<TimerKind, List<Long>> byKind = new EnumMap<>(TimerKind.class);
     for (Timer timer : claim.timers()) {
       byKind.computeIfAbsent(timer.kind(), k -> new ArrayList<>()).add(timer.id());
-      stats.recordLateness(claim.redisNow() - timer.dueMillis());
+      stats.recordLateness(timer.kind(), claim.redisNow() - timer.dueMillis());
     }
     Lease lease = new Lease(claim.shard(), claim.leaseId());
     pendingLeases.add(lease);

@@ -1,5 +1,6 @@
 package com.otporchestrator.webhook;
 
+import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.config.AppConfig.WebhookSettings;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerHandler;
@@ -42,9 +43,16 @@ public final class WebhookDeliveryHandler implements TimerHandler {
   private final WebClient client;
   private final WebhookSettings settings;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final Meters meters;
 
   public WebhookDeliveryHandler(WebhookRepository repository, TimerService timers, WebClient client,
                                 WebhookSettings settings) {
+    this(repository, timers, client, settings, Meters.detached());
+  }
+
+  public WebhookDeliveryHandler(WebhookRepository repository, TimerService timers, WebClient client,
+                                WebhookSettings settings, Meters meters) {
+    this.meters = meters;
     this.repository = repository;
     this.timers = timers;
     this.client = client;
@@ -133,12 +141,18 @@ public final class WebhookDeliveryHandler implements TimerHandler {
     String next = outcome.delivered() ? "DELIVERED" : attempt >= settings.maxAttempts() ? "FAILED" : "PENDING";
     Long delay = "PENDING".equals(next) ? backoffMillis(attempt) : null;
     if ("FAILED".equals(next)) {
-      LOG.warn("webhook event {} to {} failed after {} attempts: {}", event.id(), event.url(), attempt, outcome.error());
+      LOG.atWarn().addKeyValue("eventId", event.id()).addKeyValue("orderId", event.orderId()).addKeyValue("attempts", attempt)
+          .log("webhook event {} to {} failed after {} attempts: {}", event.id(), event.url(), attempt, outcome.error());
     }
     return repository.recordAttempt(event.id(), attempt, event.url(), outcome.status(), truncate(outcome.error()),
             outcome.durationMs(), next, delay)
         .compose(recorded -> {
           if (!recorded.moved()) return Future.succeededFuture();
+          meters.webhookDelivery(switch (next) {
+            case "DELIVERED" -> "delivered";
+            case "FAILED" -> "failed";
+            default -> "retry";
+          });
           if (recorded.nextMillis() == null) return timers.cancel(TimerKind.WEBHOOK, event.id()).recover(e -> Future.succeededFuture());
           return timers.schedule(new Timer(TimerKind.WEBHOOK, event.id(), recorded.nextMillis()))
               .recover(e -> Future.succeededFuture()); // the lease-end timer or the sweep will retry it

@@ -83,6 +83,9 @@ class ReadinessTest {
     assertThat(workerHealth.get("/health/ready", null).status()).isEqualTo(200);
     assertThat(workerHealth.get("/v1/wallet", "x").status()).isEqualTo(404);
     assertThat(workerHealth.get("/admin/v1/invariants", TestNode.ADMIN_TOKEN).status()).isEqualTo(404);
+    Api.Response scrape = workerHealth.get("/metrics", null);
+    assertThat(scrape.status()).isEqualTo(200);
+    assertThat(scrape.body()).contains("otp_timers_claimed_total");
   }
 
   @Test

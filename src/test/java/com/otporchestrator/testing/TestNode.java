@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.otporchestrator.Node;
 import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.metrics.Metrics;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
@@ -59,7 +60,7 @@ public final class TestNode implements AutoCloseable {
 
   public static TestNode start(Map<String, String> env) {
     AppConfig config = AppConfig.from(env);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(500).setMaxEventLoopExecuteTime(2)
+    Vertx vertx = Metrics.vertx(new VertxOptions().setBlockedThreadCheckInterval(500).setMaxEventLoopExecuteTime(2)
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
     try {
       Node node = Node.start(vertx, config).await(60, TimeUnit.SECONDS);
