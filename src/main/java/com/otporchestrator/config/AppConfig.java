@@ -59,7 +59,7 @@ public record AppConfig(
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
-                              double noNumbersRate) {}
+                              double noNumbersRate, String host, String advertisedUrl) {}
 
   public static AppConfig fromEnvironment() {
     return from(System.getenv());
@@ -95,7 +95,9 @@ public record AppConfig(
             e.intRange("SANDBOX_PORT", 8081, 0, 65535),
             e.fraction("SANDBOX_SMS_PROBABILITY", 0.8),
             e.seconds("SANDBOX_SMS_DELAY_SECONDS", 5, 0, 3600),
-            e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0)),
+            e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0),
+            e.string("SANDBOX_HOST", "127.0.0.1"),
+            e.string("SANDBOX_ADVERTISED_URL", null)),
         new WebhookSettings(
             e.millis("WEBHOOK_RETRY_BASE_MS", 60_000, 10, 3_600_000),
             e.intRange("WEBHOOK_MAX_ATTEMPTS", 8, 1, 30),

@@ -16,7 +16,7 @@ public final class SandboxSetup {
 
   public static SandboxSettings settings(AppConfig config) {
     SandboxSettings.Builder builder = SandboxSettings.builder()
-        .host("127.0.0.1")
+        .host(config.sandbox().host())
         .port(config.sandbox().port())
         .key(config.sandbox().key())
         .pushUrl("http://127.0.0.1:" + config.httpPort() + "/providers/" + PROVIDER_ID + "/sms")
@@ -30,7 +30,12 @@ public final class SandboxSetup {
     return builder.build();
   }
 
-  public static ProviderRecord providerRecord(AppConfig config, String agentUrl) {
+  /**
+   * The supplier record other nodes use to reach this sandbox: its advertised URL when set (another
+   * container must not be told 127.0.0.1), else the address it listens on.
+   */
+  public static ProviderRecord providerRecord(AppConfig config, String listeningUrl) {
+    String agentUrl = config.sandbox().advertisedUrl() != null ? config.sandbox().advertisedUrl() : listeningUrl;
     return new ProviderRecord(PROVIDER_ID, ProviderRecord.SMSHUB, agentUrl, config.sandbox().key(),
         ApiKeys.hash(config.sandbox().key()), true, 1000);
   }

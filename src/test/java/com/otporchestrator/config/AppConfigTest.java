@@ -52,7 +52,7 @@ class AppConfigTest {
     assertThat(config.timers()).isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(30),
         Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(60), 4));
     assertThat(config.sandbox()).isEqualTo(new AppConfig.SandboxConfig("sandbox-key", 8081, 0.8,
-        Duration.ofSeconds(5), 0.0));
+        Duration.ofSeconds(5), 0.0, "127.0.0.1", null));
   }
 
   @Test
