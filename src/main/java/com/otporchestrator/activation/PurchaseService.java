@@ -153,20 +153,26 @@ public final class PurchaseService {
 
   private Future<Activation> failed(long id, Throwable cause) {
     if (cause instanceof UpstreamException.NoNumbers) {
-      return activations.failAllocation(id, "no numbers", "NONE").compose(v -> Future.failedFuture(
-          new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged")));
+      return fail(id, "no numbers", "NONE",
+          new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged"));
     }
     if (cause instanceof UpstreamException.Rejected rejected) {
       LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", rejected.providerId())
           .log("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
-      return activations.failAllocation(id, "supplier refused: " + rejected.token(), "NONE")
-          .compose(v -> Future.failedFuture(new DomainException(Kind.NO_NUMBERS,
-              "the supplier could not provide a number; you were not charged")));
+      return fail(id, "supplier refused: " + rejected.token(), "NONE",
+          new DomainException(Kind.NO_NUMBERS, "the supplier could not provide a number; you were not charged"));
     }
     LOG.atWarn().addKeyValue("orderId", id)
         .log("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
-    return activations.failAllocation(id, "supplier outcome unknown", "UNKNOWN")
-        .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
-            "the supplier did not answer clearly; you were not charged")));
+    return fail(id, "supplier outcome unknown", "UNKNOWN",
+        new DomainException(Kind.UPSTREAM_FAILED, "the supplier did not answer clearly; you were not charged"));
+  }
+
+  /** Voids the hold of an order the supplier did not fill, tells push channels, and answers why. */
+  private Future<Activation> fail(long id, String reason, String upstreamState, DomainException answer) {
+    return activations.failAllocation(id, reason, upstreamState).compose(failed -> {
+      if (failed) events.changed(id);
+      return Future.failedFuture(answer);
+    });
   }
 }
