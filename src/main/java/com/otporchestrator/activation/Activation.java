@@ -7,7 +7,7 @@ import java.util.List;
 public record Activation(long id, long accountId, String service, int country, String providerId, long price,
                          ActivationState state, String phone, OffsetDateTime createdAt, OffsetDateTime expiresAt,
                          OffsetDateTime cancellableAt, OffsetDateTime closedAt, String closeReason,
-                         List<ReceivedSms> sms) {
+                         String webhookUrl, List<ReceivedSms> sms) {
 
   public record ReceivedSms(String sender, String text, String code, String receivedAt) {}
 

@@ -270,6 +270,7 @@ public final class ActivationRepository {
         row.getInteger("country"), row.getString("provider_id"), row.getLong("price"),
         ActivationState.valueOf(row.getString("state")), row.getString("phone"), row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("expires_at"), row.getOffsetDateTime("cancellable_at"),
-        row.getOffsetDateTime("closed_at"), row.getString("close_reason"), List.copyOf(received));
+        row.getOffsetDateTime("closed_at"), row.getString("close_reason"), row.getString("webhook_url"),
+        List.copyOf(received));
   }
 }

@@ -220,7 +220,7 @@ final class ActivationSql {
 
   private static final String VIEW_COLUMNS = """
       a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
-      a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason,
+      a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
       COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                                   'receivedAt', s.received_at) ORDER BY s.id)
                   FROM activation_sms s WHERE s.activation_id = a.id), '[]'::json) AS sms""";

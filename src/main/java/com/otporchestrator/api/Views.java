@@ -31,7 +31,8 @@ final class Views {
         .put("expiresAt", time(a.expiresAt()))
         .put("cancellableAt", time(a.cancellableAt()))
         .put("closedAt", time(a.closedAt()))
-        .put("closeReason", a.closeReason());
+        .put("closeReason", a.closeReason())
+        .put("webhookUrl", a.webhookUrl());
   }
 
   static JsonObject page(List<JsonObject> items, Long nextCursor) {
