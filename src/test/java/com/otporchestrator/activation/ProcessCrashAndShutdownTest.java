@@ -297,8 +297,15 @@ class ProcessCrashAndShutdownTest {
     try {
       String engine = c.engineId();
       assertThat(engine).as("C's timer engine id in its log").isNotNull();
+      // Freeze C (SIGSTOP) before looking: a frozen process cannot acknowledge, so claims seen while it is
+      // frozen are still held when SIGKILL lands. Looking at a running C raced its acknowledgements.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (System.nanoTime() < deadline && claimsOf(engine).isEmpty()) Thread.sleep(2);
+      signal(c.process().pid(), "STOP");
+      while (System.nanoTime() < deadline && claimsOf(engine).isEmpty()) {
+        signal(c.process().pid(), "CONT");
+        Thread.sleep(5);
+        signal(c.process().pid(), "STOP");
+      }
       long openAtKill = count("closed_at IS NULL");
       c.process().destroyForcibly();
       long killed = System.nanoTime();
@@ -320,6 +327,13 @@ class ProcessCrashAndShutdownTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void signal(long pid, String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(pid)).redirectErrorStream(true).start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
     }
   }
 
