@@ -49,10 +49,6 @@ public final class Problems {
     return TYPE_BASE + SHAPES.get(kind).type();
   }
 
-  public static int statusOf(Kind kind) {
-    return SHAPES.get(kind).status();
-  }
-
   /** Builds the problem body (without sending it), for idempotent responses that must be stored. */
   public static ApiResponse toResponse(Throwable failure, int fallbackStatus, String instance) {
     if (failure instanceof DomainException domain) {

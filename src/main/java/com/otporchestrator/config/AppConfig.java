@@ -132,12 +132,6 @@ public record AppConfig(
     return roles.contains(role);
   }
 
-  public AppConfig withRoles(Set<Role> newRoles) {
-    return new AppConfig(httpPort, httpHost, databaseUrl, databasePoolSize, redisUrl, redisPoolSize,
-        redisKeyPrefix, redisCluster, adminToken, activationWindow, cancelDelay, allocationTimeout, upstreamTimeout,
-        Set.copyOf(newRoles), timers, sandbox, webhooks, lifecycle);
-  }
-
   /**
    * The Redis nodes of {@code REDIS_URL}: one URL standalone; with {@code REDIS_CLUSTER=true}, the
    * comma-separated seed nodes the cluster client discovers the slot map from.

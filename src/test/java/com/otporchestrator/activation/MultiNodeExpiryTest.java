@@ -2,24 +2,16 @@ package com.otporchestrator.activation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.otporchestrator.testing.Api;
 import com.otporchestrator.testing.Await;
+import com.otporchestrator.testing.ConcurrentPurchases;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -94,34 +86,13 @@ class MultiNodeExpiryTest {
 
   /** Buys ORDERS activations, spread over the three nodes, customers and offers, IN_FLIGHT at a time. */
   private static int buyAcrossNodes(List<Customer> customers) throws Exception {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Semaphore permits = new Semaphore(IN_FLIGHT);
-    AtomicInteger created = new AtomicInteger();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<CompletableFuture<?>> all = new ArrayList<>(ORDERS);
-    for (int i = 0; i < ORDERS; i++) {
-      permits.acquire();
-      Api api = nodes.get(i % 3).api();
-      Customer customer = customers.get(i % CUSTOMERS);
-      JsonObject body = new JsonObject().put("service", SERVICES[i % SERVICES.length]).put("country", COUNTRIES[(i / SERVICES.length) % COUNTRIES.length]);
-      HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activations"))
-          .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + customer.apiKey())
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-      all.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        permits.release();
-        if (error == null && response.statusCode() == 201) created.incrementAndGet();
-        else if (failures.size() < 5) failures.add(error != null ? error.toString() : response.statusCode() + " " + response.body());
-      }));
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
-    assertThat(failures).as("failed purchases").isEmpty();
-    return created.get();
+    return ConcurrentPurchases.buy(ORDERS, IN_FLIGHT, i -> nodes.get(i % 3).api(), i -> customers.get(i % CUSTOMERS).apiKey(),
+        i -> new JsonObject().put("service", SERVICES[i % SERVICES.length])
+            .put("country", COUNTRIES[(i / SERVICES.length) % COUNTRIES.length]));
   }
 
   private static long count(String where) {
-    List<Row> rows = new ArrayList<>();
-    Await.result(nodes.get(0).node().platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
-        .forEach(rows::add);
-    return rows.get(0).getLong("n");
+    return nodes.get(0).countActivations(where);
   }
+
 }

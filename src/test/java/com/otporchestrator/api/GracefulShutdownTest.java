@@ -156,9 +156,9 @@ class GracefulShutdownTest {
   }
 
   private static long count(String where) {
-    return Await.result(node.node().platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where)
-        .execute()).iterator().next().getLong("n");
+    return node.countActivations(where);
   }
+
 
   /** Reads the books after the node closed its own pool. */
   private static final class Checker implements AutoCloseable {

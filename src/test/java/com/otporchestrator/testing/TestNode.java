@@ -114,6 +114,12 @@ public final class TestNode implements AutoCloseable {
     assertThat(response.status()).as("offer: %s", response).isEqualTo(200);
   }
 
+  /** How many activations match {@code where} (a SQL condition written by the test itself). */
+  public long countActivations(String where) {
+    return Await.result(node.platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
+        .iterator().next().getLong("n");
+  }
+
   /** Every money invariant of money-and-style.md A.9 holds. */
   public void assertMoneyInvariants() {
     JsonObject result = Await.result(node.platform().invariants().check());

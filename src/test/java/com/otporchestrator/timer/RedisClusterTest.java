@@ -6,34 +6,22 @@ import com.otporchestrator.config.AppConfig.TimerSettings;
 import com.otporchestrator.store.RedisStore;
 import com.otporchestrator.testing.Api;
 import com.otporchestrator.testing.Await;
+import com.otporchestrator.testing.ConcurrentPurchases;
 import com.otporchestrator.testing.LocalRedisCluster;
 import com.otporchestrator.testing.RedisKeys;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
-import io.vertx.sqlclient.Row;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,27 +80,6 @@ class RedisClusterTest {
 
   // ---- the engine alone
 
-  private static final class EngineVerticle extends VerticleBase {
-    private final java.util.function.Function<Vertx, TimerEngine> factory;
-    private TimerEngine engine;
-
-    EngineVerticle(java.util.function.Function<Vertx, TimerEngine> factory) {
-      this.factory = factory;
-    }
-
-    @Override
-    public Future<?> start() {
-      engine = factory.apply(vertx);
-      engine.start();
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<?> stop() {
-      return engine.stop();
-    }
-  }
-
   @Test
   @DisplayName("three engines share 5,000 timers over 32 shards spread on all three masters: disjoint claims, each fired once")
   void threeEnginesOnTheCluster() throws Exception {
@@ -135,20 +102,9 @@ class RedisClusterTest {
       TimerSettings settings = new TimerSettings(32, 40, Duration.ofSeconds(20), Duration.ofMillis(10),
           Duration.ofSeconds(30), Duration.ofSeconds(60), 4);
       TimerStats stats = new TimerStats();
-      Map<Long, AtomicInteger> total = new ConcurrentHashMap<>();
-      List<Set<Long>> perEngine = new ArrayList<>();
+      FiringRecorder fired = new FiringRecorder();
       for (int e = 0; e < 3; e++) {
-        Set<Long> mine = ConcurrentHashMap.newKeySet();
-        perEngine.add(mine);
-        TimerHandler handler = batch -> {
-          for (long id : batch) {
-            mine.add(id);
-            total.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-          }
-          Promise<Void> done = Promise.promise();
-          Vertx.currentContext().owner().setTimer(1 + ThreadLocalRandom.current().nextInt(5), t -> done.complete());
-          return done.future();
-        };
+        TimerHandler handler = fired.newEngine();
         engines.add(Await.result(vertx.deployVerticle(new EngineVerticle(
             v -> new TimerEngine(v, redis, keys, settings, Map.of(TimerKind.EXPIRE, handler), scripts, stats)))));
       }
@@ -158,16 +114,10 @@ class RedisClusterTest {
           .mapToObj(i -> new Timer(TimerKind.EXPIRE, 1_000_000L + i, now + 200 + (i % 1_000))).toList();
       Await.result(new TimerService(redis, keys).scheduleAll(timers));
 
-      Await.until("all 5,000 timers fired", Duration.ofSeconds(60), () -> total.size() == ENGINE_TIMERS);
+      Await.until("all 5,000 timers fired", Duration.ofSeconds(60), () -> fired.distinctFired() == ENGINE_TIMERS);
       Await.pause(Duration.ofMillis(500));
 
-      assertThat(total.values()).as("fires per id").allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
-      Set<Long> union = new HashSet<>();
-      for (Set<Long> mine : perEngine) {
-        assertThat(mine).as("every engine took part").isNotEmpty();
-        for (long id : mine) assertThat(union.add(id)).as("id %d claimed by two engines", id).isTrue();
-      }
-      assertThat(union).hasSize(ENGINE_TIMERS);
+      Set<Long> union = fired.assertEachFiredOnceByOneEngine(ENGINE_TIMERS);
       assertThat(stats.claimed.sum()).isEqualTo(ENGINE_TIMERS);
       Await.until("every lease acknowledged", Duration.ofSeconds(5), () -> stats.applied.sum() == ENGINE_TIMERS);
       assertThat(stats.reaped.sum()).isZero();
@@ -181,7 +131,7 @@ class RedisClusterTest {
             .isEqualTo(List.of(1L));
       }
       System.out.printf("cluster engines: %d timers fired once each, claims per engine %s%n", union.size(),
-          perEngine.stream().map(Set::size).toList());
+          fired.claimsPerEngine());
     } finally {
       for (String id : engines) vertx.undeploy(id).await(10, TimeUnit.SECONDS); // before the client closes
       RedisKeys.deleteAll(redis, prefix);
@@ -279,35 +229,13 @@ class RedisClusterTest {
 
   /** Buys ORDERS activations over both nodes, 16 at a time. */
   private static int buy(List<Customer> customers) throws Exception {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    Semaphore permits = new Semaphore(16);
-    AtomicInteger created = new AtomicInteger();
-    List<String> failures = java.util.Collections.synchronizedList(new ArrayList<>());
-    List<CompletableFuture<?>> all = new ArrayList<>(ORDERS);
-    for (int i = 0; i < ORDERS; i++) {
-      permits.acquire();
-      Api api = nodes.get(i % 2).api();
-      Customer customer = customers.get(i % CUSTOMERS);
-      JsonObject body = i % 2 == 0 ? new JsonObject().put("service", "tg").put("country", 0)
-          : new JsonObject().put("service", "wa").put("country", 6);
-      HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl() + "/v1/activations"))
-          .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + customer.apiKey())
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
-      all.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-        permits.release();
-        if (error == null && response.statusCode() == 201) created.incrementAndGet();
-        else if (failures.size() < 5) failures.add(error != null ? error.toString() : response.statusCode() + " " + response.body());
-      }));
-    }
-    CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get();
-    assertThat(failures).as("failed purchases").isEmpty();
-    return created.get();
+    return ConcurrentPurchases.buy(ORDERS, 16, i -> nodes.get(i % 2).api(), i -> customers.get(i % CUSTOMERS).apiKey(),
+        i -> i % 2 == 0 ? new JsonObject().put("service", "tg").put("country", 0)
+            : new JsonObject().put("service", "wa").put("country", 6));
   }
 
   private static long count(String where) {
-    List<Row> rows = new ArrayList<>();
-    Await.result(nodes.get(0).node().platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
-        .forEach(rows::add);
-    return rows.get(0).getLong("n");
+    return nodes.get(0).countActivations(where);
   }
+
 }

@@ -10,13 +10,11 @@ import com.otporchestrator.testing.RedisKeys;
 import com.otporchestrator.testing.TestStores;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.redis.client.Redis;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -96,27 +93,6 @@ class TimerEngineTest {
   }
 
   /** Runs one engine on its own event loop, as the timer verticle does. */
-  private static final class EngineVerticle extends VerticleBase {
-    private final Function<Vertx, TimerEngine> factory;
-    private TimerEngine engine;
-
-    EngineVerticle(Function<Vertx, TimerEngine> factory) {
-      this.factory = factory;
-    }
-
-    @Override
-    public Future<?> start() {
-      engine = factory.apply(vertx);
-      engine.start();
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<?> stop() {
-      return engine.stop();
-    }
-  }
-
   private String startEngine(TimerKeys keys, TimerSettings settings, Map<TimerKind, TimerHandler> handlers, TimerStats stats) {
     String id = Await.result(vertx.deployVerticle(new EngineVerticle(
         v -> new TimerEngine(v, redis, keys, settings, handlers, scripts, stats))));
@@ -206,20 +182,9 @@ class TimerEngineTest {
     TimerKeys keys = new TimerKeys(prefix, 16);
     TimerSettings settings = settings(16, 40, Duration.ofSeconds(20));
     TimerStats stats = new TimerStats();
-    Map<Long, AtomicInteger> total = new ConcurrentHashMap<>();
-    List<Set<Long>> perEngine = new ArrayList<>();
+    FiringRecorder fired = new FiringRecorder();
     for (int e = 0; e < 3; e++) {
-      Set<Long> mine = ConcurrentHashMap.newKeySet();
-      perEngine.add(mine);
-      TimerHandler handler = batch -> {
-        for (long id : batch) {
-          mine.add(id);
-          total.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
-        }
-        Promise<Void> done = Promise.promise();
-        Vertx.currentContext().owner().setTimer(1 + ThreadLocalRandom.current().nextInt(5), t -> done.complete());
-        return done.future();
-      };
+      TimerHandler handler = fired.newEngine();
       startEngine(keys, settings, Map.of(TimerKind.EXPIRE, handler), stats);
     }
 
@@ -229,17 +194,10 @@ class TimerEngineTest {
         .mapToObj(i -> new Timer(TimerKind.EXPIRE, 1_000_000L + i, now + 200 + (i % 1_000))).toList();
     schedule(keys, timers);
 
-    Await.until("all 5,000 timers fired", Duration.ofSeconds(30), () -> total.size() == n);
+    Await.until("all 5,000 timers fired", Duration.ofSeconds(30), () -> fired.distinctFired() == n);
     Await.pause(Duration.ofMillis(500));
 
-    assertThat(total).hasSize(n);
-    assertThat(total.values()).as("fires per id").allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
-    Set<Long> union = new HashSet<>();
-    for (Set<Long> mine : perEngine) {
-      assertThat(mine).as("every engine took part").isNotEmpty();
-      for (long id : mine) assertThat(union.add(id)).as("id %d claimed by two engines", id).isTrue();
-    }
-    assertThat(union).hasSize(n);
+    fired.assertEachFiredOnceByOneEngine(n);
     assertThat(stats.claimed.sum()).isEqualTo(n);
     Await.until("every lease acknowledged", Duration.ofSeconds(3), () -> stats.applied.sum() == n);
     assertThat(stats.reaped.sum()).isZero();
