@@ -27,6 +27,7 @@ import com.otporchestrator.metrics.NodeMetrics;
 import com.otporchestrator.push.OrderPush;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.sandbox.SandboxSupplier;
+import com.otporchestrator.policy.Policies;
 import com.otporchestrator.ratelimit.PlanRepository;
 import com.otporchestrator.ratelimit.RateLimiter;
 import com.otporchestrator.store.Database;
@@ -122,7 +123,7 @@ public final class Node {
         .compose(v -> LuaScript.load(vertx, "/lua/rate-limit.lua"))
         .compose(rateLimitScript -> {
       Node node = build(vertx, config, rateLimitScript);
-      return node.startSandbox().compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
+      return node.platform.policies().bootstrap(config.refundPolicy()).compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
     });
   }
 
@@ -151,7 +152,7 @@ public final class Node {
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
         new SmsDelivery(activationRepository, events, timers, meters), purchases, new BatchPurchase(purchases), holds,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
-        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()),
+        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()), new Policies(vertx, pool),
         config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null, metrics);
     return new Node(vertx, platform, web);
   }

@@ -41,6 +41,8 @@ public record Platform(
     OrderEvents orderEvents,
     com.otporchestrator.ratelimit.PlanRepository plans,
     com.otporchestrator.ratelimit.RateLimiter rateLimiter,
+    /** Published refund policy versions and the one in force. */
+    com.otporchestrator.policy.Policies policies,
     /** The simulated supplier in dev mode and tests; null in production. */
     com.otporchestrator.sandbox.SandboxSupplier sandbox,
     /** This process's metrics registry and meters. */

@@ -7,7 +7,10 @@ import java.util.List;
 public record Activation(long id, long accountId, String service, int country, String providerId, long price,
                          ActivationState state, String phone, OffsetDateTime createdAt, OffsetDateTime expiresAt,
                          OffsetDateTime cancellableAt, OffsetDateTime closedAt, String closeReason,
-                         String webhookUrl, List<ReceivedSms> sms) {
+                         String webhookUrl, PolicyRef policy, List<ReceivedSms> sms) {
+
+  /** The refund policy version the order was bought under; null only for orders older than policies. */
+  public record PolicyRef(String id, int version) {}
 
   public record ReceivedSms(String sender, String text, String code, String receivedAt) {}
 

@@ -271,6 +271,8 @@ public final class ActivationRepository {
         ActivationState.valueOf(row.getString("state")), row.getString("phone"), row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("expires_at"), row.getOffsetDateTime("cancellable_at"),
         row.getOffsetDateTime("closed_at"), row.getString("close_reason"), row.getString("webhook_url"),
+        row.getString("policy_id") == null ? null
+            : new Activation.PolicyRef(row.getString("policy_id"), row.getInteger("policy_version")),
         List.copyOf(received));
   }
 }

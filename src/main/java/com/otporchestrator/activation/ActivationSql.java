@@ -47,6 +47,8 @@ final class ActivationSql {
                WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, ord)
       ), wallet AS (
         SELECT balance FROM wallets WHERE account_id = $1 FOR UPDATE
+      ), policy AS (
+        SELECT policy_id, version FROM policy_current
       ), chosen AS (
         SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
          WHERE q.running <= w.balance
@@ -56,10 +58,11 @@ final class ActivationSql {
          WHERE account_id = $1 AND t.total > 0
       ), ord AS (
         INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
-                                 webhook_url)
+                                 webhook_url, policy_id, policy_version)
         SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
-               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url
-          FROM chosen
+               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url,
+               p.policy_id, p.version
+          FROM chosen LEFT JOIN policy p ON true
         RETURNING id, expires_at
       ), entry AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
@@ -68,13 +71,20 @@ final class ActivationSql {
       SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
         FROM chosen c JOIN ord o ON o.id = c.id""";
 
-  /** The supplier gave a number: the customer's window starts now (capped by the supplier's own end). */
+  /**
+   * The supplier gave a number. A policy that fixes the window counts it from the purchase ("exactly 20 minutes");
+   * otherwise the platform's window ($4) starts now. Either is capped by the supplier's own end. Cancelling opens at
+   * the policy's minimum delay after the purchase, never earlier than the operator's floor ($6).
+   */
   static final String MARK_ALLOCATED = """
       UPDATE activations AS a
          SET state = 'WAITING_CODE', phone = $2, provider_activation_id = $3, upstream_state = 'OPEN',
-             expires_at = LEAST(now() + $4::bigint * interval '1 millisecond', COALESCE($5::timestamptz, 'infinity')),
-             cancellable_at = now() + $6::bigint * interval '1 millisecond'
-       WHERE a.id = $1 AND a.state = 'ALLOCATING'
+             expires_at = LEAST(COALESCE(a.created_at + p.activation_window_ms * interval '1 millisecond',
+                                         now() + $4::bigint * interval '1 millisecond'),
+                                COALESCE($5::timestamptz, 'infinity')),
+             cancellable_at = a.created_at + GREATEST($6::bigint, COALESCE(p.cancel_not_before_ms, 0)) * interval '1 millisecond'
+        FROM activations o LEFT JOIN refund_policies p ON p.policy_id = o.policy_id AND p.version = o.policy_version
+       WHERE a.id = $1 AND o.id = a.id AND a.state = 'ALLOCATING'
       """ + " RETURNING " + ActivationSql.VIEW_COLUMNS;
 
   /** A number arrived after the order was already failed (slow supplier): hand it back upstream. */
@@ -221,6 +231,7 @@ final class ActivationSql {
   private static final String VIEW_COLUMNS = """
       a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
       a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
+      a.policy_id, a.policy_version,
       COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                                   'receivedAt', s.received_at) ORDER BY s.id)
                   FROM activation_sms s WHERE s.activation_id = a.id), '[]'::json) AS sms""";

@@ -1,6 +1,7 @@
 package com.otporchestrator.api;
 
 import com.otporchestrator.activation.Activation;
+import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationState;
 import com.otporchestrator.activation.PurchaseRequest;
@@ -26,9 +27,11 @@ final class ActivationRoutes {
   private final ActivationService activations;
   private final IdempotencyStore idempotency;
   private final WebhookUrls webhookUrls;
+  private final ActivationRefunds refunds;
 
   ActivationRoutes(PurchaseService purchases, ActivationService activations, IdempotencyStore idempotency,
-                   WebhookUrls webhookUrls) {
+                   WebhookUrls webhookUrls, ActivationRefunds refunds) {
+    this.refunds = refunds;
     this.purchases = purchases;
     this.activations = activations;
     this.idempotency = idempotency;
@@ -39,6 +42,7 @@ final class ActivationRoutes {
     router.post("/v1/activations").handler(this::purchase);
     router.get("/v1/activations").handler(this::list);
     router.get("/v1/activations/:id").handler(this::get);
+    router.get("/v1/activations/:id/refund").handler(this::refund);
     router.post("/v1/activations/:id/cancel").handler(ctx -> act(ctx, activations::cancel));
     router.post("/v1/activations/:id/finish").handler(ctx -> act(ctx, activations::finish));
     router.post("/v1/activations/:id/retry").handler(ctx -> act(ctx, activations::retry));
@@ -84,6 +88,14 @@ final class ActivationRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "activation");
       return activations.get(id, CustomerAuth.account(ctx).id()).map(a -> ApiResponse.json(200, Views.activation(a)));
+    });
+  }
+
+  private void refund(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "activation");
+      return refunds.position(id, CustomerAuth.account(ctx).id(), java.time.Instant.now())
+          .map(p -> ApiResponse.json(200, Views.refundPosition(p)));
     });
   }
 

@@ -51,7 +51,8 @@ public final class HttpApiVerticle extends VerticleBase {
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
-    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls).mount(router);
+    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
+        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
     new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
     new ActivationEventRoutes(platform.activations(), push).mount(router);
@@ -59,6 +60,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
+    new PolicyRoutes(platform.policies()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

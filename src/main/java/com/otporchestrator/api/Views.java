@@ -32,7 +32,31 @@ final class Views {
         .put("cancellableAt", time(a.cancellableAt()))
         .put("closedAt", time(a.closedAt()))
         .put("closeReason", a.closeReason())
-        .put("webhookUrl", a.webhookUrl());
+        .put("webhookUrl", a.webhookUrl())
+        .put("policy", a.policy() == null ? null
+            : new JsonObject().put("id", a.policy().id()).put("version", a.policy().version()));
+  }
+
+  /** {@code GET /v1/activations/{id}/refund}: the order's refund position under its own policy version. */
+  static JsonObject refundPosition(com.otporchestrator.activation.ActivationRefunds.Position p) {
+    var d = p.decision();
+    JsonArray options = new JsonArray();
+    for (var o : d.options()) {
+      options.add(new JsonObject().put("action", o.action().name().toLowerCase(java.util.Locale.ROOT))
+          .put("claimType", o.claimType().orElse(null))
+          .put("notBefore", o.notBefore().map(Object::toString).orElse(null))
+          .put("until", o.until().map(Object::toString).orElse(null)));
+    }
+    return new JsonObject()
+        .put("orderId", p.order().id())
+        .put("kind", "activation")
+        .put("state", p.order().state().name())
+        .put("policy", new JsonObject().put("id", p.policy().id()).put("version", p.policy().version()))
+        .put("refunded", p.refunded())
+        .put("refundableNow", d.refundableNow())
+        .put("rule", d.rule())
+        .put("until", d.until().map(Object::toString).orElse(null))
+        .put("options", options);
   }
 
   static JsonObject page(List<JsonObject> items, Long nextCursor) {

@@ -29,7 +29,8 @@ public record AppConfig(
     TimerSettings timers,
     SandboxConfig sandbox,
     WebhookSettings webhooks,
-    LifecycleSettings lifecycle) {
+    LifecycleSettings lifecycle,
+    String refundPolicy) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -105,7 +106,8 @@ public record AppConfig(
         new LifecycleSettings(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
-            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)));
+            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)),
+        e.string("REFUND_POLICY", "smssb_refund_policy"));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -114,6 +116,9 @@ public record AppConfig(
     }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    if (!config.refundPolicy().matches("[a-z][a-z0-9_]{0,63}")) {
+      e.problem("REFUND_POLICY must be a policy id (lower case letters, digits and _), not '" + config.refundPolicy() + "'");
     }
     if (!config.redisCluster() && config.redisEndpoints().size() > 1) {
       e.problem("REDIS_URL lists several nodes; set REDIS_CLUSTER=true for Redis Cluster, or give one URL");

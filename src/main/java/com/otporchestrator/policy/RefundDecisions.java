@@ -50,7 +50,8 @@ public final class RefundDecisions {
           : new RefundDecision(false, "window_closed.no_auto_refund", Optional.empty(), List.of());
       return withClaims(d, policy, facts, now, false);
     }
-    Instant cancelFrom = facts.purchasedAt().plus(policy.activation().cancelNotBefore());
+    Instant policyCancelFrom = facts.purchasedAt().plus(policy.activation().cancelNotBefore());
+    Instant cancelFrom = facts.cancellableAt().filter(policyCancelFrom::isBefore).orElse(policyCancelFrom);
     boolean cancelRefunds = policy.autoRefunds().contains(AutoRefundEvent.CANCEL_BEFORE_SMS);
     // NO_SMS_IN_WINDOW alone (esimpy, instaotp): "returned once the activation is cancelled" after the allotted time;
     // cancelling earlier is not promised a refund, so the option is still offered but refundableNow stays false.
