@@ -34,8 +34,11 @@ public final class Invariants {
              OR (a.state IN ('CANCELLED', 'EXPIRED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
              OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)) AS orders_resolved_wrongly,
         (SELECT count(*) FROM ledger_entries e
+          WHERE e.kind IN ('refund', 'service_credit') AND NOT EXISTS (SELECT 1 FROM ledger_entries c
+            WHERE c.order_id = e.order_id AND c.kind IN ('capture', 'void'))) AS credit_before_resolution,
+        (SELECT count(*) FROM ledger_entries e
           WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)) AS entries_without_order,
-        (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind = 'deposit'), 0)
+        (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind IN ('deposit', 'refund', 'service_credit', 'payout', 'forfeit')), 0)
               + COALESCE(sum(held_delta) FILTER (WHERE kind = 'capture'), 0) FROM ledger_entries)
           - (SELECT COALESCE(sum(balance + held), 0) FROM wallets) AS money_not_conserved,
         (SELECT count(*) FROM activations
