@@ -148,12 +148,17 @@ public final class Node {
     PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
         new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events,
         holds, meters);
+    com.otporchestrator.rental.RentalRepository rentalRepository = new com.otporchestrator.rental.RentalRepository(pool, meters);
+    Policies policies = new Policies(vertx, pool);
+    com.otporchestrator.rental.RentalService rentals = new com.otporchestrator.rental.RentalService(rentalRepository,
+        new com.otporchestrator.rental.RentalTimers(rentalRepository, timers), timers, providers, policies, config.rentals(),
+        config.allocationTimeout());
     Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
         providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
         new SmsDelivery(activationRepository, events, timers, meters), purchases, new BatchPurchase(purchases), holds,
         new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
-        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()), new Policies(vertx, pool),
-        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null, metrics);
+        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()), policies,
+        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null, metrics, rentals);
     return new Node(vertx, platform, web);
   }
 
@@ -201,6 +206,7 @@ public final class Node {
     WebhookRepository webhooks = new WebhookRepository(platform.pool());
     List<com.otporchestrator.timer.SweepSource> sources = new ArrayList<>(ActivationSweepSources.of(platform.activationRepository()));
     sources.add(new WebhookSweepSource(webhooks));
+    sources.add(com.otporchestrator.rental.RentalTimerHandler.sweepSource(platform.rentals().repository()));
     return new TimerVerticle(
         v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
             scripts, platform.timerStats()),
@@ -212,7 +218,10 @@ public final class Node {
 
   private Map<TimerKind, TimerHandler> timerHandlers() {
     ActivationRepository repo = platform.activationRepository();
+    var rentals = platform.rentals().repository();
     return Map.of(
+        TimerKind.RENTAL, new com.otporchestrator.rental.RentalTimerHandler(rentals,
+            new com.otporchestrator.rental.RentalTimers(rentals, platform.timers()), platform.providers()),
         TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers(), platform.orderEvents()),
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
         TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),

@@ -46,4 +46,6 @@ public record Platform(
     /** The simulated supplier in dev mode and tests; null in production. */
     com.otporchestrator.sandbox.SandboxSupplier sandbox,
     /** This process's metrics registry and meters. */
-    com.otporchestrator.metrics.NodeMetrics metrics) {}
+    com.otporchestrator.metrics.NodeMetrics metrics,
+    /** Rentals: purchase, lifecycle, SMS and incidents. */
+    com.otporchestrator.rental.RentalService rentals) {}

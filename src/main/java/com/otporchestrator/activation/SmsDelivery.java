@@ -86,7 +86,8 @@ public final class SmsDelivery {
     return sms.code() != null && !sms.code().isBlank() ? sms.code().trim() : CodeExtractor.extract(sms.text());
   }
 
-  static String dedupeKey(IncomingSms sms) {
+  /** The key that makes a repeated SMS a no-op: the supplier's SMS id, else a hash of sender and text. */
+  public static String dedupeKey(IncomingSms sms) {
     if (sms.providerSmsId() != null && !sms.providerSmsId().isBlank()) return "id:" + sms.providerSmsId();
     return "sha256:" + sha256(sms.sender() + "\n" + sms.text());
   }

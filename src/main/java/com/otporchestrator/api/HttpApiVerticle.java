@@ -38,11 +38,13 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route().handler(new AccessLog());
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);
-    new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
+    new ProviderPushRoutes(platform.providers(), platform.smsDelivery(), platform.rentals()).mount(router);
 
     Authenticator authenticator = new Authenticator(platform.accounts());
+    WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog(),
         platform.rateLimiter())
+        .withRentals(platform.rentals(), webhookUrls)
         .mount(router);
 
     CustomerAuth customers = new CustomerAuth(authenticator);
@@ -50,17 +52,18 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
-    WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
         new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
     new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
     new ActivationEventRoutes(platform.activations(), push).mount(router);
+    new RentalRoutes(platform.rentals(), idempotency, webhookUrls).mount(router);
 
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
+    new RentalAdminRoutes(platform.rentals(), platform.sandbox()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

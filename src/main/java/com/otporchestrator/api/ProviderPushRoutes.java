@@ -1,6 +1,10 @@
 package com.otporchestrator.api;
 
 import com.otporchestrator.activation.SmsDelivery;
+import com.otporchestrator.rental.RentalRepository;
+import com.otporchestrator.rental.RentalService;
+import com.otporchestrator.upstream.IncomingSms;
+import io.vertx.core.Future;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.smshub.PushSms;
 import io.vertx.core.json.DecodeException;
@@ -21,10 +25,12 @@ final class ProviderPushRoutes {
 
   private final ProviderRegistry providers;
   private final SmsDelivery delivery;
+  private final RentalService rentals;
 
-  ProviderPushRoutes(ProviderRegistry providers, SmsDelivery delivery) {
+  ProviderPushRoutes(ProviderRegistry providers, SmsDelivery delivery, RentalService rentals) {
     this.providers = providers;
     this.delivery = delivery;
+    this.rentals = rentals;
   }
 
   void mount(Router router) {
@@ -53,14 +59,18 @@ final class ProviderPushRoutes {
     }
   }
 
+  /** An activation holding the phone takes the SMS; else an active rental holding it; else nobody (acknowledged). */
   private void store(RoutingContext ctx, String providerId, PushSms sms) {
-    delivery.toPhone(sms.phone(), providerId, sms.toIncomingSms(Instant.now())).onComplete(result -> {
+    IncomingSms incoming = sms.toIncomingSms(Instant.now());
+    delivery.toPhone(sms.phone(), providerId, incoming).compose(stored -> stored.activationId() != null
+        ? Future.succeededFuture(stored.activationId())
+        : rentals.deliver(sms.phone(), providerId, incoming).map(RentalRepository.SmsStored::rentalId)).onComplete(result -> {
       if (result.failed()) {
         LOG.warn("could not store SMS {} from {}: {}", sms.smsId(), providerId, result.cause().toString());
         reply(ctx, 503, PushSms.errorReply("temporarily unavailable, send it again"));
         return;
       }
-      if (result.result().activationId() == null) {
+      if (result.result() == null) {
         LOG.info("SMS {} from {} for {} matches no open order; acknowledged and dropped", sms.smsId(), providerId, sms.phone());
       }
       reply(ctx, 200, PushSms.successReply());

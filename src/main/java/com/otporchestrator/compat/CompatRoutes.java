@@ -84,7 +84,7 @@ public final class CompatRoutes {
   }
 
   @FunctionalInterface
-  private interface Action {
+  interface Action {
     Future<Reply> run(Account account, Params params);
   }
 
@@ -114,6 +114,13 @@ public final class CompatRoutes {
     actions.put("setStatus", (account, p) -> setStatus(account, p, p.get("status")));
     actions.put("finishActivation", (account, p) -> setStatus(account, p, "6"));
     actions.put("cancelActivation", (account, p) -> setStatus(account, p, "8"));
+  }
+
+  /** Adds the protocol's rent actions (protocols.md 1.8), served by {@link CompatRentals}. */
+  public CompatRoutes withRentals(com.otporchestrator.rental.RentalService rentals,
+                                  com.otporchestrator.webhook.WebhookUrls webhookUrls) {
+    new CompatRentals(rentals, webhookUrls).register(actions::put);
+    return this;
   }
 
   public void mount(Router router) {
@@ -386,7 +393,7 @@ public final class CompatRoutes {
   // ---- parameters
 
   /** The query parameters, then the form fields of a POST. Malformed values become protocol refusals. */
-  private record Params(RoutingContext ctx) {
+  record Params(RoutingContext ctx) {
     String get(String name) {
       String value = ctx.request().getParam(name);
       if (value == null) value = ctx.request().getFormAttribute(name);

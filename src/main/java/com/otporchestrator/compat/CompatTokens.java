@@ -30,6 +30,22 @@ final class CompatTokens {
   static final String OPERATORS_NOT_FOUND = "OPERATORS_NOT_FOUND";
   static final String ERROR_SQL = "ERROR_SQL";
 
+  // rent actions (protocols.md 1.8); their errors travel as {"status":"error","message":TOKEN}
+  static final String NO_ID_RENT = "NO_ID_RENT";
+  static final String INVALID_PHONE = "INVALID_PHONE";
+  static final String INCORECT_STATUS = "INCORECT_STATUS";
+  static final String CANT_CANCEL = "CANT_CANCEL";
+  static final String ALREADY_FINISH = "ALREADY_FINISH";
+  static final String ALREADY_CANCEL = "ALREADY_CANCEL";
+  static final String RENT_DIE = "RENT_DIE";
+  static final String ACCOUNT_INACTIVE = "ACCOUNT_INACTIVE";
+  static final String SERVER_ERROR = "SERVER_ERROR";
+  /** A rent_time outside the policy's durations: Hero's token (protocols.md 1.8, "Rent durations and rules"). */
+  static final String BAD_DURATION = "BAD_DURATION";
+  static final String STATUS_WAIT_CODE = "STATUS_WAIT_CODE";
+  static final String STATUS_FINISH = "STATUS_FINISH";
+  static final String STATUS_CANCEL = "STATUS_CANCEL";
+
   /** sms-activate writes zone-less times in Moscow time; so do we, so existing parsers read them right. */
   static final ZoneId ZONE = ZoneId.of("Europe/Moscow");
   static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -78,6 +94,33 @@ final class CompatTokens {
         default -> ERROR_SQL; // S-PY: ERROR_SQL is also "one of the parameters has an invalid value"
       };
       default -> BY_KIND.get(domain.kind());
+    };
+  }
+
+  /** The rent token for a failure, or null when it is unexpected (the caller logs it and answers SERVER_ERROR). */
+  static String ofRent(Throwable failure) {
+    if (failure instanceof Refusal refusal) return refusal.token;
+    if (!(failure instanceof DomainException domain)) return null;
+    String reason = String.valueOf(domain.extensions().getString(com.otporchestrator.rental.RentalService.REASON));
+    return switch (domain.kind()) {
+      case NOT_FOUND -> INVALID_PHONE;
+      case INSUFFICIENT_FUNDS -> NO_BALANCE;
+      case NO_NUMBERS, UPSTREAM_FAILED -> NO_NUMBERS;
+      case FORBIDDEN -> ACCOUNT_INACTIVE;
+      case INVALID_INPUT -> switch (String.valueOf(domain.extensions().getString("field"))) {
+        case "service" -> BAD_SERVICE;
+        case "country" -> WRONG_COUNTRY;
+        case "hours" -> BAD_DURATION;
+        default -> ERROR_SQL;
+      };
+      case INVALID_STATE -> switch (reason) {
+        case com.otporchestrator.rental.RentalService.CANCEL_WINDOW_CLOSED -> CANT_CANCEL;
+        case com.otporchestrator.rental.RentalService.RENT_ENDED -> RENT_DIE;
+        case com.otporchestrator.rental.RentalService.ALREADY_FINISHED -> ALREADY_FINISH;
+        case com.otporchestrator.rental.RentalService.ALREADY_CANCELLED -> ALREADY_CANCEL;
+        default -> INCORECT_STATUS;
+      };
+      default -> null;
     };
   }
 

@@ -30,7 +30,8 @@ public record AppConfig(
     SandboxConfig sandbox,
     WebhookSettings webhooks,
     LifecycleSettings lifecycle,
-    String refundPolicy) {
+    String refundPolicy,
+    RentalSettings rentals) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -57,6 +58,12 @@ public record AppConfig(
     /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
     public static final Duration MAX_DELAY_PLUS_DRAIN = Duration.ofSeconds(20);
   }
+
+  /**
+   * Platform defaults for rentals, used where the rental's refund policy is silent (e.g. {@code rental: {}}): the
+   * shortest and longest rental in hours, and the cancel window (full refund by cancelling while it is open).
+   */
+  public record RentalSettings(int minHours, int maxHours, Duration cancelWindow) {}
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -107,7 +114,11 @@ public record AppConfig(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
             e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)),
-        e.string("REFUND_POLICY", "smssb_refund_policy"));
+        e.string("REFUND_POLICY", "smssb_refund_policy"),
+        new RentalSettings(
+            e.intRange("RENTAL_MIN_HOURS", 4, 1, 8760),
+            e.intRange("RENTAL_MAX_HOURS", 1344, 1, 8760),
+            e.seconds("RENTAL_CANCEL_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600)));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -116,6 +127,9 @@ public record AppConfig(
     }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    if (config.rentals().minHours() > config.rentals().maxHours()) {
+      e.problem("RENTAL_MIN_HOURS must not be above RENTAL_MAX_HOURS");
     }
     if (!config.refundPolicy().matches("[a-z][a-z0-9_]{0,63}")) {
       e.problem("REFUND_POLICY must be a policy id (lower case letters, digits and _), not '" + config.refundPolicy() + "'");

@@ -68,6 +68,23 @@ final class NumberPool {
     return Optional.empty();
   }
 
+  /**
+   * A number for a rental: unique while in use like any other, but outside the activation stock (the sandbox's rental
+   * capacity is not limited; the rent offers' stock is what the platform sells).
+   */
+  Optional<String> takeForRent(String country) {
+    PhoneFormat format = FORMATS.getOrDefault(country, UNKNOWN_COUNTRY);
+    for (int draw = 0; draw < DRAWS_PER_REQUEST; draw++) {
+      String phone = format.randomPhone(dice);
+      if (phonesInUse.add(phone)) return Optional.of(phone);
+    }
+    return Optional.empty();
+  }
+
+  void releaseRental(String phone) {
+    phonesInUse.remove(phone);
+  }
+
   void release(String country, String service, String phone) {
     if (phonesInUse.remove(phone)) {
       inUseByStockKey.merge(stockKey(country, service), -1, Integer::sum);

@@ -8,6 +8,10 @@ final class SandboxActivation {
   final String phone;
   Integer finishStatus;
   Long pendingSmsTimer;
+  /** Hours of a rental (GET_NUMBER with rentTime); null for an activation. */
+  Integer rentHours;
+  /** A rental number the sandbox was told to kill: SMS stop and FINISH_ACTIVATION answers NUMBER_DEAD. */
+  boolean dead;
 
   SandboxActivation(long id, String country, String service, String phone) {
     this.id = id;

@@ -56,7 +56,7 @@ final class SandboxAgent {
 
   Future<Void> sendSms(String phone, String phoneFrom, String text) {
     SandboxActivation activation = openByPhone.get(phone);
-    if (activation == null) {
+    if (activation == null || activation.dead) {
       return Future.failedFuture(new IllegalStateException("no open activation holds phone " + phone));
     }
     return pusher.push(activation, ++lastSmsId, phoneFrom, text);
@@ -82,6 +82,12 @@ final class SandboxAgent {
     if (!(request.getValue("currency") instanceof Integer currency) || !CURRENCIES.contains(currency)) {
       return error("BAD_CURRENCY");
     }
+    Object rentTime = request.getValue("rentTime");
+    if (rentTime != null) {
+      if (!(rentTime instanceof Integer hours) || hours < 1) return error("BAD_REQUEST: rentTime must be a positive integer");
+      if (dice.roll(settings.noNumbersRate())) return noNumbers();
+      return pool.takeForRent(country).map(phone -> rent(country, service, phone, hours)).orElseGet(this::noNumbers);
+    }
     Object operator = request.getValue("operator");
     if ((operator != null && !ANY_OPERATOR.equals(operator)) || dice.roll(settings.noNumbersRate())) {
       return noNumbers();
@@ -98,6 +104,24 @@ final class SandboxAgent {
     counters.allocated();
     if (dice.roll(settings.smsProbability())) scheduleCodeSms(activation);
     return success().put("number", Long.parseLong(phone)).put("activationId", activation.id);
+  }
+
+  /** A rental: no spontaneous SMS, the number stays open until FINISH_ACTIVATION (or until it is marked dead). */
+  private JsonObject rent(String country, String service, String phone, int hours) {
+    SandboxActivation activation = new SandboxActivation(++lastActivationId, country, service, phone);
+    activation.rentHours = hours;
+    activations.put(activation.id, activation);
+    openByPhone.put(phone, activation);
+    counters.allocated();
+    return success().put("number", Long.parseLong(phone)).put("activationId", activation.id);
+  }
+
+  /** Kills a rented number: it receives nothing more, and closing it answers NUMBER_DEAD. False when no open number has it. */
+  boolean markDead(String phone) {
+    SandboxActivation activation = openByPhone.get(phone);
+    if (activation == null) return false;
+    activation.dead = true;
+    return true;
   }
 
   private void scheduleCodeSms(SandboxActivation activation) {
@@ -125,9 +149,13 @@ final class SandboxAgent {
     activation.finishStatus = status;
     if (activation.pendingSmsTimer != null) vertx.cancelTimer(activation.pendingSmsTimer);
     openByPhone.remove(activation.phone);
-    pool.release(activation.country, activation.service, activation.phone);
+    if (activation.rentHours != null) {
+      pool.releaseRental(activation.phone);
+    } else {
+      pool.release(activation.country, activation.service, activation.phone);
+    }
     counters.finished(status);
-    return success();
+    return activation.dead ? error("NUMBER_DEAD") : success();
   }
 
   private JsonObject noNumbers() {

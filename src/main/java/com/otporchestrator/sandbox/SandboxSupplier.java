@@ -80,10 +80,26 @@ public final class SandboxSupplier extends VerticleBase {
    * delivery was given up.
    */
   public Future<Void> sendSms(String phone, String text) {
+    return sendSms(phone, "Sandbox", text);
+  }
+
+  /** Like {@link #sendSms(String, String)} from the given sender (a rental hears from many services). */
+  public Future<Void> sendSms(String phone, String sender, String text) {
     if (agent == null) return Future.failedFuture(new IllegalStateException("the sandbox supplier is not started"));
     Promise<Void> acknowledged = Promise.promise();
-    context.runOnContext(v -> agent.sendSms(phone, "Sandbox", text).onComplete(acknowledged));
+    context.runOnContext(v -> agent.sendSms(phone, sender, text).onComplete(acknowledged));
     return acknowledged.future();
+  }
+
+  /** Kills the open number {@code phone} (a silent disconnection); fails when no open number has it. */
+  public Future<Void> markDead(String phone) {
+    if (agent == null) return Future.failedFuture(new IllegalStateException("the sandbox supplier is not started"));
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      if (agent.markDead(phone)) done.complete();
+      else done.fail(new IllegalStateException("no open number " + phone));
+    });
+    return done.future();
   }
 
   private void handle(HttpServerRequest request) {

@@ -9,7 +9,12 @@ public enum TimerKind {
   /** Close the order with its supplier (finish or cancel), retried until it succeeds. */
   CLOSE('c'),
   /** Post a customer webhook event; the id is the event's, not an order's. */
-  WEBHOOK('w');
+  WEBHOOK('w'),
+  /**
+   * A rental's next deadline, one member per rental: its end (or allocation watchdog) while open, then its next
+   * supplier close attempt. Rentals share the order id space with activations, so "r:<id>" never collides.
+   */
+  RENTAL('r');
 
   private final char letter;
 

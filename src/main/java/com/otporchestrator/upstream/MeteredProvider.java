@@ -31,6 +31,11 @@ public final class MeteredProvider implements Provider {
   }
 
   @Override
+  public boolean rents() {
+    return delegate.rents();
+  }
+
+  @Override
   public Future<List<StockLine>> stock() {
     return timed("stock", delegate::stock);
   }

@@ -33,6 +33,14 @@ public interface Provider {
   /** Closes the activation upstream: finished when a code was delivered, cancelled otherwise. */
   Future<CloseOutcome> close(String providerActivationId, boolean codeDelivered);
 
+  /**
+   * True when {@link #allocate} honours {@link AllocationRequest#rentHours()}: the number stays ours for that long and
+   * every SMS on it is forwarded. Adapters that cannot rent answer false and are never asked for a rental.
+   */
+  default boolean rents() {
+    return false;
+  }
+
   /** The supplier's ids of activations it considers open, for reconciling unknown outcomes. */
   Future<List<String>> openActivationIds();
 }

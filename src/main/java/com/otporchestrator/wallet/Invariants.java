@@ -20,6 +20,11 @@ public final class Invariants {
                count(*) FILTER (WHERE kind = 'void') AS voids,
                count(*) FILTER (WHERE kind = 'capture') AS captures
           FROM ledger_entries WHERE order_id IS NOT NULL GROUP BY order_id
+      ), rental_orders AS (
+        -- a rental and each of its extensions are orders of their own, resolved together (V12)
+        SELECT r.id, r.account_id, r.price, r.state, r.closed_at FROM rentals r
+        UNION ALL
+        SELECT e.id, r.account_id, e.price, r.state, r.closed_at FROM rental_extensions e JOIN rentals r ON r.id = e.rental_id
       )
       SELECT
         (SELECT count(*) FROM wallets w LEFT JOIN sums s ON s.account_id = w.account_id
@@ -27,23 +32,33 @@ public final class Invariants {
         (SELECT count(*) FROM wallets w
           WHERE w.held <> (SELECT COALESCE(sum(price), 0) FROM activations a
                             WHERE a.account_id = w.account_id
-                              AND a.state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY'))) AS held_differs_from_open_orders,
+                              AND a.state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY'))
+                       + (SELECT COALESCE(sum(price), 0) FROM rental_orders o
+                           WHERE o.account_id = w.account_id AND o.state IN ('ALLOCATING', 'ACTIVE'))) AS held_differs_from_open_orders,
         (SELECT count(*) FROM activations a LEFT JOIN per_order p ON p.order_id = a.id
           WHERE COALESCE(p.holds, 0) <> 1
              OR (a.state = 'FINISHED' AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0))
              OR (a.state IN ('CANCELLED', 'EXPIRED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
-             OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)) AS orders_resolved_wrongly,
+             OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0))
+        + (SELECT count(*) FROM rental_orders o LEFT JOIN per_order p ON p.order_id = o.id
+          WHERE COALESCE(p.holds, 0) <> 1
+             OR (o.state IN ('FINISHED', 'ENDED') AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0))
+             OR (o.state IN ('CANCELLED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
+             OR (o.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)) AS orders_resolved_wrongly,
         (SELECT count(*) FROM ledger_entries e
           WHERE e.kind IN ('refund', 'service_credit') AND NOT EXISTS (SELECT 1 FROM ledger_entries c
             WHERE c.order_id = e.order_id AND c.kind IN ('capture', 'void'))) AS credit_before_resolution,
         (SELECT count(*) FROM ledger_entries e
-          WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)) AS entries_without_order,
+          WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)
+            AND NOT EXISTS (SELECT 1 FROM rental_orders o WHERE o.id = e.order_id)) AS entries_without_order,
         (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind IN ('deposit', 'refund', 'service_credit', 'payout', 'forfeit')), 0)
               + COALESCE(sum(held_delta) FILTER (WHERE kind = 'capture'), 0) FROM ledger_entries)
           - (SELECT COALESCE(sum(balance + held), 0) FROM wallets) AS money_not_conserved,
         (SELECT count(*) FROM activations
           WHERE state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')
-            AND expires_at < now() - interval '5 minutes') AS open_orders_overdue""";
+            AND expires_at < now() - interval '5 minutes')
+        + (SELECT count(*) FROM rentals WHERE state IN ('ALLOCATING', 'ACTIVE')
+            AND ends_at < now() - interval '5 minutes') AS open_orders_overdue""";
 
   private final Pool pool;
 

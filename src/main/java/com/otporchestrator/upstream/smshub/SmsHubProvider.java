@@ -30,6 +30,8 @@ public final class SmsHubProvider implements Provider {
   static final int FINISH_CANCELLED = 4;
   static final Duration RETRY_AFTER_UNREACHABLE = Duration.ofSeconds(10);
   static final Duration RETRY_AFTER_ERROR = Duration.ofSeconds(60);
+  /** The agent's answer for a number that no longer works: nothing to close, and a silent disconnection to review. */
+  public static final String NUMBER_DEAD = "NUMBER_DEAD";
 
   private final SmsHubConfig config;
   private final AgentClient agent;
@@ -46,6 +48,15 @@ public final class SmsHubProvider implements Provider {
 
   @Override
   public boolean pushesSms() {
+    return true;
+  }
+
+  /**
+   * Rentals ride on GET_NUMBER with an extra {@code rentTime} (hours), which our sandbox supplier honours; the SMSHub
+   * agent protocol itself has no rentals, so a real agent is only asked when an admin put rent offers for it.
+   */
+  @Override
+  public boolean rents() {
     return true;
   }
 
@@ -70,13 +81,15 @@ public final class SmsHubProvider implements Provider {
   }
 
   static JsonObject numberRequest(AllocationRequest request, String country) {
-    return new JsonObject()
+    JsonObject fields = new JsonObject()
         .put("country", country)
         .put("operator", request.operator())
         .put("service", request.service())
         .put("sum", usdWithFourDecimals(request.payoutMicros()))
         .put("currency", CURRENCY_USD)
         .put("exceptionPhoneSet", exceptionPhoneSet(request.excludedPrefixes()));
+    if (request.rentHours() != null) fields.put("rentTime", request.rentHours());
+    return fields;
   }
 
   /** Rounds down so that we never offer more than the payout the order budgeted. */
@@ -121,6 +134,7 @@ public final class SmsHubProvider implements Provider {
   /** The agent must answer SUCCESS to repeats, so an ERROR is worth retrying, just not soon. */
   private static CloseOutcome closeOutcomeFrom(JsonObject reply) {
     if ("SUCCESS".equals(reply.getValue("status"))) return CloseOutcome.closed();
+    if (NUMBER_DEAD.equals(reply.getValue("error"))) return new CloseOutcome.Refused(NUMBER_DEAD);
     return new CloseOutcome.RetryLater(RETRY_AFTER_ERROR, "FINISH_ACTIVATION answered " + reply.encode());
   }
 

@@ -1,0 +1,175 @@
+package com.otporchestrator.api;
+
+import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.Money;
+import com.otporchestrator.rental.Rental;
+import com.otporchestrator.rental.RentalRefunds;
+import com.otporchestrator.rental.RentalService;
+import com.otporchestrator.rental.RentalState;
+import com.otporchestrator.webhook.WebhookUrls;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+/** {@code /v1/rentals}: rent a number, read it with its SMS, cancel inside the cancel window, finish early, extend. */
+final class RentalRoutes {
+  private static final Set<String> PURCHASE_FIELDS = Set.of("service", "country", "hours", "webhookUrl");
+  private static final Set<String> EXTEND_FIELDS = Set.of("hours");
+  /** A year: beyond any policy's maximum, just a sanity bound before the policy's own range is checked. */
+  static final int MAX_HOURS = 8760;
+
+  private final RentalService rentals;
+  private final RentalRefunds refunds;
+  private final IdempotencyStore idempotency;
+  private final WebhookUrls webhookUrls;
+
+  RentalRoutes(RentalService rentals, IdempotencyStore idempotency, WebhookUrls webhookUrls) {
+    this.rentals = rentals;
+    this.refunds = new RentalRefunds(rentals);
+    this.idempotency = idempotency;
+    this.webhookUrls = webhookUrls;
+  }
+
+  void mount(Router router) {
+    router.post("/v1/rentals").handler(this::purchase);
+    router.get("/v1/rentals").handler(this::list);
+    router.get("/v1/rentals/:id").handler(this::get);
+    router.get("/v1/rentals/:id/refund").handler(this::refund);
+    router.post("/v1/rentals/:id/cancel").handler(ctx -> act(ctx, rentals::cancel));
+    router.post("/v1/rentals/:id/finish").handler(ctx -> act(ctx, rentals::finish));
+    router.post("/v1/rentals/:id/extend").handler(this::extend);
+  }
+
+  private void purchase(RoutingContext ctx) {
+    Endpoints.respondOnce(ctx, idempotency, () -> {
+      long accountId = CustomerAuth.activeAccount(ctx).id();
+      JsonObject body = Requests.jsonBody(ctx, PURCHASE_FIELDS);
+      String service = Requests.optionalString(body, "service", 20);
+      if (service != null && !service.matches("[a-z0-9_]{1,20}")) throw DomainException.invalid("unknown service '" + service + "'");
+      if (Rental.ANY_SERVICE.equals(service)) service = null;
+      int country = Requests.requiredInt(body, "country", 0, 100_000);
+      int hours = Requests.requiredInt(body, "hours", 1, MAX_HOURS);
+      String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
+      if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);
+      return rentals.purchase(accountId, new RentalService.RentRequest(service, country, hours, webhookUrl))
+          .map(r -> ApiResponse.json(201, view(r)).withHeader("Location", "/v1/rentals/" + r.id()));
+    });
+  }
+
+  private void get(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "rental");
+      return rentals.get(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, view(r)));
+    });
+  }
+
+  private void list(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      RentalState state = state(ctx.request().getParam("state"));
+      int limit = Requests.limit(ctx, 50, 500);
+      Long cursor = Requests.cursor(ctx);
+      return rentals.list(CustomerAuth.account(ctx).id(), state, cursor, limit).map(page -> {
+        List<JsonObject> items = page.stream().map(RentalRoutes::view).toList();
+        Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
+        return ApiResponse.json(200, Views.page(items, next));
+      });
+    });
+  }
+
+  private void refund(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "rental");
+      return refunds.position(id, CustomerAuth.account(ctx).id(), Instant.now())
+          .map(p -> ApiResponse.json(200, refundView(p)));
+    });
+  }
+
+  private void extend(RoutingContext ctx) {
+    Endpoints.respondOnce(ctx, idempotency, () -> {
+      long id = Requests.pathId(ctx, "id", "rental");
+      int hours = Requests.requiredInt(Requests.jsonBody(ctx, EXTEND_FIELDS), "hours", 1, MAX_HOURS);
+      return rentals.extend(id, CustomerAuth.activeAccount(ctx).id(), hours).map(r -> ApiResponse.json(200, view(r)));
+    });
+  }
+
+  private void act(RoutingContext ctx, BiFunction<Long, Long, Future<Rental>> action) {
+    Endpoints.respondOnce(ctx, idempotency, () -> {
+      long id = Requests.pathId(ctx, "id", "rental");
+      return action.apply(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, view(r)));
+    });
+  }
+
+  private static RentalState state(String raw) {
+    if (raw == null || raw.isEmpty()) return null;
+    try {
+      return RentalState.valueOf(raw.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw DomainException.invalid("unknown state '" + raw + "'");
+    }
+  }
+
+  static JsonObject view(Rental r) {
+    JsonArray sms = new JsonArray();
+    r.sms().forEach(s -> sms.add(new JsonObject().put("sender", s.sender()).put("text", s.text()).put("code", s.code())
+        .put("receivedAt", iso(s.receivedAt()))));
+    JsonArray extensions = new JsonArray();
+    r.extensions().forEach(e -> extensions.add(new JsonObject().put("id", e.id()).put("hours", e.hours())
+        .put("price", Money.format(e.price())).put("createdAt", iso(e.createdAt()))));
+    return new JsonObject()
+        .put("id", r.id())
+        .put("state", r.state().name())
+        .put("service", r.serviceCode())
+        .put("anyService", r.service() == null)
+        .put("country", r.country())
+        .put("phone", r.phone())
+        .put("hours", r.hours())
+        .put("hourlyPrice", Money.format(r.hourlyPrice()))
+        .put("price", Money.format(r.price()))
+        .put("totalPrice", Money.format(r.totalPrice()))
+        .put("currency", "USD")
+        .put("createdAt", Views.time(r.createdAt()))
+        .put("startsAt", Views.time(r.startsAt()))
+        .put("endsAt", r.state() == RentalState.ALLOCATING ? null : Views.time(r.endsAt()))
+        .put("cancellableUntil", Views.time(r.cancelUntil()))
+        .put("closedAt", Views.time(r.closedAt()))
+        .put("closeReason", r.closeReason())
+        .put("webhookUrl", r.webhookUrl())
+        .put("policy", r.policy() == null ? null : new JsonObject().put("id", r.policy().id()).put("version", r.policy().version()))
+        .put("extensions", extensions)
+        .put("sms", sms);
+  }
+
+  /** The same shape as {@code GET /v1/activations/{id}/refund}. */
+  private static JsonObject refundView(RentalRefunds.Position p) {
+    var d = p.decision();
+    JsonArray options = new JsonArray();
+    for (var o : d.options()) {
+      options.add(new JsonObject().put("action", o.action().name().toLowerCase(Locale.ROOT))
+          .put("claimType", o.claimType().orElse(null))
+          .put("notBefore", o.notBefore().map(Object::toString).orElse(null))
+          .put("until", o.until().map(Object::toString).orElse(null)));
+    }
+    return new JsonObject()
+        .put("orderId", p.rental().id())
+        .put("kind", "rental")
+        .put("state", p.rental().state().name())
+        .put("policy", new JsonObject().put("id", p.policy().id()).put("version", p.policy().version()))
+        .put("refunded", p.refunded())
+        .put("refundableNow", d.refundableNow())
+        .put("rule", d.rule())
+        .put("until", d.until().map(Object::toString).orElse(null))
+        .put("options", options);
+  }
+
+  private static String iso(String postgresTime) {
+    return postgresTime == null ? null : OffsetDateTime.parse(postgresTime).toInstant().toString();
+  }
+}

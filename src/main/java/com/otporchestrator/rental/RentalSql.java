@@ -1,0 +1,296 @@
+package com.otporchestrator.rental;
+
+/**
+ * Every statement that changes a rental. As for activations, money moves only with a guarded state transition in the same
+ * statement, and the ledger's unique indexes refuse a second resolution of any order id.
+ *
+ * <p>A rental's extensions are orders of their own (each one hold), resolved together with their rental. Closing a
+ * rental is therefore two statements in one transaction: {@link #LOCK} takes the rental rows (id order) and then a
+ * {@code *_LOCKED} statement resolves them; the second statement's snapshot is taken after the lock, so it sees every
+ * extension committed before, and no extension can be added while the lock is held ({@link #EXTEND} locks the rental
+ * row first too). Lock order everywhere: rentals (by id), then wallets (by account).
+ */
+final class RentalSql {
+  private RentalSql() {}
+
+  static final String OPEN_STATES = "('ALLOCATING', 'ACTIVE')";
+
+  /** Rent offers of a (country, service or 'full'), cheapest first, from enabled suppliers with stock. */
+  static final String OFFERS = """
+      SELECT o.provider_id, o.hourly_price, o.hourly_cost, o.stock
+        FROM rent_offers o JOIN providers p ON p.id = o.provider_id
+       WHERE p.enabled AND o.country = $1 AND o.service = $2 AND o.stock > 0
+       ORDER BY o.hourly_price, p.priority, o.provider_id
+       LIMIT 10""";
+
+  /** Whether a country and a service ('full' always) are known, to tell bad input from missing stock. */
+  static final String KNOWN = """
+      SELECT EXISTS (SELECT 1 FROM countries WHERE id = $1) AS country_known,
+             ($2 = 'full' OR EXISTS (SELECT 1 FROM services WHERE code = $2)) AS service_known""";
+
+  /** Rent offers for getRentServicesAndCountries: per service, lowest hourly price and total stock. */
+  static final String CATALOGUE = """
+      SELECT o.country, o.service, min(o.hourly_price)::bigint AS hourly_price, sum(o.stock)::bigint AS stock
+        FROM rent_offers o JOIN providers p ON p.id = o.provider_id
+       WHERE p.enabled AND o.stock > 0 AND ($1::int IS NULL OR o.country = $1)
+       GROUP BY o.country, o.service ORDER BY o.country, o.service""";
+
+  static final String UPSERT_OFFER = """
+      INSERT INTO rent_offers (provider_id, country, service, hourly_price, hourly_cost, stock)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (provider_id, country, service) DO UPDATE
+         SET hourly_price = EXCLUDED.hourly_price, hourly_cost = EXCLUDED.hourly_cost, stock = EXCLUDED.stock,
+             updated_at = now()""";
+
+  /**
+   * Holds the price and creates the rental, in one statement. The policy in force is chosen here (view policy_current),
+   * and with it the cancel window, counted from the purchase; a policy without one gets the platform's ($10 ms).
+   * Until the supplier answers, ends_at is the allocation watchdog ($11 ms).
+   */
+  static final String HOLD = """
+      WITH policy AS (
+        SELECT policy_id, version, rental_cancel_window_ms FROM policy_current
+      ), debit AS (
+        UPDATE wallets SET balance = balance - $7::bigint, held = held + $7::bigint
+         WHERE account_id = $1 AND balance >= $7::bigint
+        RETURNING account_id
+      ), ord AS (
+        INSERT INTO rentals (account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
+                             ends_at, cancel_until, webhook_url, policy_id, policy_version)
+        SELECT $1, $2::text, $3::int, $4::text, $5::int, $6::bigint, $7::bigint, $8::bigint, 'ALLOCATING', now() + $11::bigint * interval '1 millisecond',
+               now() + COALESCE(p.rental_cancel_window_ms, $10::bigint) * interval '1 millisecond', $9::text,
+               p.policy_id, p.version
+          FROM debit LEFT JOIN policy p ON true
+        RETURNING id, price
+      ), entry AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT $1, id, 'hold', -price, price FROM ord
+      )
+      SELECT id FROM ord""";
+
+  /** The supplier gave the number: the rental's hours start now. */
+  static final String MARK_ALLOCATED = """
+      UPDATE rentals
+         SET state = 'ACTIVE', phone = $2, provider_rental_id = $3, upstream_state = 'OPEN', starts_at = now(),
+             ends_at = now() + hours * interval '1 hour'
+       WHERE id = $1 AND state = 'ALLOCATING'
+      RETURNING id""";
+
+  /** A number that arrived after the watchdog failed the rental: hand it back upstream. */
+  static final String ADOPT_LATE_ALLOCATION = """
+      UPDATE rentals SET provider_rental_id = $2, phone = $3, upstream_state = 'CLOSING', upstream_next_at = now()
+       WHERE id = $1 AND state = 'FAILED' AND upstream_state = 'UNKNOWN'
+      RETURNING id""";
+
+  /** First statement of every resolution: lock the rentals concerned, in id order. */
+  static final String LOCK = "SELECT id, account_id FROM rentals WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+
+  static final String LOCK_WALLETS = "SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE";
+
+  /**
+   * Appended to a CTE {@code closed} returning (id, account_id, price, state) of rentals that just reached a final state:
+   * one capture (FINISHED, ENDED) or void (CANCELLED, FAILED) for the rental and one for each of its extensions, applied
+   * to the wallets pre-aggregated.
+   */
+  private static final String RESOLVE_MONEY = """
+      , parts AS (
+        SELECT id AS order_id, account_id, price, state FROM closed
+        UNION ALL
+        SELECT e.id, c.account_id, e.price, c.state FROM rental_extensions e JOIN closed c ON c.id = e.rental_id
+      ), entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT account_id, order_id, CASE WHEN state IN ('FINISHED', 'ENDED') THEN 'capture' ELSE 'void' END,
+               CASE WHEN state IN ('FINISHED', 'ENDED') THEN 0 ELSE price END, -price
+          FROM parts
+        RETURNING account_id, balance_delta, held_delta
+      ), wallet AS (
+        UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
+          FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
+                  FROM entries GROUP BY account_id) t
+         WHERE w.account_id = t.account_id
+      )
+      SELECT id, state FROM closed""";
+
+  static final String FAIL_ALLOCATION_LOCKED = """
+      WITH closed AS (
+        UPDATE rentals SET state = 'FAILED', closed_at = now(), close_reason = $2, upstream_state = $3
+         WHERE id = $1 AND state = 'ALLOCATING'
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  /** Refund by cancelling: only while now() < cancel_until, whether or not an SMS arrived. */
+  static final String CANCEL_LOCKED = """
+      WITH closed AS (
+        UPDATE rentals
+           SET state = 'CANCELLED', closed_at = now(), close_reason = 'cancelled by the customer',
+               upstream_state = 'CLOSING', upstream_next_at = now()
+         WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND now() < cancel_until
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  static final String FINISH_LOCKED = """
+      WITH closed AS (
+        UPDATE rentals
+           SET state = 'FINISHED', closed_at = now(), close_reason = 'finished by the customer',
+               upstream_state = 'CLOSING', upstream_next_at = now()
+         WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE'
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  /**
+   * The end of due rentals: ACTIVE ones END (captured) and are closed upstream; one still ALLOCATING (the pod that asked
+   * the supplier died) FAILS (voided) with an unknown supplier outcome.
+   */
+  static final String END_LOCKED = """
+      WITH closed AS (
+        UPDATE rentals
+           SET state = CASE state WHEN 'ALLOCATING' THEN 'FAILED' ELSE 'ENDED' END,
+               closed_at = now(),
+               close_reason = CASE state WHEN 'ALLOCATING' THEN 'supplier did not answer in time' ELSE 'rental ended' END,
+               upstream_state = CASE state WHEN 'ALLOCATING' THEN 'UNKNOWN' ELSE 'CLOSING' END,
+               upstream_next_at = CASE state WHEN 'ALLOCATING' THEN NULL ELSE now() END
+         WHERE id = ANY($1) AND state IN """ + OPEN_STATES + """
+           AND ends_at <= now()
+        RETURNING id, account_id, price, state
+      )""" + RESOLVE_MONEY;
+
+  /**
+   * Extends an active rental that has not ended: locks it, holds the extension's price ($4) from the wallet, moves the
+   * end by $3 hours (the total staying within $5 hours), records the extension and its hold. Nothing happens when any
+   * condition fails; the caller then reads the rental to say why.
+   */
+  static final String EXTEND = """
+      WITH r AS (
+        SELECT id, account_id FROM rentals
+         WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND ends_at > now() AND hours + $3::int <= $5::int
+         FOR UPDATE
+      ), debit AS (
+        UPDATE wallets w SET balance = w.balance - $4, held = w.held + $4
+          FROM r WHERE w.account_id = r.account_id AND w.balance >= $4
+        RETURNING w.account_id
+      ), moved AS (
+        UPDATE rentals SET ends_at = ends_at + $3 * interval '1 hour', hours = hours + $3
+          FROM debit WHERE rentals.id = $1
+        RETURNING rentals.id, rentals.ends_at
+      ), ext AS (
+        INSERT INTO rental_extensions (rental_id, account_id, hours, price, ends_at)
+        SELECT id, $2::bigint, $3::int, $4::bigint, ends_at FROM moved
+        RETURNING id
+      ), entry AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT $2, id, 'hold', -$4::bigint, $4 FROM ext
+      )
+      SELECT (SELECT id FROM ext) AS extension_id""";
+
+  /**
+   * Stores one SMS on the active rental holding the phone (deduplicated), and, when the rental has a webhook URL, its
+   * {@code rental.sms} event in the same statement (transactional outbox). The payload is the protocol's rent webhook
+   * (rentId, sms.phoneFrom, sms.text, sms.date) followed by ours; times are UTC, as for activation webhooks. The
+   * account's URL is not used: the protocol sends rent webhooks only to the rental's own URL.
+   */
+  static final String DELIVER_SMS_TO_PHONE = """
+      WITH target AS (
+        SELECT id FROM rentals
+         WHERE provider_id = $2 AND phone = $1::text AND state = 'ACTIVE' AND ends_at > now()
+         ORDER BY id DESC LIMIT 1
+         FOR UPDATE
+      ), sms AS (
+        INSERT INTO rental_sms (rental_id, dedupe_key, sender, text, code)
+        SELECT id, $3, $4, $5, $6 FROM target
+        ON CONFLICT (rental_id, dedupe_key) DO NOTHING
+        RETURNING id, rental_id, sender, text, code, received_at
+      ), hook AS MATERIALIZED (
+        SELECT nextval('webhook_event_ids') AS id, r.account_id, r.id AS order_id, s.id AS sms_id, r.webhook_url AS url,
+               r.phone, s.sender, s.text, s.code, s.received_at
+          FROM sms s JOIN rentals r ON r.id = s.rental_id
+         WHERE r.webhook_url IS NOT NULL
+      ), event AS (
+        INSERT INTO webhook_events (id, account_id, order_id, sms_id, type, url, payload, next_attempt_at)
+        SELECT id, account_id, order_id, sms_id, 'rental.sms', url, json_build_object(
+                 'rentId', order_id::text,
+                 'sms', json_build_object('phoneFrom', sender, 'text', text,
+                                          'date', to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')),
+                 'eventId', 'evt_' || id, 'type', 'rental.sms', 'phone', phone, 'code', code,
+                 'receivedAtIso', to_char(received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))::text,
+               now()
+          FROM hook
+        RETURNING id
+      )
+      SELECT (SELECT id FROM target) AS rental_id, (SELECT count(*) FROM sms) AS stored,
+             (SELECT id FROM event) AS webhook_event_id""";
+
+  /** Records a silent disconnection or other incident once per (rental, kind). */
+  static final String RECORD_INCIDENT = """
+      INSERT INTO rental_incidents (rental_id, account_id, kind, evidence)
+      SELECT id, account_id, $2::text, $3::text FROM rentals WHERE id = $1
+      ON CONFLICT (rental_id, kind) DO NOTHING
+      RETURNING id""";
+
+  static final String INCIDENTS = """
+      SELECT i.id, i.rental_id, i.account_id, i.kind, i.detected_at, i.evidence, r.provider_id, r.phone, r.state
+        FROM rental_incidents i JOIN rentals r ON r.id = i.rental_id
+       WHERE ($1::bigint IS NULL OR i.id < $1)
+       ORDER BY i.id DESC LIMIT $2""";
+
+  private static final String VIEW_COLUMNS = """
+      r.id, r.account_id, r.service, r.country, r.provider_id, r.hours, r.hourly_price, r.price, r.state, r.phone,
+      r.created_at, r.starts_at, r.ends_at, r.cancel_until, r.closed_at, r.close_reason, r.webhook_url,
+      r.policy_id, r.policy_version, r.provider_rental_id,
+      COALESCE((SELECT json_agg(json_build_object('id', e.id, 'hours', e.hours, 'price', e.price,
+                                                  'createdAt', e.created_at) ORDER BY e.id)
+                  FROM rental_extensions e WHERE e.rental_id = r.id), '[]'::json) AS extensions,
+      COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
+                                                  'receivedAt', s.received_at) ORDER BY s.id)
+                  FROM rental_sms s WHERE s.rental_id = r.id), '[]'::json) AS sms""";
+
+  static final String FIND_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + " FROM rentals r WHERE r.id = $1 AND r.account_id = $2";
+
+  static final String FIND_ANY = "SELECT " + VIEW_COLUMNS + " FROM rentals r WHERE r.id = $1";
+
+  static final String LIST_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
+       FROM rentals r
+      WHERE r.account_id = $1 AND ($2::text IS NULL OR r.state = $2) AND ($3::bigint IS NULL OR r.id < $3)
+      ORDER BY r.id DESC LIMIT $4""";
+
+  // ---- timers: one member "r:<id>" per rental, due at its end while open, at its next supplier close while closing
+
+  static final String TIMER_STATE = """
+      SELECT id, state, upstream_state,
+             (extract(epoch FROM ends_at) * 1000)::bigint AS ends_ms,
+             (extract(epoch FROM upstream_next_at) * 1000)::bigint AS upstream_next_ms
+        FROM rentals WHERE id = ANY($1)""";
+
+  static final String CLOSE_CANDIDATES = """
+      SELECT id, account_id, provider_id, provider_rental_id, state, upstream_attempts FROM rentals
+       WHERE id = ANY($1) AND upstream_state = 'CLOSING' AND upstream_next_at <= now()""";
+
+  static final String CLOSED = """
+      UPDATE rentals SET upstream_state = 'CLOSED', upstream_next_at = NULL, upstream_note = NULL
+       WHERE id = $1 AND upstream_state = 'CLOSING'""";
+
+  static final String RETRY_CLOSE = """
+      UPDATE rentals
+         SET upstream_attempts = upstream_attempts + 1,
+             upstream_next_at = now() + $2::bigint * interval '1 millisecond', upstream_note = $3
+       WHERE id = $1 AND upstream_state = 'CLOSING'
+      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+
+  static final String CLOSE_REFUSED = """
+      UPDATE rentals SET upstream_state = 'REFUSED', upstream_next_at = NULL, upstream_note = $2
+       WHERE id = $1 AND upstream_state = 'CLOSING'""";
+
+  static final String OVERDUE = """
+      SELECT id FROM rentals
+       WHERE (state IN """ + OPEN_STATES + """
+              AND ends_at < now() - $1::bigint * interval '1 millisecond')
+          OR (upstream_state = 'CLOSING' AND upstream_next_at < now() - $1::bigint * interval '1 millisecond')
+       ORDER BY id LIMIT $2""";
+
+  static final String LIVE = """
+      SELECT id, (extract(epoch FROM CASE WHEN state IN """ + OPEN_STATES + """
+                                     THEN ends_at ELSE upstream_next_at END) * 1000)::bigint AS due_ms
+        FROM rentals
+       WHERE (state IN """ + OPEN_STATES + """
+              OR upstream_state = 'CLOSING') AND id > $1
+       ORDER BY id LIMIT $2""";
+}
