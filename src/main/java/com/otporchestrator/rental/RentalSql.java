@@ -118,13 +118,16 @@ final class RentalSql {
         RETURNING id, account_id, price, state
       )""" + RESOLVE_MONEY;
 
-  /** Refund by cancelling: only while now() < cancel_until, whether or not an SMS arrived. */
+  /**
+   * Refund by cancelling: only while now() < cancel_until, whether or not an SMS arrived, and never once the rental's
+   * end has passed (its end is then due and captures, even if the timer has not fired yet).
+   */
   static final String CANCEL_LOCKED = """
       WITH closed AS (
         UPDATE rentals
            SET state = 'CANCELLED', closed_at = now(), close_reason = 'cancelled by the customer',
                upstream_state = 'CLOSING', upstream_next_at = now()
-         WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND now() < cancel_until
+         WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND now() < cancel_until AND now() < ends_at
         RETURNING id, account_id, price, state
       )""" + RESOLVE_MONEY;
 
