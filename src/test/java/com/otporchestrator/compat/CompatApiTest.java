@@ -118,7 +118,7 @@ class CompatApiTest {
   @Test
   void answersBadActionForAnUnknownOrMissingAction() {
     Customer c = node.customer("actions", "1.00");
-    assertThat(both(api, "api_key", c.apiKey(), "action", "getRentNumber")).isEqualTo("BAD_ACTION");
+    assertThat(both(api, "api_key", c.apiKey(), "action", "noSuchAction")).isEqualTo("BAD_ACTION");
     assertThat(both(api, "api_key", c.apiKey())).isEqualTo("BAD_ACTION");
   }
 
