@@ -31,6 +31,16 @@ final class DevSeed {
         all.add(platform.catalog().upsertOffer(new Offer(service, country, SandboxSetup.PROVIDER_ID, price, price * 6 / 10, 0), null));
       }
     }
+    return Future.all(all).compose(v -> rentOffers(platform));
+  }
+
+  /** Sandbox rentals in every country: the whole number ("full") and Telegram only, per hour. */
+  private static Future<Void> rentOffers(Platform platform) {
+    List<Future<?>> all = new ArrayList<>();
+    for (int country : Countries.smshubNames().keySet()) {
+      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100));
+      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100));
+    }
     return Future.all(all).mapEmpty();
   }
 

@@ -263,16 +263,18 @@ class RentalLifecycleTest {
     int n = 20;
     List<Long> ids = new ArrayList<>();
     for (int i = 0; i < n; i++) ids.add(rent(c, 4).getLong("id"));
-    sql("UPDATE rentals SET ends_at = now() + interval '400 milliseconds' WHERE id = ANY($1)", (Object) ids.toArray(Long[]::new));
-    long due = System.currentTimeMillis() + 400;
+    long due = System.currentTimeMillis() + 1_000;
+    sql("UPDATE rentals SET ends_at = now() + interval '1 second' WHERE id = ANY($1)", (Object) ids.toArray(Long[]::new));
     for (long id : ids) Await.result(node.node().platform().timers().schedule(new Timer(TimerKind.RENTAL, id, due)));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch go = new CountDownLatch(1);
     List<Integer> statuses = new CopyOnWriteArrayList<>();
-    for (long id : ids) {
+    for (int i = 0; i < n; i++) {
+      long id = ids.get(i);
+      long at = due - 150 + i * 15L; // spread around the end, so both outcomes happen
       pool.submit(() -> {
         go.await();
-        Thread.sleep(350 + (id % 10) * 10);
+        Thread.sleep(Math.max(0, at - System.currentTimeMillis()));
         statuses.add(api.post("/v1/rentals/" + id + "/cancel", c.apiKey(), new JsonObject()).status());
         return null;
       });
@@ -296,6 +298,76 @@ class RentalLifecycleTest {
     assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(cancelled);
     System.out.printf("cancel vs end: %d cancelled, %d ended%n", cancelled, n - cancelled);
     node.assertMoneyInvariants();
+  }
+
+  @Test
+  void anExtensionRacingTheEndEitherMovesTheEndOrIsRefusedNeverBoth() throws Exception {
+    Customer c = node.customer("extend-racer", "100.00");
+    int n = 12;
+    List<Long> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) ids.add(rent(c, 4).getLong("id"));
+    long due = System.currentTimeMillis() + 1_000;
+    sql("UPDATE rentals SET ends_at = now() + interval '1 second' WHERE id = ANY($1)", (Object) ids.toArray(Long[]::new));
+    for (long id : ids) Await.result(node.node().platform().timers().schedule(new Timer(TimerKind.RENTAL, id, due)));
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < n; i++) {
+      long id = ids.get(i);
+      long at = due - 150 + i * 25L; // spread around the end, so both outcomes happen
+      pool.submit(() -> {
+        Thread.sleep(Math.max(0, at - System.currentTimeMillis()));
+        statuses.add(api.post("/v1/rentals/" + id + "/extend", c.apiKey(), new JsonObject().put("hours", 1)).status());
+        return null;
+      });
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    Await.until("no rental left due", Duration.ofSeconds(20), () -> row(
+        "SELECT count(*) AS n FROM rentals WHERE id = ANY($1) AND state = 'ACTIVE' AND ends_at <= now()",
+        (Object) ids.toArray(Long[]::new)).getLong("n") == 0);
+    long extended = 0;
+    for (long id : ids) {
+      JsonObject r = rental(c, id);
+      int extensions = r.getJsonArray("extensions").size();
+      if (r.getString("state").equals("ACTIVE")) {
+        assertThat(extensions).as("rental %d", id).isEqualTo(1);
+        extended++;
+      } else {
+        assertThat(r.getString("state")).isEqualTo("ENDED");
+        assertThat(extensions).as("rental %d", id).isZero();
+      }
+    }
+    assertThat(statuses.stream().filter(s -> s == 200).count()).isEqualTo(extended);
+    assertThat(statuses).allMatch(s -> s == 200 || s == 409);
+    System.out.printf("extend vs end: %d extended, %d ended%n", extended, n - extended);
+    node.assertMoneyInvariants();
+  }
+
+  @Test
+  void aPurchaseIsIdempotentUnderItsKeyAndASuspendedAccountMayNotRent() {
+    Customer c = node.customer("idempotent", "10.00");
+    String body = new JsonObject().put("country", 0).put("hours", 4).encode();
+    Api.Response first = api.post("/v1/rentals", c.apiKey(), body, "Idempotency-Key", "rent-1");
+    Api.Response again = api.post("/v1/rentals", c.apiKey(), body, "Idempotency-Key", "rent-1");
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.json().getLong("id")).isEqualTo(first.json().getLong("id"));
+    assertThat(api.get("/v1/rentals", c.apiKey()).json().getJsonArray("items")).hasSize(1);
+    Api.Response reused = api.post("/v1/rentals", c.apiKey(), new JsonObject().put("country", 0).put("hours", 5).encode(),
+        "Idempotency-Key", "rent-1");
+    assertThat(reused.status()).isEqualTo(422);
+
+    Api.Response suspended = api.put("/admin/v1/accounts/" + c.id() + "/status", TestNode.ADMIN_TOKEN,
+        new JsonObject().put("status", "suspended"));
+    assertThat(suspended.status()).as("%s", suspended).isEqualTo(200);
+    // keys are cached a few seconds per node: an invalid purchase answers 400 until the suspension is seen, then 403
+    String invalid = new JsonObject().put("country", 0).put("hours", 1).encode();
+    Await.until("suspension seen", Duration.ofSeconds(10), () -> api.post("/v1/rentals", c.apiKey(), invalid).status() == 403);
+    assertThat(api.post("/v1/rentals", c.apiKey(), body).status()).isEqualTo(403);
+    long id = first.json().getLong("id");
+    assertThat(api.post("/v1/rentals/" + id + "/extend", c.apiKey(), new JsonObject().put("hours", 1)).status()).isEqualTo(403);
+    assertThat(api.post("/v1/rentals/" + id + "/finish", c.apiKey(), new JsonObject()).status()).isEqualTo(200);
   }
 
   @Test
