@@ -50,6 +50,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
+    new WalletOpsRoutes(platform.wallets(), new com.otporchestrator.wallet.Payouts(platform.pool()), idempotency).mount(router);
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
         new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
@@ -61,6 +62,9 @@ public final class HttpApiVerticle extends VerticleBase {
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
+    new AdminWalletRoutes(new com.otporchestrator.wallet.Payouts(platform.pool()),
+        new com.otporchestrator.wallet.Terminations(platform.pool()),
+        new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 
