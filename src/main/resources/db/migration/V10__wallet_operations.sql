@@ -46,3 +46,13 @@ CREATE TABLE payout_requests (
 );
 CREATE UNIQUE INDEX payout_one_open_per_account ON payout_requests (account_id) WHERE state = 'REQUESTED';
 CREATE INDEX payout_requests_open ON payout_requests (requested_at) WHERE state = 'REQUESTED';
+
+-- Extracted at publish like the V9 columns: the policy's payout minimum in micro-USD (NULL: none stated), and whether
+-- cancelling before any SMS refunds (autoRefunds cancel_before_sms). When it does not, the customer cannot cancel
+-- before the window ends, and the refund comes by itself at the end (esimpy, instaotp; docs/policies.md).
+ALTER TABLE refund_policies
+  ADD COLUMN payout_minimum bigint CHECK (payout_minimum > 0),
+  ADD COLUMN cancel_refunds boolean NOT NULL DEFAULT true;
+
+-- Why and when an account was terminated; the forfeit of its balance is a ledger entry written in the same statement.
+ALTER TABLE accounts ADD COLUMN terminated_at timestamptz, ADD COLUMN termination_reason text;

@@ -87,6 +87,11 @@ public final class ActivationService {
   }
 
   private static Activation explainRefusedCancel(Activation order) {
+    if (order.state() == ActivationState.WAITING_CODE && !order.cancellableAt().isBefore(order.expiresAt())) {
+      throw new DomainException(Kind.TOO_EARLY, "under this order's refund policy it cannot be cancelled; without an SMS"
+          + " its price comes back by itself when the window ends at " + order.expiresAt(),
+          new JsonObject().put("cancellableAt", order.cancellableAt().toString()));
+    }
     if (order.state() == ActivationState.WAITING_CODE) {
       throw new DomainException(Kind.TOO_EARLY,
           "an activation can be cancelled from " + order.cancellableAt() + ", " + "after the minimum delay",

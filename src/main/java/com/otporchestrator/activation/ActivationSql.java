@@ -74,16 +74,19 @@ final class ActivationSql {
   /**
    * The supplier gave a number. A policy that fixes the window counts it from the purchase ("exactly 20 minutes");
    * otherwise the platform's window ($4) starts now. Either is capped by the supplier's own end. Cancelling opens at
-   * the policy's minimum delay after the purchase, never earlier than the operator's floor ($6).
+   * the policy's minimum delay after the purchase, never earlier than the operator's floor ($6); under a policy where
+   * cancelling does not refund, not before the window ends (the refund then comes by itself).
    */
   static final String MARK_ALLOCATED = """
       UPDATE activations AS a
          SET state = 'WAITING_CODE', phone = $2, provider_activation_id = $3, upstream_state = 'OPEN',
-             expires_at = LEAST(COALESCE(a.created_at + p.activation_window_ms * interval '1 millisecond',
-                                         now() + $4::bigint * interval '1 millisecond'),
-                                COALESCE($5::timestamptz, 'infinity')),
-             cancellable_at = a.created_at + GREATEST($6::bigint, COALESCE(p.cancel_not_before_ms, 0)) * interval '1 millisecond'
-        FROM activations o LEFT JOIN refund_policies p ON p.policy_id = o.policy_id AND p.version = o.policy_version
+             expires_at = w.ends,
+             cancellable_at = CASE WHEN p.cancel_refunds = false THEN w.ends
+               ELSE a.created_at + GREATEST($6::bigint, COALESCE(p.cancel_not_before_ms, 0)) * interval '1 millisecond' END
+        FROM activations o LEFT JOIN refund_policies p ON p.policy_id = o.policy_id AND p.version = o.policy_version,
+             LATERAL (SELECT LEAST(COALESCE(o.created_at + p.activation_window_ms * interval '1 millisecond',
+                                            now() + $4::bigint * interval '1 millisecond'),
+                                   COALESCE($5::timestamptz, 'infinity')) AS ends) w
        WHERE a.id = $1 AND o.id = a.id AND a.state = 'ALLOCATING'
       """ + " RETURNING " + ActivationSql.VIEW_COLUMNS;
 

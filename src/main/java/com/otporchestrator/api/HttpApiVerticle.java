@@ -52,6 +52,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
     IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
+    new WalletOpsRoutes(platform.wallets(), new com.otporchestrator.wallet.Payouts(platform.pool()), idempotency).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
         new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
@@ -64,6 +65,9 @@ public final class HttpApiVerticle extends VerticleBase {
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
     new RentalAdminRoutes(platform.rentals(), platform.sandbox()).mount(router);
+    new AdminWalletRoutes(new com.otporchestrator.wallet.Payouts(platform.pool()),
+        new com.otporchestrator.wallet.Terminations(platform.pool()),
+        new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

@@ -20,25 +20,12 @@ final class WalletRoutes {
 
   void mount(Router router) {
     router.get("/v1/wallet").handler(this::wallet);
-    router.get("/v1/wallet/transactions").handler(this::transactions);
     router.get("/v1/offers").handler(this::offers);
   }
 
   private void wallet(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> wallets.wallet(CustomerAuth.account(ctx).id())
         .map(w -> ApiResponse.json(200, Views.wallet(w))));
-  }
-
-  private void transactions(RoutingContext ctx) {
-    Endpoints.respond(ctx, () -> {
-      int limit = Requests.limit(ctx, 50, 500);
-      Long cursor = Requests.cursor(ctx);
-      return wallets.transactions(CustomerAuth.account(ctx).id(), cursor, limit).map(page -> {
-        List<JsonObject> items = page.stream().map(Views::ledgerEntry).toList();
-        Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-        return ApiResponse.json(200, Views.page(items, next));
-      });
-    });
   }
 
   private void offers(RoutingContext ctx) {

@@ -77,8 +77,8 @@ public final class Policies {
     PolicyColumns c = PolicyColumns.of(p);
     String sha = sha256(yaml);
     return pool.preparedQuery(PolicySql.INSERT_PRESET)
-        .execute(Tuple.of(p.id(), p.version(), yaml, sha, c.activationWindowMs(), c.cancelNotBeforeMs(),
-            c.rentalCancelWindowMs()))
+        .execute(Tuple.from(java.util.Arrays.asList(p.id(), p.version(), yaml, sha, c.activationWindowMs(), c.cancelNotBeforeMs(),
+            c.rentalCancelWindowMs(), c.payoutMinimum(), c.cancelRefunds())))
         .compose(r -> pool.preparedQuery(PolicySql.SHA_OF).execute(Tuple.of(p.id(), p.version())))
         .map(rows -> {
           String stored = rows.iterator().next().getString("document_sha256");
@@ -106,8 +106,8 @@ public final class Policies {
     PolicyColumns c = PolicyColumns.of(p);
     String sha = sha256(yaml);
     return pool.preparedQuery(PolicySql.PUBLISH_NEXT)
-        .execute(Tuple.of(p.id(), p.version(), yaml, sha, by, c.activationWindowMs(), c.cancelNotBeforeMs(),
-            c.rentalCancelWindowMs()))
+        .execute(Tuple.from(java.util.Arrays.asList(p.id(), p.version(), yaml, sha, by, c.activationWindowMs(),
+            c.cancelNotBeforeMs(), c.rentalCancelWindowMs(), c.payoutMinimum(), c.cancelRefunds())))
         .compose(rows -> {
           if (rows.size() == 1) {
             parsed.put(key(p.id(), p.version()), p);

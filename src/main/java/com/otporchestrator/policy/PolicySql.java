@@ -7,8 +7,9 @@ final class PolicySql {
   /** Inserts version $2 of policy $1 only if it is the next one (1 for a new policy); answers nothing otherwise. */
   static final String PUBLISH_NEXT = """
       INSERT INTO refund_policies (policy_id, version, document, document_sha256, published_by,
-                                   activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8
+                                   activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms, payout_minimum,
+                                   cancel_refunds)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
        WHERE COALESCE((SELECT max(version) FROM refund_policies WHERE policy_id = $1), 0) = $2 - 1
       ON CONFLICT (policy_id, version) DO NOTHING
       RETURNING published_at""";
@@ -16,8 +17,9 @@ final class PolicySql {
   /** Ships a preset: a no-op when that version exists (the stored document wins; its hash is compared after). */
   static final String INSERT_PRESET = """
       INSERT INTO refund_policies (policy_id, version, document, document_sha256, published_by,
-                                   activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms)
-      VALUES ($1, $2, $3, $4, 'preset', $5, $6, $7)
+                                   activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms, payout_minimum,
+                                   cancel_refunds)
+      VALUES ($1, $2, $3, $4, 'preset', $5, $6, $7, $8, $9)
       ON CONFLICT (policy_id, version) DO NOTHING""";
 
   static final String SHA_OF = "SELECT document_sha256 FROM refund_policies WHERE policy_id = $1 AND version = $2";

@@ -54,12 +54,13 @@ public final class RefundDecisions {
     Instant cancelFrom = facts.cancellableAt().filter(policyCancelFrom::isBefore).orElse(policyCancelFrom);
     boolean cancelRefunds = policy.autoRefunds().contains(AutoRefundEvent.CANCEL_BEFORE_SMS);
     // NO_SMS_IN_WINDOW alone (esimpy, instaotp): "returned once the activation is cancelled" after the allotted time;
-    // cancelling earlier is not promised a refund, so the option is still offered but refundableNow stays false.
+    // cancelling earlier is not promised a refund, so the engine does not let the customer cancel before the window
+    // ends (activations.cancellable_at = expires_at) and the refund comes by itself when it does.
     Option cancel = new Option(Action.CANCEL, Optional.empty(),
         now.isBefore(cancelFrom) ? Optional.of(cancelFrom) : Optional.empty(), Optional.of(windowEnd));
     RefundDecision d;
     if (!cancelRefunds) {
-      d = new RefundDecision(false, "waiting.refund_after_window", Optional.of(windowEnd), List.of(cancel));
+      d = new RefundDecision(false, "waiting.refund_after_window", Optional.of(windowEnd), List.of());
     } else if (now.isBefore(cancelFrom)) {
       d = new RefundDecision(false, "cancel_not_yet_open", Optional.of(cancelFrom), List.of(cancel));
     } else {

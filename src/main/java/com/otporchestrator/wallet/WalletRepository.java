@@ -67,4 +67,21 @@ public final class WalletRepository {
       return entries;
     });
   }
+
+  /** The account's ledger with order details, newest first, filtered; {@code beforeId} is the page cursor. */
+  public Future<List<HistoryEntry>> history(long accountId, HistoryFilter filter, Long beforeId, int limit) {
+    String[] kinds = filter.kinds() == null || filter.kinds().isEmpty() ? null : filter.kinds().toArray(String[]::new);
+    Tuple args = Tuple.from(java.util.Arrays.asList(accountId, kinds, filter.from(), filter.to(), filter.orderId(),
+        beforeId, limit));
+    return pool.preparedQuery(WalletOpsSql.HISTORY).execute(args).map(rows -> {
+      List<HistoryEntry> entries = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        LedgerEntry e = new LedgerEntry(row.getLong("id"), row.getLong("order_id"), row.getString("kind"),
+            row.getLong("balance_delta"), row.getLong("held_delta"), row.getString("reference"),
+            row.getOffsetDateTime("created_at"));
+        entries.add(new HistoryEntry(e, row.getString("service"), row.getInteger("country"), row.getString("order_state")));
+      }
+      return entries;
+    });
+  }
 }

@@ -114,7 +114,7 @@ class BadInputWalletAndRoutesTest {
   @CsvSource({
       "GET, /v1/nothing-here",
       "GET, /v1/wallet/nothing",
-      "POST, /v1/activations/1/refund",
+      "POST, /v1/activations/1/nothing",
       "GET, /v2/wallet",
       "GET, /",
       "GET, /admin/v1/nothing-here"})
