@@ -19,7 +19,7 @@ final class ActivationSql {
    * that just reached a final state: writes one capture (FINISHED) or void (any other) per order
    * and applies them to the wallets pre-aggregated, so a wallet row is updated once per statement.
    */
-  private static final String RESOLVE_MONEY = """
+  static final String RESOLVE_MONEY = """
       , entries AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
         SELECT account_id, id, CASE WHEN state = 'FINISHED' THEN 'capture' ELSE 'void' END,
@@ -76,6 +76,16 @@ final class ActivationSql {
              cancellable_at = now() + $6::bigint * interval '1 millisecond'
        WHERE a.id = $1 AND a.state = 'ALLOCATING'
       """ + " RETURNING " + ActivationSql.VIEW_COLUMNS;
+
+  /**
+   * Failover: the supplier the order was offered to passed without giving a number, so the order
+   * moves to the next one (its cost with it; the customer's price never changes). Only while still
+   * allocating, so an order the watchdog already failed is never offered again.
+   */
+  static final String REROUTE = """
+      UPDATE activations SET provider_id = $2, cost = $3, route_attempts = route_attempts || $4::text
+       WHERE id = $1 AND state = 'ALLOCATING'
+      RETURNING id""";
 
   /** A number arrived after the order was already failed (slow supplier): hand it back upstream. */
   static final String ADOPT_LATE_ALLOCATION = """

@@ -59,6 +59,8 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
+    new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
+        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers().health()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

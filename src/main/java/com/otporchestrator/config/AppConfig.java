@@ -29,7 +29,8 @@ public record AppConfig(
     TimerSettings timers,
     SandboxConfig sandbox,
     WebhookSettings webhooks,
-    LifecycleSettings lifecycle) {
+    LifecycleSettings lifecycle,
+    RoutingSettings routing) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -56,6 +57,14 @@ public record AppConfig(
     /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
     public static final Duration MAX_DELAY_PLUS_DRAIN = Duration.ofSeconds(20);
   }
+
+  /**
+   * Supplier breakers (see {@code routing.BreakerSettings}) and the outage refund job: a job claims
+   * an outage for {@code outageLease} at a time, refunds {@code outageBatch} orders per statement,
+   * and looks for outages to refund every {@code outagePoll}.
+   */
+  public record RoutingSettings(com.otporchestrator.routing.BreakerSettings breaker, int outageBatch,
+                                Duration outagePoll, Duration outageLease) {}
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -105,7 +114,17 @@ public record AppConfig(
         new LifecycleSettings(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
-            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)));
+            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)),
+        new RoutingSettings(
+            new com.otporchestrator.routing.BreakerSettings(
+                e.intRange("BREAKER_WINDOW_CALLS", 20, 1, 1000),
+                e.intRange("BREAKER_MIN_CALLS", 10, 1, 1000),
+                e.fraction("BREAKER_FAILURE_RATE", 0.5),
+                e.intRange("BREAKER_CONSECUTIVE_FAILURES", 5, 1, 1000),
+                e.millis("BREAKER_OPEN_MS", 30_000, 100, 3_600_000)),
+            e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
+            e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
+            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -114,6 +133,9 @@ public record AppConfig(
     }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    if (config.routing().breaker().minCalls() > config.routing().breaker().windowCalls()) {
+      e.problem("BREAKER_MIN_CALLS must be at most BREAKER_WINDOW_CALLS");
     }
     if (!config.redisCluster() && config.redisEndpoints().size() > 1) {
       e.problem("REDIS_URL lists several nodes; set REDIS_CLUSTER=true for Redis Cluster, or give one URL");
