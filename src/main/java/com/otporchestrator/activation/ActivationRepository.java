@@ -173,7 +173,7 @@ public final class ActivationRepository {
       for (Row row : rows) {
         states.add(new TimerState(row.getLong("id"), ActivationState.valueOf(row.getString("state")),
             row.getString("upstream_state"), row.getLong("expires_ms"), row.getLong("upstream_next_ms"),
-            "sms-activate".equals(row.getString("protocol"))));
+            com.otporchestrator.upstream.ProviderRecord.polled(row.getString("protocol"))));
       }
       return states;
     });

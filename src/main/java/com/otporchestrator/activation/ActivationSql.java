@@ -280,7 +280,7 @@ final class ActivationSql {
   /** Live orders of polled suppliers that nobody polled for longer than the grace: a lost poll timer. */
   static final String OVERDUE_POLLS = """
       SELECT a.id FROM activations a JOIN providers p ON p.id = a.provider_id
-       WHERE p.protocol = 'sms-activate' AND a.state IN """ + LIVE_STATES + """
+       WHERE p.protocol IN ('sms-activate', 'fivesim') AND a.state IN """ + LIVE_STATES + """
          AND a.provider_activation_id IS NOT NULL
          AND COALESCE(a.polled_at, a.created_at) < now() - $1::bigint * interval '1 millisecond'
        ORDER BY a.id LIMIT $2""";
@@ -288,6 +288,6 @@ final class ActivationSql {
   static final String LIVE_POLLS = """
       SELECT a.id, (extract(epoch FROM now()) * 1000)::bigint AS due_ms
         FROM activations a JOIN providers p ON p.id = a.provider_id
-       WHERE p.protocol = 'sms-activate' AND a.state IN """ + LIVE_STATES + """
+       WHERE p.protocol IN ('sms-activate', 'fivesim') AND a.state IN """ + LIVE_STATES + """
          AND a.id > $1 ORDER BY a.id LIMIT $2""";
 }
