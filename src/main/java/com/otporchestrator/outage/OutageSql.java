@@ -12,8 +12,7 @@ final class OutageSql {
   static final String DECLARE = """
       INSERT INTO outages (provider_id, service, country, platform_wide, starts_at, ends_at, state, source, reason,
                            confirmed_at)
-      VALUES ($1, $2, $3, $4, $5, $6, 'REFUNDING', 'admin', $7, now())
-      RETURNING """ + COLUMNS;
+      VALUES ($1, $2, $3, $4, $5, $6, 'REFUNDING', 'admin', $7, now())""" + " RETURNING " + COLUMNS;
 
   /** A breaker opened: one suspicion per supplier waits for an admin, more add nothing. */
   static final String SUSPECT = """
@@ -30,21 +29,18 @@ final class OutageSql {
 
   static final String CONFIRM = """
       UPDATE outages SET state = 'REFUNDING', confirmed_at = now()
-       WHERE id = $1 AND state = 'SUSPECTED'
-      RETURNING """ + COLUMNS;
+       WHERE id = $1 AND state = 'SUSPECTED'""" + " RETURNING " + COLUMNS;
 
   static final String DISMISS = """
       UPDATE outages SET state = 'DISMISSED', finished_at = now()
-       WHERE id = $1 AND state = 'SUSPECTED'
-      RETURNING """ + COLUMNS;
+       WHERE id = $1 AND state = 'SUSPECTED'""" + " RETURNING " + COLUMNS;
 
   /** Takes (or renews) the lease of the oldest outage being refunded that no live job holds. */
   static final String CLAIM = """
       UPDATE outages SET lease_until = now() + $1::bigint * interval '1 millisecond'
        WHERE id = (SELECT id FROM outages
                     WHERE state = 'REFUNDING' AND (lease_until IS NULL OR lease_until < now())
-                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-      RETURNING """ + COLUMNS;
+                    ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)""" + " RETURNING " + COLUMNS;
 
   static final String RENEW = """
       UPDATE outages SET lease_until = now() + $2::bigint * interval '1 millisecond'
