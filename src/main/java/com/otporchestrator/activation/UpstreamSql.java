@@ -5,7 +5,9 @@ final class UpstreamSql {
   private UpstreamSql() {}
 
   static final String CLOSE_CANDIDATES = """
-      SELECT id, provider_id, provider_activation_id, state, upstream_attempts FROM activations
+      SELECT id, provider_id, provider_activation_id, state, upstream_attempts,
+             (extract(epoch FROM now() - created_at) * 1000)::bigint AS age_ms
+        FROM activations
        WHERE id = ANY($1) AND upstream_state = 'CLOSING' AND upstream_next_at <= now()""";
 
   static final String CLOSED = """
@@ -21,17 +23,14 @@ final class UpstreamSql {
 
   /**
    * The supplier refuses to close an activation this young: try again once it is $2 ms old (5 s
-   * margin, since our created_at precedes the supplier's start by the purchase call). No attempt is
-   * spent unless the order was already that old, i.e. the supplier keeps saying "too early".
+   * margin, since our created_at precedes the supplier's start by the purchase call). Spends no attempt.
    */
   static final String CLOSE_NOT_BEFORE = """
       UPDATE activations SET upstream_note = $3,
-             upstream_attempts = upstream_attempts
-               + CASE WHEN created_at + $2::bigint * interval '1 millisecond' <= now() THEN 1 ELSE 0 END,
              upstream_next_at = GREATEST(created_at + ($2::bigint + 5000) * interval '1 millisecond',
                                          now() + interval '5 seconds')
        WHERE id = $1 AND upstream_state = 'CLOSING'
-      RETURNING upstream_attempts, (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
 
   /** The supplier keeps the money: recorded as our cost on the order, never charged to the customer. */
   static final String CLOSE_REFUSED = """
