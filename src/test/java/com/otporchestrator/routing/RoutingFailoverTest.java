@@ -70,7 +70,7 @@ class RoutingFailoverTest {
                                           UnaryOperator<SandboxSettings.Builder> faults) {
     SandboxSupplier supplier = new SandboxSupplier(faults.apply(SandboxSettings.builder()
         .key(id + "-key").smsProbability(0).pushUrl(api.baseUrl() + "/providers/" + id + "/sms")
-        .stock(Map.of("russia", Map.of("tg", 50, "wa", 50, "go", 50, "fb", 50, "ig", 50, "vk", 50, "ok", 50))))
+        .stock(Map.of("russia", Map.of("tg", 50, "wa", 50, "go", 50, "fb", 50, "ig", 50, "vk", 50, "ok", 50, "tw", 50))))
         .build());
     Await.result(suppliers.deployVerticle(supplier));
     JsonObject body = new JsonObject().put("protocol", "smshub").put("baseUrl", supplier.agentUrl())
@@ -153,6 +153,29 @@ class RoutingFailoverTest {
     assertThat(order(id).getString("provider_id")).isEqualTo("accepting");
     assertThat(attempts(id)).containsExactly("refusing:BAD_KEY");
     assertThat(refusing.counters().allocations()).isZero();
+    assertThat(wallet(customer).getString("balance")).isEqualTo("4.60");
+  }
+
+  @Test
+  @DisplayName("moves past an sms-activate supplier that answers CHANNELS_LIMIT (too many active numbers there)")
+  void failsOverOnChannelsLimitAnswer() {
+    io.vertx.core.http.HttpServer busy = Await.result(suppliers.createHttpServer()
+        .requestHandler(request -> request.response().putHeader("Content-Type", "text/plain").end("CHANNELS_LIMIT"))
+        .listen(0, "127.0.0.1"));
+    Api.Response put = api.put("/admin/v1/providers/busy", TestNode.ADMIN_TOKEN, new JsonObject().put("protocol", "sms-activate")
+        .put("baseUrl", "http://127.0.0.1:" + busy.actualPort()).put("apiKey", "busy-key").put("priority", 1));
+    assertThat(put.status()).as("%s", put).isEqualTo(200);
+    supplier("free", 2, null, null, s -> s);
+    offer("tw", "busy", "0.40", "0.10");
+    offer("tw", "free", "0.40", "0.10");
+    Customer customer = node.customer("failover-channels", "5.00");
+
+    Api.Response bought = buy(customer, "tw");
+
+    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
+    long id = bought.json().getLong("id");
+    assertThat(order(id).getString("provider_id")).isEqualTo("free");
+    assertThat(attempts(id)).singleElement().asString().startsWith("busy:CHANNELS_LIMIT");
     assertThat(wallet(customer).getString("balance")).isEqualTo("4.60");
   }
 
