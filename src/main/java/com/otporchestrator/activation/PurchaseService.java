@@ -105,8 +105,11 @@ public final class PurchaseService {
         else candidates.add(new Candidate(offer, provider));
       }
       if (candidates.isEmpty()) {
+        // which suppliers and why is for operators, never for customers
+        LOG.atInfo().addKeyValue("skipped", String.join(", ", skipped))
+            .log("no supplier available for {}/{}: {}", request.service(), request.country(), skipped);
         throw new DomainException(Kind.NO_NUMBERS, "no supplier is available for service '" + request.service()
-            + "' in country " + request.country() + " right now", new JsonObject().put("skipped", String.join(", ", skipped)));
+            + "' in country " + request.country() + " right now");
       }
       checkPriceCeiling(candidates.get(0).offer(), request.maxPrice());
       return new Quote(candidates);

@@ -23,7 +23,8 @@ import java.util.Set;
  */
 final class OutageRoutes {
   private static final Set<String> STATES = Set.of("SUSPECTED", "REFUNDING", "DONE", "DISMISSED");
-  /** How far in the future an outage may be said to start or end: a typo guard, not a policy. */
+  private static final long CLOCK_SKEW_SECONDS = 60;
+  /** How far in the future an outage may be said to end: a typo guard, not a policy. */
   private static final long MAX_FUTURE_DAYS = 7;
 
   private final OutageRepository outages;
@@ -65,6 +66,9 @@ final class OutageRoutes {
         throw DomainException.invalid("give a scope (provider, service, country) or \"platformWide\": true");
       }
       OffsetDateTime from = instant(body, "from", true);
+      if (from.toInstant().isAfter(Instant.now().plusSeconds(CLOCK_SKEW_SECONDS))) {
+        throw DomainException.invalid("'from' must not be in the future: an outage refunds what it already affected");
+      }
       OffsetDateTime to = instant(body, "to", false);
       if (to != null && !to.isAfter(from)) throw DomainException.invalid("'to' must be after 'from'");
       String reason = Requests.optionalString(body, "reason", 500);

@@ -17,17 +17,6 @@ public final class CatalogRepository {
     this.pool = pool;
   }
 
-  /**
-   * The offer a purchase goes to: in stock first, then cheapest, then by supplier priority. Unknown
-   * services and countries are input errors; a known pair nobody sells is "no numbers".
-   */
-  public Future<Offer> bestOffer(String service, int country) {
-    return pool.preparedQuery(CatalogSql.BEST_OFFER).execute(Tuple.of(service, country)).compose(rows -> {
-      if (rows.size() == 1) return Future.succeededFuture(toOffer(rows.iterator().next()));
-      return unavailable(service, country);
-    });
-  }
-
   /** Fails with why nothing is sold for the pair: an unknown service or country, else no numbers. */
   private <T> Future<T> unavailable(String service, int country) {
     return pool.preparedQuery(CatalogSql.KNOWN).execute(Tuple.of(service, country)).map(known -> {

@@ -96,6 +96,7 @@ class BadInputOutagesTest {
       "{\"provider\":\"sandbox\"," + FROM + ",\"to\":\"2025-12-31T00:00:00Z\"}|'to' must be after 'from'",
       "{\"provider\":\"sandbox\"," + FROM + ",\"to\":\"2026-01-01T00:00:00Z\"}|'to' must be after 'from'",
       "{\"provider\":\"sandbox\",\"from\":\"2999-01-01T00:00:00Z\"}|'from' is more than 7 days in the future",
+      "{\"provider\":\"sandbox\"," + FROM + ",\"to\":\"2999-01-01T00:00:00Z\"}|'to' is more than 7 days in the future",
       "{\"platformWide\":true,\"service\":\"tg\"," + FROM + "}|'platformWide' excludes provider, service and country",
       "{\"platformWide\":\"yes\"," + FROM + "}|'platformWide' must be a boolean",
       "{\"provider\":\"no-such-supplier\"," + FROM + "}|unknown provider, service or country in the scope",
@@ -119,6 +120,14 @@ class BadInputOutagesTest {
     assertProblem(api.send("POST", "/admin/v1/outages", ADMIN, "text/plain", "{\"platformWide\":true," + FROM + "}"),
         415, "application/json");
     assertThat(tables()).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("refuses an outage that starts in the future: it refunds what was already affected")
+  void refusesAFutureStart() {
+    String inAnHour = java.time.Instant.now().plusSeconds(3600).toString();
+    assertRefusedAndNothingChanged("POST", "/admin/v1/outages", "{\"provider\":\"sandbox\",\"from\":\"" + inAnHour + "\"}",
+        400, "'from' must not be in the future");
   }
 
   @ParameterizedTest(name = "GET /admin/v1/outages{0} -> 400 \"{1}\"")
