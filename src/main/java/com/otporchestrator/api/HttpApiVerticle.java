@@ -60,7 +60,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
-        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers().health()).mount(router);
+        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

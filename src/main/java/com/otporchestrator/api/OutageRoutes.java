@@ -4,7 +4,7 @@ import com.otporchestrator.common.DomainException;
 import com.otporchestrator.outage.Outage;
 import com.otporchestrator.outage.OutageRefundJob;
 import com.otporchestrator.outage.OutageRepository;
-import com.otporchestrator.routing.ProviderHealth;
+import com.otporchestrator.upstream.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * {@code /admin/v1/outages} (declare, list, read, confirm or dismiss a suspected one) and
- * {@code /admin/v1/providers/health} (this process's view of every supplier's breaker).
+ * {@code /admin/v1/providers/health} (this process's view of every configured supplier's breaker).
  */
 final class OutageRoutes {
   private static final Set<String> STATES = Set.of("SUSPECTED", "REFUNDING", "DONE", "DISMISSED");
@@ -29,12 +29,12 @@ final class OutageRoutes {
 
   private final OutageRepository outages;
   private final OutageRefundJob job;
-  private final ProviderHealth health;
+  private final ProviderRegistry providers;
 
-  OutageRoutes(OutageRepository outages, OutageRefundJob job, ProviderHealth health) {
+  OutageRoutes(OutageRepository outages, OutageRefundJob job, ProviderRegistry providers) {
     this.outages = outages;
     this.job = job;
-    this.health = health;
+    this.providers = providers;
   }
 
   void mount(Router router) {
@@ -43,8 +43,8 @@ final class OutageRoutes {
     router.get("/admin/v1/outages/:id").handler(this::get);
     router.post("/admin/v1/outages/:id/confirm").handler(ctx -> decide(ctx, true));
     router.post("/admin/v1/outages/:id/dismiss").handler(ctx -> decide(ctx, false));
-    router.get("/admin/v1/providers/health").handler(ctx -> Endpoints.respond(ctx,
-        () -> Future.succeededFuture(ApiResponse.json(200, new JsonObject().put("items", health.view())))));
+    router.get("/admin/v1/providers/health").handler(ctx -> Endpoints.respond(ctx, () -> Future.succeededFuture(
+        ApiResponse.json(200, new JsonObject().put("items", providers.health().view(providers.ids()))))));
   }
 
   /**

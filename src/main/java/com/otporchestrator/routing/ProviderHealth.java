@@ -72,6 +72,12 @@ public final class ProviderHealth {
     return breaker(providerId).state().name();
   }
 
+  /** Every supplier this process called and every one in {@code configured}, by id. */
+  public JsonArray view(java.util.Collection<String> configured) {
+    configured.forEach(this::breaker);
+    return view();
+  }
+
   /** Every supplier this process called, by id: breaker, window error rate, timeouts, latency. */
   public JsonArray view() {
     JsonArray list = new JsonArray();

@@ -56,6 +56,11 @@ public final class ProviderRegistry {
     return entry == null ? Optional.empty() : Optional.of(entry.provider());
   }
 
+  /** Every configured supplier's id, enabled or not. */
+  public java.util.Set<String> ids() {
+    return entries.keySet();
+  }
+
   public Iterable<Provider> enabled() {
     return entries.values().stream().filter(e -> e.record().enabled()).map(Entry::provider).toList();
   }

@@ -195,6 +195,11 @@ class BadInputOutagesTest {
     assertThat(put.json().getInteger("channelsLimit")).isEqualTo(3);
     Api.Response health = send("GET", "/admin/v1/providers/health", null);
     assertThat(health.status()).isEqualTo(200);
-    assertThat(health.json().getJsonArray("items")).isNotNull();
+    assertThat(health.json().getJsonArray("items").stream().map(p -> ((JsonObject) p).getString("provider")).toList())
+        .as("every configured supplier, called or not").contains("sandbox", "five");
+    JsonObject five = health.json().getJsonArray("items").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("provider").equals("five")).findFirst().orElseThrow();
+    assertThat(five.getString("breaker")).isEqualTo("CLOSED");
+    assertThat(five.getInteger("windowCalls")).isZero();
   }
 }
