@@ -100,7 +100,9 @@ public final class PurchaseService {
         if (candidates.size() == MAX_SUPPLIERS_PER_PURCHASE) break;
         if (provider == null) skipped.add(offer.providerId() + ":not configured");
         else if (r.atLimit()) skipped.add(offer.providerId() + ":channels limit");
-        else if (!candidates.isEmpty() && offer.cost() > candidates.get(0).offer().price()) skipped.add(offer.providerId() + ":cost above price");
+        else if (!candidates.isEmpty() && offer.cost() > candidates.get(0).offer().price()) {
+          skipped.add(offer.providerId() + ":cost above price");
+        }
         else if (!providers.health().admits(offer.providerId())) skipped.add(offer.providerId() + ":breaker open");
         else candidates.add(new Candidate(offer, provider));
       }

@@ -95,7 +95,9 @@ final class FiveSimOrders {
 
   private static String idOf(JsonObject order) {
     Object id = order.getValue("id");
-    if (id instanceof Number n && n.longValue() > 0 && n.doubleValue() == Math.rint(n.doubleValue())) return Long.toString(n.longValue());
+    if (id instanceof Number n && n.longValue() > 0 && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return Long.toString(n.longValue());
+    }
     if (id instanceof String s && s.matches("\\d{1,19}")) return s;
     return null;
   }

@@ -68,7 +68,8 @@ public final class FiveSimProvider implements Provider {
   private Future<Allocation> allocation(FiveSimReply reply) {
     return switch (reply) {
       case FiveSimReply.Order order -> parsed(order.body(), FiveSimOrders::allocation, "buy");
-      case FiveSimReply.Error e when e.phrase().equals("no free phones") -> Future.failedFuture(new UpstreamException.NoNumbers(id()));
+      case FiveSimReply.Error e when e.phrase().equals("no free phones") ->
+          Future.failedFuture(new UpstreamException.NoNumbers(id()));
       case FiveSimReply.Error e when DEFINITE_REFUSALS.contains(e.phrase()) ->
           Future.failedFuture(new UpstreamException.Rejected(id(), e.phrase()));
       default -> Future.failedFuture(unknown("buy: " + describe(reply)));
