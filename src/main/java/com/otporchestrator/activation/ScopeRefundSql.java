@@ -19,6 +19,13 @@ final class ScopeRefundSql {
        ORDER BY a.id LIMIT $6
          FOR UPDATE OF a""";
 
+  /** Orders of the scope still being bought: they may open on their number any moment now. */
+  static final String ALLOCATING_IN_SCOPE = """
+      SELECT EXISTS (SELECT 1 FROM activations a
+       WHERE a.state = 'ALLOCATING'
+         AND ($1::text IS NULL OR a.provider_id = $1) AND ($2::text IS NULL OR a.service = $2)
+         AND ($3::int IS NULL OR a.country = $3) AND a.created_at <= $4) AS found""";
+
   /** Second statement: lock their wallets in account order. */
   static final String LOCK_WALLETS = ActivationSql.LOCK_WALLETS;
 

@@ -64,6 +64,13 @@ public final class ScopeRefunds {
         .compose(this::afterCommit);
   }
 
+  /** True while an order of the scope is still being bought (it will be refundable once it opens). */
+  public Future<Boolean> allocatingInScope(Scope scope) {
+    return pool.preparedQuery(ScopeRefundSql.ALLOCATING_IN_SCOPE)
+        .execute(Tuple.of(scope.providerId(), scope.service(), scope.country(), scope.createdNoLaterThan()))
+        .map(rows -> rows.iterator().next().getBoolean("found"));
+  }
+
   private record Batch(List<Long> refunded, List<Long> webhookEvents) {}
 
   private Future<List<Long>> afterCommit(Batch batch) {

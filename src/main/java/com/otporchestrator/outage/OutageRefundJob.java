@@ -22,6 +22,8 @@ public final class OutageRefundJob {
   private final int batchSize;
   private final Duration lease;
   private final AtomicBoolean running = new AtomicBoolean();
+  /** How long a job leaves an outage alone while orders of its scope are still being allocated. */
+  static final Duration WAIT_FOR_ALLOCATIONS = Duration.ofSeconds(2);
 
   public OutageRefundJob(OutageRepository outages, ScopeRefunds refunds, int batchSize, Duration lease) {
     this.outages = outages;
@@ -52,13 +54,22 @@ public final class OutageRefundJob {
         : refundAll(claimed.get()).compose(v -> next()));
   }
 
+  /**
+   * Nothing left to refund: done, unless an order of the scope bought before the outage is still
+   * being allocated (it opens on its number or fails within ALLOCATION_TIMEOUT_SECONDS). Then the
+   * lease is shortened to {@link #WAIT_FOR_ALLOCATIONS} and a later run looks again.
+   */
+  private Future<Void> finishOrWait(Outage outage) {
+    return refunds.allocatingInScope(outage.scope()).compose(allocating -> allocating
+        ? outages.renew(outage.id(), WAIT_FOR_ALLOCATIONS).mapEmpty()
+        : outages.finish(outage.id()).onSuccess(v -> LOG.atInfo().addKeyValue("outageId", outage.id())
+            .log("outage {} refunded", outage.id())));
+  }
+
   /** Refunds one outage to the end, batch by batch, renewing the lease between batches. */
   public Future<Void> refundAll(Outage outage) {
     return refunds.refundBatch(outage.id(), outage.scope(), batchSize).compose(refunded -> {
-      if (refunded.isEmpty()) {
-        return outages.finish(outage.id()).onSuccess(v -> LOG.atInfo().addKeyValue("outageId", outage.id())
-            .log("outage {} refunded", outage.id()));
-      }
+      if (refunded.isEmpty()) return finishOrWait(outage);
       return outages.renew(outage.id(), lease).compose(held -> held ? refundAll(outage) : Future.succeededFuture());
     });
   }

@@ -233,6 +233,33 @@ class OutageRefundTest {
     assertEachOrderResolvedOnce();
   }
 
+  @Test
+  @DisplayName("waits for an order of its scope still being bought, then refunds it once it opened on its number")
+  void waitsForOrdersStillAllocating() {
+    Customer customer = nodeA.customer("outage-allocating", "10.00");
+    nodeA.offer("oi", 0, "0.10");
+    var repository = platform(nodeA).activationRepository();
+    long id = Await.result(repository.holdMany(customer.id(), List.of(new com.otporchestrator.activation.ActivationRepository.Hold(
+        new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null)), Duration.ofMinutes(5)))
+        .get(0).orElseThrow().id();
+    OutageRepository outages = new OutageRepository(platform(nodeA).pool());
+    Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "oi", null, false,
+        OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30), null, "allocating")));
+
+    Await.until("node B's job looked at it", Duration.ofSeconds(10),
+        () -> outageRow(outage.id()).getOffsetDateTime("lease_until") != null);
+    Await.pause(Duration.ofMillis(1_000));
+    assertThat(outageRow(outage.id()).getString("state")).as("waiting for the allocation").isEqualTo("REFUNDING");
+    assertThat(outageRow(outage.id()).getInteger("refunded")).isZero();
+
+    assertThat(Await.result(repository.markAllocated(id, "79990000001", "999999999", Duration.ofMinutes(20), null,
+        Duration.ZERO))).isPresent();
+    Await.until("refunded once it opened", Duration.ofSeconds(15), () -> "DONE".equals(outageRow(outage.id()).getString("state")));
+    assertThat(outageRow(outage.id()).getInteger("refunded")).isEqualTo(1);
+    assertThat(api.get("/v1/wallet", customer.apiKey()).json().getString("balance")).isEqualTo("10.00");
+    assertEachOrderResolvedOnce();
+  }
+
   private static ScopeRefunds scopeRefunds(TestNode node) {
     Platform p = platform(node);
     return new ScopeRefunds(p.pool(), p.timers(), p.activationTimers(), p.orderEvents(), p.metrics().meters());
