@@ -45,6 +45,8 @@ import com.otporchestrator.upstream.Adapters;
 import com.otporchestrator.upstream.MeteredProvider;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
+import com.otporchestrator.routing.ProviderHealth;
+import com.otporchestrator.outage.OutageRepository;
 import com.otporchestrator.wallet.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
 import com.otporchestrator.webhook.WebhookDeliveryHandler;
@@ -137,8 +139,11 @@ public final class Node {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
     TimerService timers = new TimerService(redis, new TimerKeys(config.redisKeyPrefix(), config.timers().shards()));
     ProviderRepository providerRepository = new ProviderRepository(pool);
+    ProviderHealth health = new ProviderHealth(config.routing().breaker());
     ProviderRegistry providers = new ProviderRegistry(providerRepository,
-        MeteredProvider.metered(Adapters.standard(web, config.upstreamTimeout()), meters));
+        MeteredProvider.metered(Adapters.standard(web, config.upstreamTimeout()), meters, health), health);
+    health.onOpen(providerId -> new OutageRepository(pool).suspect(providerId, "circuit breaker opened")
+        .onFailure(error -> LOG.warn("could not record the suspected outage of supplier {}: {}", providerId, error.toString())));
     ActivationRepository activationRepository = new ActivationRepository(pool, meters);
     ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
     CatalogRepository catalog = new CatalogRepository(pool);
@@ -232,6 +237,9 @@ public final class Node {
   private void startPeriodicJobs() {
     StockRefresher stock = new StockRefresher(platform.providers(), platform.catalog());
     periodic.add(vertx.setPeriodic(1_000, STOCK_REFRESH_MS, id -> stock.refresh()));
+    com.otporchestrator.outage.OutageRefundJob outages = com.otporchestrator.outage.OutageRefundJob.of(platform);
+    long every = platform.config().routing().outagePoll().toMillis();
+    periodic.add(vertx.setPeriodic(every, every, id -> outages.run()));
   }
 
   /** True from the first step of {@link #shutdown()}: readiness answers 503. */

@@ -75,6 +75,12 @@ public final class ActivationRepository {
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(toActivation(rows.iterator().next())));
   }
 
+  /** Moves an order still allocating to another supplier, recording why the last one passed. */
+  public Future<Boolean> reroute(long id, String providerId, long cost, String attempt) {
+    return pool.preparedQuery(ActivationSql.REROUTE).execute(Tuple.of(id, providerId, cost, attempt))
+        .map(rows -> rows.size() == 1);
+  }
+
   public Future<Boolean> adoptLateAllocation(long id, String providerActivationId, String phone) {
     return pool.preparedQuery(ActivationSql.ADOPT_LATE_ALLOCATION).execute(Tuple.of(id, providerActivationId, phone))
         .map(rows -> rows.size() == 1);
@@ -167,7 +173,7 @@ public final class ActivationRepository {
       for (Row row : rows) {
         states.add(new TimerState(row.getLong("id"), ActivationState.valueOf(row.getString("state")),
             row.getString("upstream_state"), row.getLong("expires_ms"), row.getLong("upstream_next_ms"),
-            "sms-activate".equals(row.getString("protocol"))));
+            com.otporchestrator.upstream.ProviderRecord.polled(row.getString("protocol"))));
       }
       return states;
     });

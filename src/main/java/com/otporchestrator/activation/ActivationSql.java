@@ -19,7 +19,7 @@ final class ActivationSql {
    * that just reached a final state: writes one capture (FINISHED) or void (any other) per order
    * and applies them to the wallets pre-aggregated, so a wallet row is updated once per statement.
    */
-  private static final String RESOLVE_MONEY = """
+  static final String RESOLVE_MONEY = """
       , entries AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
         SELECT account_id, id, CASE WHEN state = 'FINISHED' THEN 'capture' ELSE 'void' END,
@@ -89,6 +89,16 @@ final class ActivationSql {
                                    COALESCE($5::timestamptz, 'infinity')) AS ends) w
        WHERE a.id = $1 AND o.id = a.id AND a.state = 'ALLOCATING'
       """ + " RETURNING " + ActivationSql.VIEW_COLUMNS;
+
+  /**
+   * Failover: the supplier the order was offered to passed without giving a number, so the order
+   * moves to the next one (its cost with it; the customer's price never changes). Only while still
+   * allocating, so an order the watchdog already failed is never offered again.
+   */
+  static final String REROUTE = """
+      UPDATE activations SET provider_id = $2, cost = $3, route_attempts = route_attempts || $4::text
+       WHERE id = $1 AND state = 'ALLOCATING'
+      RETURNING id""";
 
   /** A number arrived after the order was already failed (slow supplier): hand it back upstream. */
   static final String ADOPT_LATE_ALLOCATION = """
@@ -284,7 +294,7 @@ final class ActivationSql {
   /** Live orders of polled suppliers that nobody polled for longer than the grace: a lost poll timer. */
   static final String OVERDUE_POLLS = """
       SELECT a.id FROM activations a JOIN providers p ON p.id = a.provider_id
-       WHERE p.protocol = 'sms-activate' AND a.state IN """ + LIVE_STATES + """
+       WHERE p.protocol IN ('sms-activate', 'fivesim') AND a.state IN """ + LIVE_STATES + """
          AND a.provider_activation_id IS NOT NULL
          AND COALESCE(a.polled_at, a.created_at) < now() - $1::bigint * interval '1 millisecond'
        ORDER BY a.id LIMIT $2""";
@@ -292,6 +302,6 @@ final class ActivationSql {
   static final String LIVE_POLLS = """
       SELECT a.id, (extract(epoch FROM now()) * 1000)::bigint AS due_ms
         FROM activations a JOIN providers p ON p.id = a.provider_id
-       WHERE p.protocol = 'sms-activate' AND a.state IN """ + LIVE_STATES + """
+       WHERE p.protocol IN ('sms-activate', 'fivesim') AND a.state IN """ + LIVE_STATES + """
          AND a.id > $1 ORDER BY a.id LIMIT $2""";
 }

@@ -77,7 +77,7 @@ public final class BatchPurchase {
           continue;
         }
         running[0]++;
-        purchases.allocate(created.get(i).get(), unit.quote().offer(), unit.quote().provider(), items.get(unit.item()).request())
+        purchases.allocate(created.get(i).get(), unit.quote(), items.get(unit.item()).request())
             .onComplete(result -> {
               outcomes.set(i, result.succeeded() ? result.result() : result.cause());
               running[0]--;

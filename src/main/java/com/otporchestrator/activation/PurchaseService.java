@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -41,6 +42,8 @@ public final class PurchaseService {
   private final OrderEvents events;
   private final HoldCoalescer holds;
   private final Meters meters;
+  /** A purchase is offered to at most this many suppliers (each call may take UPSTREAM_TIMEOUT_MS). */
+  static final int MAX_SUPPLIERS_PER_PURCHASE = 3;
 
   /** The windows an order is bought under (the policy engine will own these). */
   public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
@@ -68,7 +71,7 @@ public final class PurchaseService {
   /** Answers the new order, open on its number. */
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
     return quote(request).compose(quote -> hold(accountId, new ActivationRepository.Hold(quote.offer(), request.webhookUrl()))
-        .compose(created -> allocate(created, quote.offer(), quote.provider(), request)))
+        .compose(created -> allocate(created, quote, request)))
         .onComplete(done -> countPurchases(done.failed() ? done.cause() : null, 1));
   }
 
@@ -81,17 +84,48 @@ public final class PurchaseService {
     meters.purchases(outcome, n);
   }
 
-  /** The offer a request goes to and its supplier; fails with the precise reason when there is none. */
+  /**
+   * Where a request goes: every enabled supplier's offer for the pair, best first, without the
+   * suppliers whose breaker is open or that hold their concurrency limit, and without offers that
+   * would cost us more than the customer pays. The customer pays the first offer's price, whichever
+   * supplier fills the order. Fails with the precise reason when no supplier is left.
+   */
   Future<Quote> quote(PurchaseRequest request) {
-    return catalog.bestOffer(request.service(), request.country()).map(offer -> {
-      checkPriceCeiling(offer, request.maxPrice());
-      Provider provider = providers.get(offer.providerId()).orElseThrow(() -> new DomainException(Kind.NO_NUMBERS,
-          "no supplier is available for service '" + request.service() + "' in country " + request.country()));
-      return new Quote(offer, provider);
+    return catalog.rankedOffers(request.service(), request.country()).map(ranked -> {
+      List<Candidate> candidates = new ArrayList<>();
+      List<String> skipped = new ArrayList<>();
+      for (CatalogRepository.RankedOffer r : ranked) {
+        Offer offer = r.offer();
+        Provider provider = providers.get(offer.providerId()).orElse(null);
+        if (candidates.size() == MAX_SUPPLIERS_PER_PURCHASE) break;
+        if (provider == null) skipped.add(offer.providerId() + ":not configured");
+        else if (r.atLimit()) skipped.add(offer.providerId() + ":channels limit");
+        else if (!candidates.isEmpty() && offer.cost() > candidates.get(0).offer().price()) {
+          skipped.add(offer.providerId() + ":cost above price");
+        }
+        else if (!providers.health().admits(offer.providerId())) skipped.add(offer.providerId() + ":breaker open");
+        else candidates.add(new Candidate(offer, provider));
+      }
+      if (candidates.isEmpty()) {
+        // which suppliers and why is for operators, never for customers
+        LOG.atInfo().addKeyValue("skipped", String.join(", ", skipped))
+            .log("no supplier available for {}/{}: {}", request.service(), request.country(), skipped);
+        throw new DomainException(Kind.NO_NUMBERS, "no supplier is available for service '" + request.service()
+            + "' in country " + request.country() + " right now");
+      }
+      checkPriceCeiling(candidates.get(0).offer(), request.maxPrice());
+      return new Quote(candidates);
     });
   }
 
-  record Quote(Offer offer, Provider provider) {}
+  /** The suppliers one purchase may be offered to, in order; the first one's offer sets the price. */
+  record Quote(List<Candidate> candidates) {
+    Offer offer() {
+      return candidates.get(0).offer();
+    }
+  }
+
+  record Candidate(Offer offer, Provider provider) {}
 
   /** Holds many orders at once (the longest affordable prefix) and arms their allocation watchdogs. */
   Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<ActivationRepository.Hold> orders) {
@@ -121,13 +155,42 @@ public final class PurchaseService {
         new JsonObject().put("price", Money.format(offer.price())));
   }
 
-  Future<Activation> allocate(ActivationRepository.Created created, Offer offer, Provider provider,
-                                PurchaseRequest request) {
+  /**
+   * Offers the held order to the quote's suppliers in turn. NO_NUMBERS or a definite refusal moves
+   * the order to the next supplier (its row names one supplier at a time, so two numbers are never
+   * held for it); an unknown outcome stops here: a number may be held, so the order is refunded and
+   * reconciled, never offered elsewhere.
+   */
+  Future<Activation> allocate(ActivationRepository.Created created, Quote quote, PurchaseRequest request) {
+    return attempt(created.id(), quote, 0, request);
+  }
+
+  private Future<Activation> attempt(long id, Quote quote, int index, PurchaseRequest request) {
+    Candidate candidate = quote.candidates().get(index);
+    Offer offer = candidate.offer();
     AllocationRequest ask = new AllocationRequest(offer.service(), offer.country(), request.operator(), offer.cost(),
         request.excludedPrefixes());
-    return provider.allocate(ask).transform(result -> result.succeeded()
-        ? opened(created.id(), provider, result.result())
-        : failed(created.id(), result.cause()));
+    return candidate.provider().allocate(ask).transform(result -> {
+      if (result.succeeded()) return opened(id, candidate.provider(), result.result());
+      String passed = passedBecause(result.cause());
+      if (passed == null || index + 1 >= quote.candidates().size()) return failed(id, result.cause());
+      Candidate next = quote.candidates().get(index + 1);
+      meters.failover(offer.providerId(), passed.equals("NO_NUMBERS") ? "no_numbers" : "rejected");
+      LOG.atInfo().addKeyValue("orderId", id).addKeyValue("providerId", offer.providerId())
+          .log("order {}: supplier {} passed ({}); offering it to {}", id, offer.providerId(), passed, next.offer().providerId());
+      return activations.reroute(id, next.offer().providerId(), next.offer().cost(), offer.providerId() + ":" + passed)
+          .compose(moved -> moved ? attempt(id, quote, index + 1, request) : failed(id, result.cause()));
+    });
+  }
+
+  /** Why a supplier definitely allocated nothing (so the next may be asked), or null when we cannot tell. */
+  private static String passedBecause(Throwable cause) {
+    if (cause instanceof UpstreamException.NoNumbers) return "NO_NUMBERS";
+    if (cause instanceof UpstreamException.Rejected rejected) {
+      String token = String.valueOf(rejected.token());
+      return token.length() <= 60 ? token : token.substring(0, 60);
+    }
+    return null;
   }
 
   private Future<Activation> opened(long id, Provider provider, Allocation allocation) {

@@ -67,6 +67,9 @@ public final class UpstreamCloseHandler implements TimerHandler {
           case CloseOutcome.Closed closed -> update(UpstreamSql.CLOSED, Tuple.of(id));
           case CloseOutcome.Refused refused -> refuse(id, refused.reason());
           case CloseOutcome.RetryLater later -> retry(id, attempts, later.after(), later.reason());
+          case CloseOutcome.TooEarly early -> early.minimumAge().toMillis() <= row.getLong("age_ms")
+              ? retry(id, attempts, Duration.ZERO, "still " + early.reason()) // old enough: a real refusal, backed off
+              : notBefore(id, early);
         });
   }
 
@@ -78,6 +81,14 @@ public final class UpstreamCloseHandler implements TimerHandler {
       if (rows.size() == 0) return Future.succeededFuture();
       return timers.schedule(new Timer(TimerKind.CLOSE, id, rows.iterator().next().getLong("next_ms")));
     });
+  }
+
+  /** Too early for the supplier: ask again when the activation reaches its minimum age, spending no attempt. */
+  private Future<Void> notBefore(long id, CloseOutcome.TooEarly early) {
+    Tuple args = Tuple.of(id, early.minimumAge().toMillis(), truncate("too early: " + early.reason()));
+    return pool.preparedQuery(UpstreamSql.CLOSE_NOT_BEFORE).execute(args).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture()
+        : timers.schedule(new Timer(TimerKind.CLOSE, id, rows.iterator().next().getLong("next_ms"))));
   }
 
   private Future<Void> refuse(long id, String reason) {

@@ -5,7 +5,9 @@ final class UpstreamSql {
   private UpstreamSql() {}
 
   static final String CLOSE_CANDIDATES = """
-      SELECT id, provider_id, provider_activation_id, state, upstream_attempts FROM activations
+      SELECT id, provider_id, provider_activation_id, state, upstream_attempts,
+             (extract(epoch FROM now() - created_at) * 1000)::bigint AS age_ms
+        FROM activations
        WHERE id = ANY($1) AND upstream_state = 'CLOSING' AND upstream_next_at <= now()""";
 
   static final String CLOSED = """
@@ -16,6 +18,17 @@ final class UpstreamSql {
   static final String RETRY_CLOSE = """
       UPDATE activations SET upstream_attempts = upstream_attempts + 1, upstream_note = $3,
              upstream_next_at = now() + $2::bigint * interval '1 millisecond'
+       WHERE id = $1 AND upstream_state = 'CLOSING'
+      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+
+  /**
+   * The supplier refuses to close an activation this young: try again once it is $2 ms old (5 s
+   * margin, since our created_at precedes the supplier's start by the purchase call). Spends no attempt.
+   */
+  static final String CLOSE_NOT_BEFORE = """
+      UPDATE activations SET upstream_note = $3,
+             upstream_next_at = GREATEST(created_at + ($2::bigint + 5000) * interval '1 millisecond',
+                                         now() + interval '5 seconds')
        WHERE id = $1 AND upstream_state = 'CLOSING'
       RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
 

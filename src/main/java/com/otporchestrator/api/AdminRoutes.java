@@ -130,10 +130,12 @@ final class AdminRoutes {
     Endpoints.respond(ctx, () -> {
       String id = ctx.pathParam("id");
       if (id == null || !id.matches("[a-z0-9][a-z0-9_-]{0,39}")) throw DomainException.invalid("provider id must match [a-z0-9][a-z0-9_-]{0,39}");
-      JsonObject body = Requests.jsonBody(ctx, Set.of("protocol", "baseUrl", "apiKey", "pushKey", "enabled", "priority"));
+      JsonObject body = Requests.jsonBody(ctx, Set.of("protocol", "baseUrl", "apiKey", "pushKey", "enabled", "priority",
+          "channelsLimit"));
       String protocol = Requests.requiredString(body, "protocol", 20);
-      if (!protocol.equals(ProviderRecord.SMSHUB) && !protocol.equals(ProviderRecord.SMS_ACTIVATE)) {
-        throw DomainException.invalid("'protocol' must be smshub or sms-activate");
+      if (!protocol.equals(ProviderRecord.SMSHUB) && !protocol.equals(ProviderRecord.SMS_ACTIVATE)
+          && !protocol.equals(ProviderRecord.FIVESIM)) {
+        throw DomainException.invalid("'protocol' must be smshub, sms-activate or fivesim");
       }
       String baseUrl = Requests.requiredString(body, "baseUrl", 500);
       if (!baseUrl.matches("https?://.+")) throw DomainException.invalid("'baseUrl' must be an http(s) URL");
@@ -141,11 +143,14 @@ final class AdminRoutes {
       Object enabled = body.getValue("enabled", true);
       if (!(enabled instanceof Boolean)) throw DomainException.invalid("'enabled' must be a boolean");
       int priority = body.getValue("priority") == null ? 100 : Requests.requiredInt(body, "priority", 0, 10_000);
+      Integer channelsLimit = body.getValue("channelsLimit") == null ? null
+          : Requests.requiredInt(body, "channelsLimit", 1, 1_000_000);
       ProviderRecord record = new ProviderRecord(id, protocol, baseUrl, Requests.requiredString(body, "apiKey", 500),
           pushKey == null ? null : ApiKeys.hash(pushKey), (Boolean) enabled, priority);
-      return providerRepository.upsert(record).compose(v -> providers.reload())
+      return providerRepository.upsert(record, channelsLimit).compose(v -> providers.reload())
           .map(v -> ApiResponse.json(200, new JsonObject().put("id", id).put("protocol", protocol)
-              .put("baseUrl", baseUrl).put("enabled", enabled).put("priority", priority)));
+              .put("baseUrl", baseUrl).put("enabled", enabled).put("priority", priority)
+              .put("channelsLimit", channelsLimit)));
     });
   }
 

@@ -68,6 +68,8 @@ public final class HttpApiVerticle extends VerticleBase {
     new AdminWalletRoutes(new com.otporchestrator.wallet.Payouts(platform.pool()),
         new com.otporchestrator.wallet.Terminations(platform.pool()),
         new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
+    new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
+        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers()).mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

@@ -17,26 +17,36 @@ public final class CatalogRepository {
     this.pool = pool;
   }
 
-  /**
-   * The offer a purchase goes to: in stock first, then cheapest, then by supplier priority. Unknown
-   * services and countries are input errors; a known pair nobody sells is "no numbers".
-   */
-  public Future<Offer> bestOffer(String service, int country) {
-    return pool.preparedQuery(CatalogSql.BEST_OFFER).execute(Tuple.of(service, country)).compose(rows -> {
-      if (rows.size() == 1) return Future.succeededFuture(toOffer(rows.iterator().next()));
-      return pool.preparedQuery(CatalogSql.KNOWN).execute(Tuple.of(service, country)).map(known -> {
-        Row row = known.iterator().next();
-        if (!row.getBoolean("service_known")) {
-          throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown service '" + service + "'",
-              new JsonObject().put("field", "service"));
-        }
-        if (!row.getBoolean("country_known")) {
-          throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown country " + country,
-              new JsonObject().put("field", "country"));
-        }
-        throw new DomainException(DomainException.Kind.NO_NUMBERS,
-            "no supplier sells service '" + service + "' in country " + country);
+  /** Fails with why nothing is sold for the pair: an unknown service or country, else no numbers. */
+  private <T> Future<T> unavailable(String service, int country) {
+    return pool.preparedQuery(CatalogSql.KNOWN).execute(Tuple.of(service, country)).map(known -> {
+      Row row = known.iterator().next();
+      if (!row.getBoolean("service_known")) {
+        throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown service '" + service + "'",
+            new JsonObject().put("field", "service"));
+      }
+      if (!row.getBoolean("country_known")) {
+        throw new DomainException(DomainException.Kind.INVALID_INPUT, "unknown country " + country,
+            new JsonObject().put("field", "country"));
+      }
+      throw new DomainException(DomainException.Kind.NO_NUMBERS,
+          "no supplier sells service '" + service + "' in country " + country);
       });
+  }
+
+  /** An offer and whether its supplier is at its concurrency limit. */
+  public record RankedOffer(Offer offer, boolean atLimit) {}
+
+  /**
+   * Every enabled supplier's offer for the pair, best first (see {@link CatalogSql#RANKED_OFFERS});
+   * fails like {@link #bestOffer} when there is none.
+   */
+  public Future<List<RankedOffer>> rankedOffers(String service, int country) {
+    return pool.preparedQuery(CatalogSql.RANKED_OFFERS).execute(Tuple.of(service, country)).compose(rows -> {
+      if (rows.size() == 0) return unavailable(service, country);
+      List<RankedOffer> list = new java.util.ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new RankedOffer(toOffer(row), row.getBoolean("at_limit"))));
+      return Future.succeededFuture(list);
     });
   }
 

@@ -3,12 +3,21 @@ package com.otporchestrator.catalog;
 final class CatalogSql {
   private CatalogSql() {}
 
-  static final String BEST_OFFER = """
-      SELECT o.service, o.country, o.provider_id, o.price, o.cost, o.stock
+  /**
+   * Every enabled supplier's offer for a (service, country), best first: in stock, then the lowest
+   * price (what the customer pays), then the supplier's priority, then the lowest cost. {@code at_limit}
+   * says the supplier already holds {@code channels_limit} of our orders holding a number (the live
+   * states, which the partial index activations_open_by_phone covers, so the count is an index scan).
+   */
+  static final String RANKED_OFFERS = """
+      SELECT o.service, o.country, o.provider_id, o.price, o.cost, o.stock,
+             p.channels_limit IS NOT NULL AND (SELECT count(*) FROM activations a
+                WHERE a.provider_id = o.provider_id
+                  AND a.state IN ('WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')) >= p.channels_limit
+               AS at_limit
         FROM offers o JOIN providers p ON p.id = o.provider_id AND p.enabled
        WHERE o.service = $1 AND o.country = $2
-       ORDER BY (o.stock > 0) DESC, o.price, p.priority, o.provider_id
-       LIMIT 1""";
+       ORDER BY (o.stock > 0) DESC, o.price, p.priority, o.cost, o.provider_id""";
 
   static final String KNOWN = """
       SELECT EXISTS (SELECT 1 FROM services WHERE code = $1) AS service_known,

@@ -31,7 +31,8 @@ public record AppConfig(
     WebhookSettings webhooks,
     LifecycleSettings lifecycle,
     String refundPolicy,
-    RentalSettings rentals) {
+    RentalSettings rentals,
+    RoutingSettings routing) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -64,6 +65,14 @@ public record AppConfig(
    * shortest and longest rental in hours, and the cancel window (full refund by cancelling while it is open).
    */
   public record RentalSettings(int minHours, int maxHours, Duration cancelWindow) {}
+
+  /**
+   * Supplier breakers (see {@code routing.BreakerSettings}) and the outage refund job: a job claims
+   * an outage for {@code outageLease} at a time, refunds {@code outageBatch} orders per statement,
+   * and looks for outages to refund every {@code outagePoll}.
+   */
+  public record RoutingSettings(com.otporchestrator.routing.BreakerSettings breaker, int outageBatch,
+                                Duration outagePoll, Duration outageLease) {}
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -118,7 +127,17 @@ public record AppConfig(
         new RentalSettings(
             e.intRange("RENTAL_MIN_HOURS", 4, 1, 8760),
             e.intRange("RENTAL_MAX_HOURS", 1344, 1, 8760),
-            e.seconds("RENTAL_CANCEL_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600)));
+            e.seconds("RENTAL_CANCEL_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600)),
+        new RoutingSettings(
+            new com.otporchestrator.routing.BreakerSettings(
+                e.intRange("BREAKER_WINDOW_CALLS", 20, 1, 1000),
+                e.intRange("BREAKER_MIN_CALLS", 10, 1, 1000),
+                e.fraction("BREAKER_FAILURE_RATE", 0.5),
+                e.intRange("BREAKER_CONSECUTIVE_FAILURES", 5, 1, 1000),
+                e.millis("BREAKER_OPEN_MS", 30_000, 100, 3_600_000)),
+            e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
+            e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
+            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -133,6 +152,9 @@ public record AppConfig(
     }
     if (!config.refundPolicy().matches("[a-z][a-z0-9_]{0,63}")) {
       e.problem("REFUND_POLICY must be a policy id (lower case letters, digits and _), not '" + config.refundPolicy() + "'");
+    }
+    if (config.routing().breaker().minCalls() > config.routing().breaker().windowCalls()) {
+      e.problem("BREAKER_MIN_CALLS must be at most BREAKER_WINDOW_CALLS");
     }
     if (!config.redisCluster() && config.redisEndpoints().size() > 1) {
       e.problem("REDIS_URL lists several nodes; set REDIS_CLUSTER=true for Redis Cluster, or give one URL");

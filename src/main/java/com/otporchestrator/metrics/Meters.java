@@ -24,6 +24,7 @@ public final class Meters {
   public static final String PROVIDER_CALLS = "otp.provider.call";
   public static final String PROVIDER_ERRORS = "otp.provider.errors";
   public static final String WEBHOOK_DELIVERIES = "otp.webhook.deliveries";
+  public static final String FAILOVERS = "otp.route.failovers";
 
   /** Buckets of the lateness histogram: what matters is "well under a second" versus "seconds late". */
   private static final Duration[] LATENESS_BUCKETS = {
@@ -107,6 +108,12 @@ public final class Meters {
   }
 
   /** {@code outcome}: delivered, retry (failed, another attempt scheduled), failed (gave up). */
+  /** A purchase passed over {@code provider} to the next supplier, because of {@code reason}. */
+  public void failover(String provider, String reason) {
+    Counter.builder(FAILOVERS).description("Purchases moved to the next supplier, by the supplier passed over and why")
+        .tag("provider", provider).tag("reason", reason).register(registry).increment();
+  }
+
   public void webhookDelivery(String outcome) {
     Counter.builder(WEBHOOK_DELIVERIES).description("Webhook delivery attempts, by outcome")
         .tag("outcome", outcome).register(registry).increment();

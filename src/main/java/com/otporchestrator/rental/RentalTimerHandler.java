@@ -63,6 +63,8 @@ public final class RentalTimerHandler implements TimerHandler {
           case CloseOutcome.Closed closed -> rentals.closed(id);
           case CloseOutcome.Refused refused -> refuse(id, refused.reason());
           case CloseOutcome.RetryLater later -> retry(id, attempts, later.after(), later.reason());
+          // a rental cancelled young: the supplier's minimum age is a wait, retried like any other
+          case CloseOutcome.TooEarly early -> retry(id, attempts, early.minimumAge(), early.reason());
         });
   }
 

@@ -2,6 +2,8 @@ package com.otporchestrator.upstream;
 
 import com.otporchestrator.upstream.smsactivate.SmsActivateConfig;
 import com.otporchestrator.upstream.smsactivate.SmsActivateProvider;
+import com.otporchestrator.upstream.fivesim.FiveSimConfig;
+import com.otporchestrator.upstream.fivesim.FiveSimProvider;
 import com.otporchestrator.upstream.smshub.SmsHubConfig;
 import com.otporchestrator.upstream.smshub.SmsHubProvider;
 import io.vertx.ext.web.client.WebClient;
@@ -17,6 +19,8 @@ public final class Adapters {
           new SmsHubConfig(record.id(), record.baseUrl(), record.apiKey(), timeout));
       case ProviderRecord.SMS_ACTIVATE -> new SmsActivateProvider(client,
           new SmsActivateConfig(record.id(), record.baseUrl(), record.apiKey(), timeout));
+      case ProviderRecord.FIVESIM -> new FiveSimProvider(client,
+          new FiveSimConfig(record.id(), record.baseUrl(), record.apiKey(), timeout));
       default -> throw new IllegalArgumentException("unsupported protocol " + record.protocol());
     };
   }

@@ -1,23 +1,38 @@
 package com.otporchestrator.upstream;
 
 import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.routing.ProviderHealth;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** A supplier adapter that times every call and counts its failures, per supplier and operation. */
+/**
+ * A supplier adapter that times every call and counts its failures, per supplier and operation, and
+ * feeds each outcome to the supplier's health and circuit breaker.
+ */
 public final class MeteredProvider implements Provider {
   private final Provider delegate;
   private final Meters meters;
+  private final ProviderHealth health;
 
   public MeteredProvider(Provider delegate, Meters meters) {
+    this(delegate, meters, null);
+  }
+
+  public MeteredProvider(Provider delegate, Meters meters, ProviderHealth health) {
     this.delegate = delegate;
     this.meters = meters;
+    this.health = health;
   }
 
   /** Wraps every adapter the given factory makes. */
   public static ProviderFactory metered(ProviderFactory factory, Meters meters) {
-    return record -> new MeteredProvider(factory.create(record), meters);
+    return metered(factory, meters, null);
+  }
+
+  /** Wraps every adapter the given factory makes, feeding {@code health} (null: none). */
+  public static ProviderFactory metered(ProviderFactory factory, Meters meters, ProviderHealth health) {
+    return record -> new MeteredProvider(factory.create(record), meters, health);
   }
 
   @Override
@@ -73,8 +88,11 @@ public final class MeteredProvider implements Provider {
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }
-    return result.onComplete(done -> meters.providerCall(delegate.id(), operation,
-        done.succeeded() ? "ok" : outcome(done.cause()), System.nanoTime() - started));
+    return result.onComplete(done -> {
+      long nanos = System.nanoTime() - started;
+      meters.providerCall(delegate.id(), operation, done.succeeded() ? "ok" : outcome(done.cause()), nanos);
+      if (health != null) health.record(delegate.id(), done.succeeded() ? null : done.cause(), nanos / 1_000_000);
+    });
   }
 
   static String outcome(Throwable error) {

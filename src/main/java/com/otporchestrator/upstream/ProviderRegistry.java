@@ -1,6 +1,8 @@
 package com.otporchestrator.upstream;
 
 import com.otporchestrator.account.ApiKeys;
+import com.otporchestrator.routing.BreakerSettings;
+import com.otporchestrator.routing.ProviderHealth;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.util.HashMap;
@@ -14,13 +16,25 @@ import java.util.Optional;
 public final class ProviderRegistry {
   private final ProviderRepository repository;
   private final ProviderFactory factory;
+  private final ProviderHealth health;
   private volatile Map<String, Entry> entries = Map.of();
 
   private record Entry(ProviderRecord record, Provider provider) {}
 
   public ProviderRegistry(ProviderRepository repository, ProviderFactory factory) {
+    this(repository, factory, new ProviderHealth(BreakerSettings.defaults()));
+  }
+
+  /** {@code health} is what the factory's adapters report to (see {@code MeteredProvider}). */
+  public ProviderRegistry(ProviderRepository repository, ProviderFactory factory, ProviderHealth health) {
     this.repository = repository;
     this.factory = factory;
+    this.health = health;
+  }
+
+  /** This process's view of every supplier's health and circuit breaker. */
+  public ProviderHealth health() {
+    return health;
   }
 
   public Future<Void> reload() {
@@ -40,6 +54,11 @@ public final class ProviderRegistry {
   public Optional<Provider> get(String id) {
     Entry entry = entries.get(id);
     return entry == null ? Optional.empty() : Optional.of(entry.provider());
+  }
+
+  /** Every configured supplier's id, enabled or not. */
+  public java.util.Set<String> ids() {
+    return entries.keySet();
   }
 
   public Iterable<Provider> enabled() {

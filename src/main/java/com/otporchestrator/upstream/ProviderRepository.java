@@ -18,6 +18,14 @@ public final class ProviderRepository {
         api_key = EXCLUDED.api_key, push_key_hash = EXCLUDED.push_key_hash, enabled = EXCLUDED.enabled,
         priority = EXCLUDED.priority""";
 
+  /** An admin's PUT: the whole record, channels limit included (null: no limit). */
+  private static final String PUT = """
+      INSERT INTO providers (id, protocol, base_url, api_key, push_key_hash, enabled, priority, channels_limit)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, base_url = EXCLUDED.base_url,
+        api_key = EXCLUDED.api_key, push_key_hash = EXCLUDED.push_key_hash, enabled = EXCLUDED.enabled,
+        priority = EXCLUDED.priority, channels_limit = EXCLUDED.channels_limit""";
+
   private final Pool pool;
 
   public ProviderRepository(Pool pool) {
@@ -41,5 +49,12 @@ public final class ProviderRepository {
     Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
         p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority());
     return pool.preparedQuery(UPSERT).execute(args).mapEmpty();
+  }
+
+  /** Writes the whole supplier, its channels limit (null: none) included, in one statement. */
+  public Future<Void> upsert(ProviderRecord p, Integer channelsLimit) {
+    Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
+        p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority(), channelsLimit);
+    return pool.preparedQuery(PUT).execute(args).mapEmpty();
   }
 }

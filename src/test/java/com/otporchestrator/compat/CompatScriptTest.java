@@ -165,11 +165,11 @@ class CompatScriptTest {
       assertThat(Await.result(us.close(bought.providerActivationId(), true))).isInstanceOf(CloseOutcome.Closed.class);
       assertThat(Await.result(us.close(bought.providerActivationId(), true))).isInstanceOf(CloseOutcome.Closed.class);
 
-      // a number that gets nothing: the early cancel is retried later, then closes with a refund
+      // a number that gets nothing: the early cancel is "too early" (tried again at the minimum age), then closes with a refund
       Allocation idle = Await.result(us.allocate(new AllocationRequest("tg", 0, null, 0, List.of("7999"))));
       CloseOutcome early = Await.result(us.close(idle.providerActivationId(), false));
-      assertThat(early).isInstanceOf(CloseOutcome.RetryLater.class);
-      assertThat(((CloseOutcome.RetryLater) early).reason()).isEqualTo("EARLY_CANCEL_DENIED");
+      assertThat(early).isInstanceOf(CloseOutcome.TooEarly.class);
+      assertThat(((CloseOutcome.TooEarly) early).reason()).isEqualTo("EARLY_CANCEL_DENIED");
       Await.pause(Duration.ofMillis(1100));
       assertThat(Await.result(us.close(idle.providerActivationId(), false))).isInstanceOf(CloseOutcome.Closed.class);
       assertThat(Await.result(us.poll(idle.providerActivationId())).status()).isEqualTo(PollResult.UpstreamStatus.CLOSED);

@@ -210,7 +210,7 @@ public final class SmsActivateReplies {
     if (t.is("EARLY_CANCEL_DENIED")) {
       Integer seconds = firstInteger(t.info().getValue("minActivationTime"), t.argument());
       Duration window = seconds != null && seconds > 0 ? Duration.ofSeconds(seconds) : DEFAULT_EARLY_CANCEL_WINDOW;
-      return retry(window, t.name());
+      return new CloseOutcome.TooEarly(window, t.name());
     }
     if (t.is("NEW_OTP_RECEIVED")) return retry(UNREAD_OTP_RETRY, t.name());
     if (CLOSE_REFUSALS.contains(t.name())) return new CloseOutcome.Refused(t.describe());

@@ -37,9 +37,9 @@ class SmsActivateCloseRepliesTest {
   @DisplayName("EARLY_CANCEL_DENIED waits Hero's minActivationTime, else 120 seconds")
   void earlyCancel() {
     assertThat(close(reply(409, "{\"title\":\"EARLY_CANCEL_DENIED\",\"details\":\"\",\"info\":{\"minActivationTime\":90}}")))
-        .isEqualTo(new CloseOutcome.RetryLater(Duration.ofSeconds(90), "EARLY_CANCEL_DENIED"));
+        .isEqualTo(new CloseOutcome.TooEarly(Duration.ofSeconds(90), "EARLY_CANCEL_DENIED"));
     assertThat(close(ok("EARLY_CANCEL_DENIED")))
-        .isEqualTo(new CloseOutcome.RetryLater(Duration.ofSeconds(120), "EARLY_CANCEL_DENIED"));
+        .isEqualTo(new CloseOutcome.TooEarly(Duration.ofSeconds(120), "EARLY_CANCEL_DENIED"));
   }
 
   @Test

@@ -38,23 +38,23 @@ class SmsActivateProviderCloseTest extends FakeUpstreamFixture {
   }
 
   @Test
-  @DisplayName("retries after Hero's minActivationTime on EARLY_CANCEL_DENIED, then closes")
+  @DisplayName("waits for Hero's minActivationTime on EARLY_CANCEL_DENIED, then closes")
   void earlyCancelDeniedThenClosed(VertxTestContext ctx) {
     upstream.speak(Dialect.HERO);
     upstream.denyEarlyCancel(1, 90);
     String id = upstream.addActivation();
     expectSuccess(provider.close(id, false).compose(first -> provider.close(id, false).map(second -> List.of(first, second))),
         ctx, outcomes -> assertThat(outcomes).containsExactly(
-            new CloseOutcome.RetryLater(Duration.ofSeconds(90), "EARLY_CANCEL_DENIED"), CloseOutcome.closed()));
+            new CloseOutcome.TooEarly(Duration.ofSeconds(90), "EARLY_CANCEL_DENIED"), CloseOutcome.closed()));
   }
 
   @Test
-  @DisplayName("retries after 120 seconds on a text EARLY_CANCEL_DENIED")
+  @DisplayName("waits until the activation is 120 seconds old on a text EARLY_CANCEL_DENIED")
   void earlyCancelDeniedText(VertxTestContext ctx) {
     upstream.denyEarlyCancel(1, 90);
     String id = upstream.addActivation();
     expectSuccess(provider.close(id, false), ctx, outcome ->
-        assertThat(outcome).isEqualTo(new CloseOutcome.RetryLater(Duration.ofSeconds(120), "EARLY_CANCEL_DENIED")));
+        assertThat(outcome).isEqualTo(new CloseOutcome.TooEarly(Duration.ofSeconds(120), "EARLY_CANCEL_DENIED")));
   }
 
   @Test
