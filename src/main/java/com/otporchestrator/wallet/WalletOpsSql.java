@@ -102,7 +102,8 @@ final class WalletOpsSql {
       SELECT (SELECT count(*) FROM wallet) AS terminated, COALESCE((SELECT -balance_delta FROM entry), 0) AS forfeited""";
 
   /**
-   * Grants a service credit on closed orders: one ledger row per order, capped at the order's price, at most one per
+   * Grants a service credit on closed orders (activations or rentals; a rental's cap is its own price, extensions not
+   * included): one ledger row per order, capped at the order's price, at most one per
    * order ever (the (order_id, kind) unique index: an order credited before is skipped, not credited twice). Wallets
    * are locked in account order before any is updated.
    */
@@ -111,9 +112,13 @@ final class WalletOpsSql {
         INSERT INTO service_credits (reason, outage_ref, granted_by) VALUES ($1, $2, $3) RETURNING id
       ), req AS (
         SELECT r.order_id, r.amount FROM unnest($4::bigint[], $5::bigint[]) AS r(order_id, amount)
+      ), orders AS (
+        SELECT id, account_id, price, closed_at FROM activations WHERE id = ANY($4)
+        UNION ALL
+        SELECT id, account_id, price, closed_at FROM rentals WHERE id = ANY($4)
       ), eligible AS (
         SELECT a.id AS order_id, a.account_id, LEAST(r.amount, a.price) AS amount, r.amount > a.price AS capped
-          FROM req r JOIN activations a ON a.id = r.order_id
+          FROM req r JOIN orders a ON a.id = r.order_id
          WHERE a.closed_at IS NOT NULL
       ), locked AS (
         SELECT account_id FROM wallets WHERE account_id IN (SELECT account_id FROM eligible)
@@ -134,7 +139,7 @@ final class WalletOpsSql {
         FROM req r
         LEFT JOIN entries e ON e.order_id = r.order_id
         LEFT JOIN eligible el ON el.order_id = r.order_id
-        LEFT JOIN activations a ON a.id = r.order_id""";
+        LEFT JOIN orders a ON a.id = r.order_id""";
 
   /**
    * An account's ledger with its orders, newest first, filtered by kinds, time range and order; $6 is the cursor.

@@ -185,6 +185,23 @@ class WalletOperationsTest {
   }
 
   @Test
+  void aClosedRentalCanBeCreditedToo() {
+    Api.Response offer = api.put("/admin/v1/rent-offers", ADMIN, new JsonObject().put("provider", "sandbox").put("country", 0)
+        .put("service", "full").put("hourlyPrice", "0.10").put("hourlyCost", "0.01").put("stock", 5));
+    assertThat(offer.status()).as("%s", offer).isEqualTo(200);
+    Customer c = node.customer("renter-credit", "10.00");
+    Api.Response rented = api.post("/v1/rentals", c.apiKey(), new JsonObject().put("country", 0).put("hours", 4));
+    assertThat(rented.status()).as("%s", rented).isEqualTo(201);
+    long id = rented.json().getLong("id");
+    assertThat(api.post("/v1/rentals/" + id + "/finish", c.apiKey(), (String) null).status()).isEqualTo(200);
+    Api.Response granted = api.post("/admin/v1/service-credits", ADMIN, new JsonObject().put("reason", "rental outage")
+        .put("orders", new JsonArray().add(new JsonObject().put("orderId", id).put("amount", "1.00"))));
+    assertThat(granted.status()).as("%s", granted).isEqualTo(201);
+    assertThat(granted.json().getJsonArray("orders").getJsonObject(0).getString("credited")).isEqualTo("0.40");
+    assertThat(balance(c)).isEqualTo("10.00");
+  }
+
+  @Test
   void theHistoryFiltersByKindAndExportsAsCsvWithFormulasDefused() {
     Customer c = node.customer("accountant", null);
     assertThat(api.post("/admin/v1/accounts/" + c.id() + "/deposits", ADMIN,
