@@ -19,6 +19,8 @@ import com.otporchestrator.api.HealthVerticle;
 import com.otporchestrator.api.HttpApiVerticle;
 import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
+import com.otporchestrator.claim.ClaimDeadlines;
+import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
@@ -201,6 +203,7 @@ public final class Node {
     WebhookRepository webhooks = new WebhookRepository(platform.pool());
     List<com.otporchestrator.timer.SweepSource> sources = new ArrayList<>(ActivationSweepSources.of(platform.activationRepository()));
     sources.add(new WebhookSweepSource(webhooks));
+    sources.add(ClaimDeadlines.sweepSource(claims()));
     return new TimerVerticle(
         v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
             scripts, platform.timerStats()),
@@ -217,7 +220,12 @@ public final class Node {
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
         TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),
         TimerKind.WEBHOOK, new WebhookDeliveryHandler(new WebhookRepository(platform.pool()), platform.timers(),
-            webhookClient, platform.config().webhooks(), platform.metrics().meters()));
+            webhookClient, platform.config().webhooks(), platform.metrics().meters()),
+        TimerKind.CLAIM_DEADLINE, ClaimDeadlines.handler(claims()));
+  }
+
+  private ClaimService claims() {
+    return new ClaimService(platform.pool(), platform.policies(), platform.timers());
   }
 
   private void startPeriodicJobs() {

@@ -2,6 +2,7 @@ package com.otporchestrator.api;
 
 import com.otporchestrator.Platform;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.compat.CompatRoutes;
 import com.otporchestrator.webhook.WebhookRepository;
 import com.otporchestrator.webhook.WebhookUrls;
@@ -36,19 +37,24 @@ public final class HttpApiVerticle extends VerticleBase {
     // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
     router.get("/metrics").handler(platform.metrics()::handle);
     router.route().handler(new AccessLog());
+    Authenticator authenticator = new Authenticator(platform.accounts());
+    CustomerAuth customers = new CustomerAuth(authenticator);
+    RateLimitHandler rateLimit = new RateLimitHandler(platform.rateLimiter());
+    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
+    ClaimRoutes claims = new ClaimRoutes(new ClaimService(platform.pool(), platform.policies(), platform.timers()),
+        idempotency);
+    // Evidence uploads take files up to 10 MB: their route has its own body handler and answers before the global one.
+    claims.mountUpload(router, customers, rateLimit);
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);
     new ProviderPushRoutes(platform.providers(), platform.smsDelivery()).mount(router);
 
-    Authenticator authenticator = new Authenticator(platform.accounts());
     new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog(),
         platform.rateLimiter())
         .mount(router);
 
-    CustomerAuth customers = new CustomerAuth(authenticator);
     router.route("/v1/*").handler(customers);
-    router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
-    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
+    router.route("/v1/*").handler(rateLimit);
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
@@ -61,6 +67,7 @@ public final class HttpApiVerticle extends VerticleBase {
     new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
+    claims.mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

@@ -9,7 +9,9 @@ public enum TimerKind {
   /** Close the order with its supplier (finish or cancel), retried until it succeeds. */
   CLOSE('c'),
   /** Post a customer webhook event; the id is the event's, not an order's. */
-  WEBHOOK('w');
+  WEBHOOK('w'),
+  /** A claim's next support deadline (first response, resolution); the id is the claim's, not an order's. */
+  CLAIM_DEADLINE('d');
 
   private final char letter;
 
