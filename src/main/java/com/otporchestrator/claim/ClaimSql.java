@@ -44,16 +44,16 @@ final class ClaimSql {
       c.missing_evidence, c.evidence_count, c.escalation_level, c.auto_remedy, c.filed_at, c.response_due_at,
       c.responded_at, c.response_missed_at, c.resolution_due_at, c.resolution_missed_at, c.decided_at, c.decided_by,
       c.decision_note, c.remedy, c.refund_amount,
-      (c.state IN """ + OPEN + """
+      (c.state IN """ + OPEN + " " + """
        AND ((c.responded_at IS NULL AND c.response_due_at <= now()) OR c.resolution_due_at <= now())) AS overdue""";
 
   /** $2 NULL: any account (admins). */
   static final String GET = "SELECT " + COLUMNS + " FROM claims c WHERE c.id = $1 AND ($2::bigint IS NULL OR c.account_id = $2)";
 
-  static final String LIST_OWN = "SELECT " + COLUMNS + """
+  static final String LIST_OWN = "SELECT " + COLUMNS + " " + """
        FROM claims c WHERE c.account_id = $1 AND ($2::bigint IS NULL OR c.id < $2) ORDER BY c.id DESC LIMIT $3""";
 
-  static final String QUEUE = "SELECT " + COLUMNS + """
+  static final String QUEUE = "SELECT " + COLUMNS + " " + """
        FROM claims c
       WHERE ($1::text IS NULL OR c.state = $1) AND ($2::text IS NULL OR c.type = $2)
         AND ($3::bigint IS NULL OR c.account_id = $3) AND ($4::bigint IS NULL OR c.id < $4)
