@@ -1,5 +1,7 @@
 package com.otporchestrator;
 
+import com.otporchestrator.abuse.AbuseMonitor;
+import com.otporchestrator.abuse.AbuseRepository;
 import com.otporchestrator.account.AccountRepository;
 import com.otporchestrator.activation.ActivationRepository;
 import com.otporchestrator.activation.ActivationService;
@@ -93,6 +95,7 @@ public final class Node {
   private final List<Long> periodic = new ArrayList<>();
   /** Set first thing on shutdown: readiness answers 503 from then on. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  private AbuseMonitor abuse;
   private String apiDeployment;
   private String timerDeployment;
   private HealthVerticle healthListener;
@@ -125,7 +128,10 @@ public final class Node {
         .compose(v -> LuaScript.load(vertx, "/lua/rate-limit.lua"))
         .compose(rateLimitScript -> {
       Node node = build(vertx, config, rateLimitScript);
-      return node.platform.policies().bootstrap(config.refundPolicy()).compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
+      return LuaScript.load(vertx, "/lua/abuse-window.lua").map(node::watchForAbuse)
+          .compose(loaded -> node.platform.policies().bootstrap(config.refundPolicy()))
+          .compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload())
+          .compose(r -> node.deploy()).map(node);
     });
   }
 
@@ -159,6 +165,14 @@ public final class Node {
     return new Node(vertx, platform, web);
   }
 
+  /** Abuse controls hear every committed purchase and cancel of this process. */
+  private Void watchForAbuse(LuaScript script) {
+    abuse = new AbuseMonitor(platform.redis(), script, new AbuseRepository(platform.pool()), platform.config().redisKeyPrefix());
+    platform.purchases().signals(abuse);
+    platform.activations().signals(abuse);
+    return null;
+  }
+
   private Future<Void> startSandbox() {
     SandboxSupplier sandbox = platform.sandbox();
     if (sandbox == null) return Future.succeededFuture();
@@ -172,7 +186,7 @@ public final class Node {
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       chain = chain.compose(v -> push.startSubscriber(vertx))
-          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get), instances))
+          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get, abuse), instances))
           .onSuccess(id -> apiDeployment = id).mapEmpty();
     } else {
       // No api role, so no HTTP server: a health-only listener lets Kubernetes probe the worker.

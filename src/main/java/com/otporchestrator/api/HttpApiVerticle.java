@@ -1,6 +1,8 @@
 package com.otporchestrator.api;
 
 import com.otporchestrator.Platform;
+import com.otporchestrator.abuse.AbuseMonitor;
+import com.otporchestrator.abuse.AbuseRepository;
 import com.otporchestrator.account.Authenticator;
 import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.compat.CompatRoutes;
@@ -25,10 +27,18 @@ public final class HttpApiVerticle extends VerticleBase {
   private final BooleanSupplier draining;
   private HttpServer server;
 
+  private final AbuseMonitor abuse;
+
   public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining) {
+    this(platform, push, draining, null);
+  }
+
+  /** @param abuse abuse controls (null: none), told which client address each purchase came from */
+  public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining, AbuseMonitor abuse) {
     this.platform = platform;
     this.push = push;
     this.draining = draining;
+    this.abuse = abuse;
   }
 
   @Override
@@ -55,6 +65,9 @@ public final class HttpApiVerticle extends VerticleBase {
 
     router.route("/v1/*").handler(customers);
     router.route("/v1/*").handler(rateLimit);
+    AbuseRoutes abuseRoutes = new AbuseRoutes(
+        abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse);
+    router.post("/v1/activations").handler(abuseRoutes::recordPurchaseAddress);
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
@@ -68,6 +81,7 @@ public final class HttpApiVerticle extends VerticleBase {
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
     claims.mount(router);
+    abuseRoutes.mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 
