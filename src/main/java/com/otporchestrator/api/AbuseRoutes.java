@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.math.BigDecimal;
 import java.util.Set;
+import org.slf4j.LoggerFactory;
 
 /** {@code /admin/v1/abuse}: the flags with their evidence, and the thresholds of each signal. */
 final class AbuseRoutes {
@@ -40,15 +41,9 @@ final class AbuseRoutes {
 
   /** A purchase over the JSON API: who bought from which client address (the shared_ip signal). */
   void recordPurchaseAddress(RoutingContext ctx) {
-    if (monitor != null) {
-      ctx.addHeadersEndHandler(v -> {
-        if (ctx.response().getStatusCode() == 201 && CustomerAuth.account(ctx) != null
-            && ctx.request().remoteAddress() != null) {
-          monitor.onPurchaseFrom(CustomerAuth.account(ctx).id(), ctx.request().remoteAddress().hostAddress());
-        }
-      });
-    }
-    ctx.next();
+    if (monitor == null || ctx.request().remoteAddress() == null) return;
+    monitor.onPurchaseFrom(CustomerAuth.account(ctx).id(), ctx.request().remoteAddress().hostAddress())
+        .onFailure(e -> LoggerFactory.getLogger(AbuseRoutes.class).debug("shared_ip not updated: {}", e.toString()));
   }
 
   private void flags(RoutingContext ctx) {

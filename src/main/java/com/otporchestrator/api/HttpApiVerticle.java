@@ -67,11 +67,11 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(rateLimit);
     AbuseRoutes abuseRoutes = new AbuseRoutes(
         abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse);
-    router.post("/v1/activations").handler(abuseRoutes::recordPurchaseAddress);
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
-        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
+        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies()))
+        .afterPurchase(abuseRoutes::recordPurchaseAddress).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
     new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
     new ActivationEventRoutes(platform.activations(), push).mount(router);
