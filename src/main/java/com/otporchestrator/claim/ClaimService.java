@@ -37,6 +37,7 @@ public final class ClaimService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimService.class);
   public static final int MAX_FILES = 5;
   public static final int MAX_FILE_BYTES = 10 * 1024 * 1024;
+  private static final long RETRY_PENDING_MS = 60_000;
 
   private final Pool pool;
   private final Policies policies;
@@ -279,9 +280,10 @@ public final class ClaimService {
         .compose(rows -> {
           List<Timer> next = new ArrayList<>();
           for (Row r : rows) {
-            // still pending after this pass (an order not closed yet): look again in a minute
-            long due = Math.max(r.getLong("due_ms"), r.getLong("now_ms") > r.getLong("due_ms") ? r.getLong("now_ms") + 60_000 : 0);
-            next.add(new Timer(TimerKind.CLAIM_DEADLINE, r.getLong("id"), due));
+            long due = r.getLong("due_ms");
+            long now = r.getLong("now_ms");
+            // a deadline still pending after this pass (its order has not closed yet): look again in a minute
+            next.add(new Timer(TimerKind.CLAIM_DEADLINE, r.getLong("id"), due <= now ? now + RETRY_PENDING_MS : due));
           }
           return timers.scheduleAll(next);
         });

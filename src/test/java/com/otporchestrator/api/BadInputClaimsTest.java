@@ -131,6 +131,12 @@ class BadInputClaimsTest {
     assertProblem(api.send("POST", base + "/escalate", ADMIN, "application/json", "nope"), 400, "");
     assertProblem(api.send("POST", base + "/respond", ADMIN, "application/json", "{\"note\":\"\"}"), 400, "'note'");
     assertProblem(api.send("POST", "/admin/v1/claims/abc/respond", ADMIN, "application/json", "{\"note\":\"hi\"}"), 404, "");
+    assertProblem(api.send("POST", base + "/reject", ADMIN, "application/json",
+        new JsonObject().put("reason", "x".repeat(70_000)).encode()), 413, "");
+    assertProblem(api.send("POST", base + "/reject", ADMIN, "application/json",
+        new JsonObject().put("reason", "x".repeat(4001)).encode()), 400, "'reason'");
+    assertProblem(api.post(base + "/respond", ADMIN, "{\"note\":\"hi\"}", "X-Admin-Actor", "not a name!"), 400,
+        "X-Admin-Actor");
     // the claim was never changed by any of these
     JsonObject now = api.get(base, ADMIN).json();
     assertThat(now.getString("state")).isEqualTo("SUBMITTED");

@@ -247,6 +247,40 @@ class ClaimDecisionsTest {
   }
 
   @Test
+  @DisplayName("twelve concurrent uploads to one claim store exactly five files, numbered 1 to 5")
+  void concurrentUploadsStopAtFive() throws Exception {
+    f.inForce("smssb_refund_policy");
+    Customer c = node.customer("uploads", "10.00");
+    long id = f.filed(c, f.captured(c), "refund_not_applied").getLong("id");
+    ExecutorService pool = Executors.newFixedThreadPool(12);
+    List<Callable<Integer>> calls = new ArrayList<>();
+    for (int i = 0; i < 12; i++) calls.add(() -> f.upload(c.apiKey(), id, ClaimFixture.png(2000), "image/png").status());
+    List<Integer> statuses = new ArrayList<>();
+    for (Future<Integer> r : pool.invokeAll(calls)) statuses.add(r.get());
+    pool.shutdown();
+    assertThat(statuses).filteredOn(s -> s == 201).hasSize(5);
+    assertThat(statuses).filteredOn(s -> s == 409).hasSize(7);
+    JsonArray files = node.api().get("/v1/claims/" + id, c.apiKey()).json().getJsonArray("evidence");
+    assertThat(files.stream().map(e -> ((JsonObject) e).getInteger("n"))).containsExactly(1, 2, 3, 4, 5);
+  }
+
+  @Test
+  @DisplayName("filing honours Idempotency-Key: the same request replays the claim, nothing is filed twice")
+  void idempotentFiling() {
+    f.inForce("smssb_refund_policy");
+    Customer c = node.customer("idempotent", "10.00");
+    long order = f.captured(c);
+    JsonObject body = new JsonObject().put("orderId", order).put("type", "refund_not_applied").put("text", "twice?");
+    Api.Response first = node.api().post("/v1/claims", c.apiKey(), body, "Idempotency-Key", "claim-key-1");
+    Api.Response again = node.api().post("/v1/claims", c.apiKey(), body, "Idempotency-Key", "claim-key-1");
+    assertThat(first.status()).as("%s", first).isEqualTo(201);
+    assertThat(again.status()).isEqualTo(201);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.json().getLong("id")).isEqualTo(first.json().getLong("id"));
+    assertThat(node.api().get("/v1/claims", c.apiKey()).items()).hasSize(1);
+  }
+
+  @Test
   @DisplayName("the admin queue filters by state, type, account and overdue, newest first, with a cursor")
   void queue() {
     f.inForce("smssb_refund_policy");

@@ -83,8 +83,9 @@ final class ClaimFixture {
 
   /**
    * Moves an order's purchase (and its SMS) into the past. The filing window is "purchase + W" compared with the
-   * database's now(); moving created_at back by d is the same as the clock moving forward by d, and nothing else reads
-   * created_at once the order is closed (the tests only do this to closed or claim-only orders).
+   * database's now(); moving created_at back by d is the same as the clock moving forward by d for that rule, and the
+   * tests wait 5 days no other way. Nothing else reads created_at after the purchase: an open order keeps the expiry
+   * it got at purchase (so it stays open), a closed one is already resolved.
    */
   void purchasedAgo(long orderId, Duration ago) {
     Await.result(node.node().platform().pool().preparedQuery("""
