@@ -22,6 +22,7 @@ final class ClaimRoutes {
   private static final Set<String> APPROVE_FIELDS = Set.of("remedy", "note");
   private static final Set<String> REJECT_FIELDS = Set.of("reason");
   private static final Set<String> NOTE_FIELDS = Set.of("note");
+  private static final Set<String> APPEAL_FIELDS = Set.of("text");
   private static final Set<String> PLATFORM_TAGS = Set.of("telegram_2fa_api", "fraud_flagged", "aup_terminated",
       "tos_terminated");
   private static final String TAG = "[a-z][a-z0-9_]{0,39}";
@@ -61,6 +62,10 @@ final class ClaimRoutes {
     router.get("/v1/claims/:id").handler(ctx -> Endpoints.respond(ctx, () -> claims.get(claimId(ctx),
         CustomerAuth.account(ctx).id()).map(ok())));
     router.get("/v1/claims/:id/evidence/:n").handler(ctx -> download(ctx, CustomerAuth.account(ctx).id()));
+    router.post("/v1/claims/:id/appeal").handler(ctx -> Endpoints.respondOnce(ctx, idempotency, () -> {
+      String text = Requests.requiredString(Requests.jsonBody(ctx, APPEAL_FIELDS), "text", TEXT_MAX);
+      return claims.appeal(claimId(ctx), CustomerAuth.account(ctx).id(), text).map(ok());
+    }));
 
     router.get("/admin/v1/claims").handler(this::queue);
     router.get("/admin/v1/claims/:id").handler(ctx -> Endpoints.respond(ctx, () -> claims.get(claimId(ctx), null)

@@ -194,22 +194,42 @@ public final class ClaimService {
    */
   public Future<JsonObject> escalate(long id, String actor, String note) {
     return claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
-      List<String> levels = policy.review().escalation();
-      if (claim.state() == ClaimState.APPROVED) {
-        throw new DomainException(Kind.INVALID_STATE, "the claim was approved; an approval is never re-opened",
-            new JsonObject().put("state", claim.state().name()));
-      }
-      if (claim.state() == ClaimState.REJECTED && policy.review().decisionsFinal()) throw finalDecision(claim, policy);
-      if (claim.escalationLevel() + 1 >= levels.size()) {
-        throw new DomainException(Kind.POLICY_REFUSED, "policy " + policy.id() + " version " + policy.version()
-            + (levels.isEmpty() ? " has no escalation levels" : " has no level above '" + levels.get(claim.escalationLevel())
-            + "'"), new JsonObject().put("rule", "review.escalation").put("policyId", policy.id())
-            .put("policyVersion", policy.version()).put("escalation", new JsonArray(levels)));
-      }
+      checkEscalation(claim, policy);
       List<ClaimState> from = new ArrayList<>(ClaimState.OPEN);
       from.add(ClaimState.REJECTED);
       return move(id, from, ClaimState.ESCALATED, claim.escalationLevel(), actor, note, true);
     }));
+  }
+
+  /**
+   * The customer disagrees with a rejection ("reply ... and we will escalate to a senior agent"): the claim goes to the
+   * next escalation level, unless the policy's decisions are final or no level is left.
+   */
+  public Future<JsonObject> appeal(long id, long accountId, String text) {
+    return claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
+      if (claim.state() != ClaimState.REJECTED) {
+        throw new DomainException(Kind.INVALID_STATE, "only a rejected claim can be appealed; this one is "
+            + claim.state().name().toLowerCase(), new JsonObject().put("state", claim.state().name()));
+      }
+      checkEscalation(claim, policy);
+      return move(id, List.of(ClaimState.REJECTED), ClaimState.ESCALATED, claim.escalationLevel(),
+          "customer:" + accountId, text, false).compose(v -> view(id, accountId, false));
+    }));
+  }
+
+  private static void checkEscalation(Claim claim, RefundPolicy policy) {
+    List<String> levels = policy.review().escalation();
+    if (claim.state() == ClaimState.APPROVED) {
+      throw new DomainException(Kind.INVALID_STATE, "the claim was approved; an approval is never re-opened",
+          new JsonObject().put("state", claim.state().name()));
+    }
+    if (claim.state() == ClaimState.REJECTED && policy.review().decisionsFinal()) throw finalDecision(claim, policy);
+    if (claim.escalationLevel() + 1 >= levels.size()) {
+      throw new DomainException(Kind.POLICY_REFUSED, "policy " + policy.id() + " version " + policy.version()
+          + (levels.isEmpty() ? " has no escalation levels" : " has no level above '" + levels.get(claim.escalationLevel())
+          + "'"), new JsonObject().put("rule", "review.escalation").put("policyId", policy.id())
+          .put("policyVersion", policy.version()).put("escalation", new JsonArray(levels)));
+    }
   }
 
   private Future<JsonObject> move(long id, List<ClaimState> from, ClaimState to, Integer level, String actor, String note,

@@ -143,6 +143,36 @@ class ClaimDecisionsTest {
   }
 
   @Test
+  @DisplayName("smsactivator: the customer appeals a rejection and it goes to the senior agent; smssb's final decisions take no appeal")
+  void customerAppeal() {
+    f.inForce("smsactivator_refund_policy");
+    Customer c = node.customer("appeal", "10.00");
+    Customer other = node.customer("appeal-other", "1.00");
+    long claim = f.filed(c, f.captured(c), "wrong_service_sms").getLong("id");
+    JsonObject appealBody = new JsonObject().put("text", "here is the carrier's answer");
+    assertThat(node.api().post("/v1/claims/" + claim + "/appeal", c.apiKey(), appealBody).status()).isEqualTo(409);
+    assertThat(f.admin("reject", claim, new JsonObject().put("reason", "looks fine to us")).status()).isEqualTo(200);
+    assertThat(node.api().post("/v1/claims/" + claim + "/appeal", other.apiKey(), appealBody).status()).isEqualTo(404);
+    Api.Response appealed = node.api().post("/v1/claims/" + claim + "/appeal", c.apiKey(), appealBody);
+    assertThat(appealed.status()).as("%s", appealed).isEqualTo(200);
+    assertThat(appealed.json().getString("state")).isEqualTo("ESCALATED");
+    assertThat(appealed.json().getJsonObject("escalation").getString("role")).isEqualTo("senior_agent");
+    JsonArray history = appealed.json().getJsonArray("history");
+    assertThat(history.getJsonObject(history.size() - 1).getString("by")).isEqualTo("customer:" + c.id());
+    assertThat(f.admin("reject", claim, new JsonObject().put("reason", "still no")).status()).isEqualTo(200);
+    Api.Response twice = node.api().post("/v1/claims/" + claim + "/appeal", c.apiKey(), appealBody);
+    assertThat(twice.status()).isEqualTo(422);
+    assertThat(twice.json().getString("rule")).isEqualTo("review.escalation");
+
+    f.inForce("smssb_refund_policy");
+    long finalClaim = f.filed(c, f.captured(c), "refund_not_applied").getLong("id");
+    assertThat(f.admin("reject", finalClaim, new JsonObject().put("reason", "correct")).status()).isEqualTo(200);
+    Api.Response refused = node.api().post("/v1/claims/" + finalClaim + "/appeal", c.apiKey(), appealBody);
+    assertThat(refused.status()).isEqualTo(409);
+    assertThat(refused.json().getString("rule")).isEqualTo("review.decisionsFinal");
+  }
+
+  @Test
   @DisplayName("a replacement is offered only where the claim type lists it, and is delivered as a credit of the price")
   void replacement() {
     f.inForce("esimpy_return_policy");
