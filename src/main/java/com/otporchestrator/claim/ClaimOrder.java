@@ -13,7 +13,7 @@ import java.util.Set;
  * @param state the order's lifecycle state (FINISHED, EXPIRED...)
  * @param captured the price was captured (the order ended with a code): a claim refund is possible
  * @param refunded the price already went back (a void, or an earlier claim refund)
- * @param flagged the account has an open abuse flag (the {@code fraud_flagged} tag of exclusions)
+ * @param flagged the account has an open abuse flag that throttled or suspended it (the {@code fraud_flagged} tag)
  * @param dbNow the database's {@code now()} when the order was read
  */
 public record ClaimOrder(long id, long accountId, OrderKind kind, String service, String state, long price,

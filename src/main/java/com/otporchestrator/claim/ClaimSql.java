@@ -13,7 +13,8 @@ final class ClaimSql {
              (SELECT min(s.received_at) FROM activation_sms s WHERE s.activation_id = a.id) AS first_sms_at,
              EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = a.id AND l.kind = 'capture') AS captured,
              EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = a.id AND l.kind IN ('void', 'refund')) AS refunded,
-             EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = a.account_id AND f.resolved_at IS NULL) AS flagged,
+             EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = a.account_id AND f.resolved_at IS NULL
+                      AND f.action IN ('throttle', 'suspend')) AS flagged,
              now() AS db_now
         FROM activations a JOIN accounts acc ON acc.id = a.account_id
        WHERE a.id = $1 AND a.account_id = $2""";

@@ -212,14 +212,17 @@ class ClaimFilingTest {
   }
 
   @Test
-  @DisplayName("smssb: 'deny refunds ... if fraudulent or abusive activity is detected' - an open abuse flag excludes claims")
+  @DisplayName("smssb: 'deny refunds ... if fraudulent or abusive activity is detected' - an open abuse flag that acted excludes claims")
   void smssbFraudFlagged() {
     f.inForce("smssb_refund_policy");
     Customer c = node.customer("smssb-flagged", "10.00");
     long captured = f.captured(c);
-    Await.result(node.node().platform().pool().preparedQuery("""
-        INSERT INTO abuse_flags (account_id, signal, observed, evidence, action) VALUES ($1, 'cancels', 'test', '{}', 'flag')""")
-        .execute(Tuple.of(c.id())));
+    String flag = "INSERT INTO abuse_flags (account_id, signal, observed, evidence, action) VALUES ($1, $2, 'test', '{}', $3)";
+    // an observe-only flag does not deny anything
+    Await.result(node.node().platform().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "shared_ip", "flag")));
+    long observed = f.filed(c, captured, "refund_not_applied").getLong("id");
+    assertThat(f.admin("reject", observed, new JsonObject().put("reason", "fine")).status()).isEqualTo(200);
+    Await.result(node.node().platform().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "cancels", "throttle")));
     assertRefused(f.file(c, captured, "refund_not_applied"), "fraud_abuse", "smssb_refund_policy");
   }
 
