@@ -1,5 +1,7 @@
 package com.otporchestrator;
 
+import com.otporchestrator.abuse.AbuseMonitor;
+import com.otporchestrator.abuse.AbuseRepository;
 import com.otporchestrator.account.AccountRepository;
 import com.otporchestrator.activation.ActivationRepository;
 import com.otporchestrator.activation.ActivationService;
@@ -19,6 +21,8 @@ import com.otporchestrator.api.HealthVerticle;
 import com.otporchestrator.api.HttpApiVerticle;
 import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
+import com.otporchestrator.claim.ClaimDeadlines;
+import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
@@ -93,6 +97,7 @@ public final class Node {
   private final List<Long> periodic = new ArrayList<>();
   /** Set first thing on shutdown: readiness answers 503 from then on. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  private AbuseMonitor abuse;
   private String apiDeployment;
   private String timerDeployment;
   private HealthVerticle healthListener;
@@ -125,7 +130,10 @@ public final class Node {
         .compose(v -> LuaScript.load(vertx, "/lua/rate-limit.lua"))
         .compose(rateLimitScript -> {
       Node node = build(vertx, config, rateLimitScript);
-      return node.platform.policies().bootstrap(config.refundPolicy()).compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload()).compose(r -> node.deploy()).map(node);
+      return LuaScript.load(vertx, "/lua/abuse-window.lua").map(node::watchForAbuse)
+          .compose(loaded -> node.platform.policies().bootstrap(config.refundPolicy()))
+          .compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload())
+          .compose(r -> node.deploy()).map(node);
     });
   }
 
@@ -167,6 +175,14 @@ public final class Node {
     return new Node(vertx, platform, web);
   }
 
+  /** Abuse controls hear every committed purchase and cancel of this process. */
+  private Void watchForAbuse(LuaScript script) {
+    abuse = new AbuseMonitor(platform.redis(), script, new AbuseRepository(platform.pool()), platform.config().redisKeyPrefix());
+    platform.purchases().signals(abuse);
+    platform.activations().signals(abuse);
+    return null;
+  }
+
   private Future<Void> startSandbox() {
     SandboxSupplier sandbox = platform.sandbox();
     if (sandbox == null) return Future.succeededFuture();
@@ -180,7 +196,7 @@ public final class Node {
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       chain = chain.compose(v -> push.startSubscriber(vertx))
-          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get), instances))
+          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get, abuse), instances))
           .onSuccess(id -> apiDeployment = id).mapEmpty();
     } else {
       // No api role, so no HTTP server: a health-only listener lets Kubernetes probe the worker.
@@ -212,6 +228,7 @@ public final class Node {
     List<com.otporchestrator.timer.SweepSource> sources = new ArrayList<>(ActivationSweepSources.of(platform.activationRepository()));
     sources.add(new WebhookSweepSource(webhooks));
     sources.add(com.otporchestrator.rental.RentalTimerHandler.sweepSource(platform.rentals().repository()));
+    sources.add(ClaimDeadlines.sweepSource(claims()));
     return new TimerVerticle(
         v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
             scripts, platform.timerStats()),
@@ -231,7 +248,12 @@ public final class Node {
         TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
         TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),
         TimerKind.WEBHOOK, new WebhookDeliveryHandler(new WebhookRepository(platform.pool()), platform.timers(),
-            webhookClient, platform.config().webhooks(), platform.metrics().meters()));
+            webhookClient, platform.config().webhooks(), platform.metrics().meters()),
+        TimerKind.CLAIM_DEADLINE, ClaimDeadlines.handler(claims()));
+  }
+
+  private ClaimService claims() {
+    return new ClaimService(platform.pool(), platform.policies(), platform.timers());
   }
 
   private void startPeriodicJobs() {

@@ -20,6 +20,7 @@ public final class ActivationService {
   private final ActivationTimers timers;
   private final ProviderRegistry providers;
   private final OrderEvents events;
+  private volatile OrderSignals signals = OrderSignals.NONE;
 
   public ActivationService(ActivationRepository activations, ActivationTimers timers, ProviderRegistry providers,
                            OrderEvents events) {
@@ -51,8 +52,13 @@ public final class ActivationService {
   /** Cancels and refunds an order still waiting for its code, once the minimum delay has passed. */
   public Future<Activation> cancel(long id, long accountId) {
     return activations.cancel(id, accountId).compose(done -> done
-        ? changed(id).compose(v -> get(id, accountId))
+        ? changed(id).onComplete(v -> signals.cancelled(accountId, id)).compose(v -> get(id, accountId))
         : get(id, accountId).map(order -> explainRefusedCancel(order)));
+  }
+
+  /** Who is told of each committed customer cancel (abuse controls). */
+  public void signals(OrderSignals listener) {
+    this.signals = listener;
   }
 
   /** Confirms the code: the order finishes and its price is captured. */

@@ -57,6 +57,7 @@ public final class BatchPurchase {
   private void countPurchases(List<ItemResult> results) {
     for (ItemResult result : results) {
       purchases.countPurchases("created", result.allocated().size());
+      result.allocated().forEach(order -> purchases.signals().purchased(order.accountId(), order.id()));
       result.failures().forEach(f -> purchases.countPurchases(com.otporchestrator.metrics.Meters.label(f.kind()), f.count()));
     }
   }

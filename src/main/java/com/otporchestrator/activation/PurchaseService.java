@@ -40,6 +40,7 @@ public final class PurchaseService {
   private final ActivationTimers activationTimers;
   private final Durations durations;
   private final OrderEvents events;
+  private volatile OrderSignals signals = OrderSignals.NONE;
   private final HoldCoalescer holds;
   private final Meters meters;
   /** A purchase is offered to at most this many suppliers (each call may take UPSTREAM_TIMEOUT_MS). */
@@ -72,7 +73,17 @@ public final class PurchaseService {
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
     return quote(request).compose(quote -> hold(accountId, new ActivationRepository.Hold(quote.offer(), request.webhookUrl()))
         .compose(created -> allocate(created, quote, request)))
+        .onSuccess(order -> signals.purchased(accountId, order.id()))
         .onComplete(done -> countPurchases(done.failed() ? done.cause() : null, 1));
+  }
+
+  /** Who is told of each committed purchase (abuse controls). */
+  public void signals(OrderSignals listener) {
+    this.signals = listener;
+  }
+
+  OrderSignals signals() {
+    return signals;
   }
 
   /** Counts {@code n} purchases that ended with {@code failure} (null: the order was created). */

@@ -26,6 +26,7 @@ final class ActivationRoutes {
   private final PurchaseService purchases;
   private final ActivationService activations;
   private final IdempotencyStore idempotency;
+  private java.util.function.Consumer<RoutingContext> afterPurchase = ctx -> {};
   private final WebhookUrls webhookUrls;
   private final ActivationRefunds refunds;
 
@@ -36,6 +37,12 @@ final class ActivationRoutes {
     this.activations = activations;
     this.idempotency = idempotency;
     this.webhookUrls = webhookUrls;
+  }
+
+  /** Told of each purchase this API made (abuse controls read the client address); must not throw. */
+  ActivationRoutes afterPurchase(java.util.function.Consumer<RoutingContext> listener) {
+    this.afterPurchase = listener;
+    return this;
   }
 
   void mount(Router router) {
@@ -52,7 +59,7 @@ final class ActivationRoutes {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls);
-      return purchases.purchase(accountId, request)
+      return purchases.purchase(accountId, request).onSuccess(order -> afterPurchase.accept(ctx))
           .map(order -> ApiResponse.json(201, Views.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });

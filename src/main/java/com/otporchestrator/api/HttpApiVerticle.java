@@ -1,7 +1,10 @@
 package com.otporchestrator.api;
 
 import com.otporchestrator.Platform;
+import com.otporchestrator.abuse.AbuseMonitor;
+import com.otporchestrator.abuse.AbuseRepository;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.compat.CompatRoutes;
 import com.otporchestrator.webhook.WebhookRepository;
 import com.otporchestrator.webhook.WebhookUrls;
@@ -24,10 +27,18 @@ public final class HttpApiVerticle extends VerticleBase {
   private final BooleanSupplier draining;
   private HttpServer server;
 
+  private final AbuseMonitor abuse;
+
   public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining) {
+    this(platform, push, draining, null);
+  }
+
+  /** @param abuse abuse controls (null: none), told which client address each purchase came from */
+  public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining, AbuseMonitor abuse) {
     this.platform = platform;
     this.push = push;
     this.draining = draining;
+    this.abuse = abuse;
   }
 
   @Override
@@ -36,25 +47,33 @@ public final class HttpApiVerticle extends VerticleBase {
     // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
     router.get("/metrics").handler(platform.metrics()::handle);
     router.route().handler(new AccessLog());
+    Authenticator authenticator = new Authenticator(platform.accounts());
+    CustomerAuth customers = new CustomerAuth(authenticator);
+    RateLimitHandler rateLimit = new RateLimitHandler(platform.rateLimiter());
+    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
+    ClaimRoutes claims = new ClaimRoutes(new ClaimService(platform.pool(), platform.policies(), platform.timers()),
+        idempotency);
+    // Evidence uploads take files up to 10 MB: their route has its own body handler and answers before the global one.
+    claims.mountUpload(router, customers, rateLimit);
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);
     new ProviderPushRoutes(platform.providers(), platform.smsDelivery(), platform.rentals()).mount(router);
 
-    Authenticator authenticator = new Authenticator(platform.accounts());
     WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
     new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog(),
         platform.rateLimiter())
         .withRentals(platform.rentals(), webhookUrls)
         .mount(router);
 
-    CustomerAuth customers = new CustomerAuth(authenticator);
     router.route("/v1/*").handler(customers);
-    router.route("/v1/*").handler(new RateLimitHandler(platform.rateLimiter()));
-    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
+    router.route("/v1/*").handler(rateLimit);
+    AbuseRoutes abuseRoutes = new AbuseRoutes(
+        abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse);
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     new WalletOpsRoutes(platform.wallets(), new com.otporchestrator.wallet.Payouts(platform.pool()), idempotency).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
-        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies())).mount(router);
+        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies()))
+        .afterPurchase(abuseRoutes::recordPurchaseAddress).mount(router);
     new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
     new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
     new ActivationEventRoutes(platform.activations(), push).mount(router);
@@ -70,6 +89,8 @@ public final class HttpApiVerticle extends VerticleBase {
         new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
     new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
         com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers()).mount(router);
+    claims.mount(router);
+    abuseRoutes.mount(router);
 
     if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
 

@@ -11,7 +11,9 @@ public final class DomainException extends RuntimeException {
   public enum Kind {
     INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INSUFFICIENT_FUNDS, NO_NUMBERS, PRICE_ABOVE_MAX,
     INVALID_STATE, TOO_EARLY, CONFLICT, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS, UPSTREAM_FAILED,
-    PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TOO_MANY_REQUESTS
+    PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TOO_MANY_REQUESTS,
+    /** The order's refund policy does not allow it (a claim not eligible, a remedy not offered). */
+    POLICY_REFUSED
   }
 
   private final Kind kind;

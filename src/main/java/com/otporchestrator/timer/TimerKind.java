@@ -14,7 +14,9 @@ public enum TimerKind {
    * A rental's next deadline, one member per rental: its end (or allocation watchdog) while open, then its next
    * supplier close attempt. Rentals share the order id space with activations, so "r:<id>" never collides.
    */
-  RENTAL('r');
+  RENTAL('r'),
+  /** A claim's next support deadline (first response, resolution); the id is the claim's, not an order's. */
+  CLAIM_DEADLINE('d');
 
   private final char letter;
 
