@@ -261,8 +261,10 @@ public final class ClaimService {
 
   /** A claim type listing remedies offers only those; one listing none is approved with a refund. */
   private static void checkRemedy(Claim claim, RefundPolicy policy, String remedy) {
-    ClaimType type = policy.claims().stream().filter(c -> c.id().equals(claim.type())).findFirst().orElseThrow();
-    List<String> offered = type.remedies().isEmpty() ? List.of("full_refund") : type.remedies();
+    // a claim the platform opened itself (rental_disconnected) has no type in the policy: a refund is its remedy
+    List<String> remedies = policy.claims().stream().filter(c -> c.id().equals(claim.type())).findFirst()
+        .map(ClaimType::remedies).orElse(List.of());
+    List<String> offered = remedies.isEmpty() ? List.of("full_refund") : remedies;
     String needed = remedy.equals("refund") ? "full_refund" : remedy;
     if (!offered.contains(needed)) {
       throw new DomainException(Kind.POLICY_REFUSED, "claim type '" + claim.type() + "' of policy " + policy.id()
@@ -344,10 +346,11 @@ public final class ClaimService {
   // ---------------------------------------------------------------- reading
 
   private Future<ClaimOrder> order(long orderId, long accountId) {
-    return pool.preparedQuery(ClaimSql.ACTIVATION).execute(Tuple.of(orderId, accountId)).map(rows -> {
+    return pool.preparedQuery(ClaimSql.ORDER).execute(Tuple.of(orderId, accountId)).map(rows -> {
       if (rows.size() == 0) throw DomainException.notFound("order " + orderId + " does not exist");
       Row r = rows.iterator().next();
-      return new ClaimOrder(r.getLong("id"), r.getLong("account_id"), OrderKind.ACTIVATION, r.getString("service"),
+      return new ClaimOrder(r.getLong("id"), r.getLong("account_id"), OrderKind.valueOf(r.getString("kind")),
+          r.getString("service"),
           r.getString("state"), r.getLong("price"), r.getOffsetDateTime("created_at").toInstant(),
           r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("cancellable_at").toInstant(),
           Optional.ofNullable(r.getOffsetDateTime("first_sms_at")).map(java.time.OffsetDateTime::toInstant),

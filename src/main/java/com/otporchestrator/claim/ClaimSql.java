@@ -6,18 +6,28 @@ final class ClaimSql {
 
   static final String OPEN = "('SUBMITTED', 'NEEDS_EVIDENCE', 'IN_REVIEW', 'ESCALATED')";
 
-  /** The order as a claim sees it (owner only), with the database clock. */
-  static final String ACTIVATION = """
-      SELECT a.id, a.account_id, a.service, a.state, a.price, a.created_at, a.expires_at, a.cancellable_at,
-             a.policy_id, a.policy_version, acc.status AS account_status,
-             (SELECT min(s.received_at) FROM activation_sms s WHERE s.activation_id = a.id) AS first_sms_at,
-             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = a.id AND l.kind = 'capture') AS captured,
-             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = a.id AND l.kind IN ('void', 'refund')) AS refunded,
-             EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = a.account_id AND f.resolved_at IS NULL
+  /**
+   * The order as a claim sees it (owner only), activation or rental (one id space), with the database clock. For a
+   * rental, "expires" is its end and "cancellable" the end of its cancel window.
+   */
+  static final String ORDER = """
+      SELECT o.id, o.account_id, o.kind, o.service, o.state, o.price, o.created_at, o.expires_at, o.cancellable_at,
+             o.policy_id, o.policy_version, acc.status AS account_status, o.first_sms_at,
+             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = o.id AND l.kind = 'capture') AS captured,
+             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = o.id AND l.kind IN ('void', 'refund')) AS refunded,
+             EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = o.account_id AND f.resolved_at IS NULL
                       AND f.action IN ('throttle', 'suspend')) AS flagged,
              now() AS db_now
-        FROM activations a JOIN accounts acc ON acc.id = a.account_id
-       WHERE a.id = $1 AND a.account_id = $2""";
+        FROM (SELECT a.id, a.account_id, 'ACTIVATION' AS kind, a.service, a.state, a.price, a.created_at, a.expires_at,
+                     a.cancellable_at, a.policy_id, a.policy_version,
+                     (SELECT min(s.received_at) FROM activation_sms s WHERE s.activation_id = a.id) AS first_sms_at
+                FROM activations a WHERE a.id = $1 AND a.account_id = $2
+              UNION ALL
+              SELECT r.id, r.account_id, 'RENTAL', r.service, r.state, r.price, r.created_at, r.ends_at,
+                     r.cancel_until, r.policy_id, r.policy_version,
+                     (SELECT min(s.received_at) FROM rental_sms s WHERE s.rental_id = r.id)
+                FROM rentals r WHERE r.id = $1 AND r.account_id = $2) o
+        JOIN accounts acc ON acc.id = o.account_id""";
 
   /**
    * Files a claim, guarded by the database clock: no row when the filing window ($15, exclusive) closed meanwhile.
@@ -153,7 +163,10 @@ final class ClaimSql {
                EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = c.order_id AND l.kind = 'capture') AS captured,
                EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = c.order_id AND l.kind IN ('void', 'refund'))
                  AS refunded
-          FROM claims c JOIN activations a ON a.id = c.order_id
+          FROM claims c
+          JOIN LATERAL (SELECT id, account_id, price FROM activations WHERE id = c.order_id
+                        UNION ALL
+                        SELECT id, account_id, price FROM rentals WHERE id = c.order_id) a ON true
          WHERE c.id = $1 AND c.state IN """ + OPEN + """
            AND (NOT $5::boolean OR (c.state <> 'NEEDS_EVIDENCE' AND c.auto_remedy IS NOT NULL
                                     AND c.resolution_due_at <= now()))

@@ -139,8 +139,46 @@ class RentalPolicyAndIncidentsTest {
     assertThat(incident.getString("kind")).isEqualTo("NUMBER_DEAD");
     assertThat(incident.getString("evidence")).contains("dead");
 
+    JsonArray queue = api.get("/admin/v1/claims?state=IN_REVIEW&accountId=" + c.id(), TestNode.ADMIN_TOKEN).json()
+        .getJsonArray("items");
+    assertThat(queue).as("the incident opened a claim for review on its own").hasSize(1);
+    JsonObject claim = queue.getJsonObject(0);
+    assertThat(claim.getLong("orderId")).isEqualTo(id);
+    assertThat(claim.getString("type")).isEqualTo("rental_disconnected");
+    assertThat(api.get("/v1/claims", c.apiKey()).json().getJsonArray("items")).hasSize(1);
+
     assertThat(api.post("/v1/rentals/" + id + "/finish", c.apiKey(), new JsonObject()).status()).isEqualTo(200);
     Await.until("close refused upstream", () -> "REFUSED".equals(upstreamState(id)));
     assertThat(api.get("/admin/v1/rentals/incidents", TestNode.ADMIN_TOKEN).json().getJsonArray("items")).hasSize(1);
+    assertThat(api.get("/admin/v1/claims?accountId=" + c.id(), TestNode.ADMIN_TOKEN).json().getJsonArray("items"))
+        .as("a refused close is our cost and opens no second claim").hasSize(1);
+
+    String before = api.get("/v1/wallet", c.apiKey()).json().getString("balance");
+    Api.Response approved = api.post("/admin/v1/claims/" + claim.getLong("id") + "/approve", TestNode.ADMIN_TOKEN,
+        new JsonObject().put("remedy", "refund").put("note", "number died mid-rental"));
+    assertThat(approved.status()).as("%s", approved).isEqualTo(200);
+    assertThat(new java.math.BigDecimal(api.get("/v1/wallet", c.apiKey()).json().getString("balance")))
+        .isEqualByComparingTo(new java.math.BigDecimal(before).add(new java.math.BigDecimal(r.json().getString("price"))));
+    node.assertMoneyInvariants();
+  }
+
+  @Test
+  @Order(4)
+  void aCustomerFilesARentalClaimUnderTheRentalsOwnPolicyVersion() {
+    assertThat(api.put("/admin/v1/policies/in-force", TestNode.ADMIN_TOKEN,
+        new JsonObject().put("policyId", "smsactivator_refund_policy")).status()).isEqualTo(200);
+    try {
+      Customer c = node.customer("rental-claimant", "10.00");
+      long id = rent(c, 4).json().getLong("id");
+      Api.Response filed = api.post("/v1/claims", c.apiKey(), new JsonObject().put("orderId", id)
+          .put("type", "rental_issue").put("text", "no SMS since yesterday evening"));
+      assertThat(filed.status()).as("%s", filed).isEqualTo(201);
+      assertThat(filed.json().getString("orderKind")).isEqualTo("rental");
+      Api.Response wrongKind = api.post("/v1/claims", c.apiKey(), new JsonObject().put("orderId", id)
+          .put("type", "wrong_service_sms").put("text", "x"));
+      assertThat(wrongKind.status()).as("an activation-only claim type on a rental: %s", wrongKind).isEqualTo(422);
+    } finally {
+      api.put("/admin/v1/policies/in-force", TestNode.ADMIN_TOKEN, new JsonObject().put("policyId", "smssb_refund_policy"));
+    }
   }
 }
