@@ -49,6 +49,10 @@ public final class Invariants {
           WHERE e.kind IN ('refund', 'service_credit') AND NOT EXISTS (SELECT 1 FROM ledger_entries c
             WHERE c.order_id = e.order_id AND c.kind IN ('capture', 'void'))) AS credit_before_resolution,
         (SELECT count(*) FROM ledger_entries e
+          WHERE e.kind = 'refund' AND NOT EXISTS (SELECT 1 FROM claims c
+            WHERE e.reference = 'claim:' || c.id AND c.order_id = e.order_id AND c.state = 'APPROVED'
+              AND c.remedy IN ('refund', 'replacement') AND c.refund_amount = e.balance_delta)) AS refund_without_approved_claim,
+        (SELECT count(*) FROM ledger_entries e
           WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)
             AND NOT EXISTS (SELECT 1 FROM rental_orders o WHERE o.id = e.order_id)) AS entries_without_order,
         (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind IN ('deposit', 'refund', 'service_credit', 'payout', 'forfeit')), 0)
