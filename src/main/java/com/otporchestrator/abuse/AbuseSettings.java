@@ -26,7 +26,7 @@ public record AbuseSettings(Signal signal, boolean enabled, int threshold, BigDe
 
   /** What a first trip does besides recording the flag. */
   public enum Action {
-    FLAG, THROTTLE, SUSPEND;
+    FLAG, THROTTLE, SUSPEND, HOLD_REFUNDS;
 
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);

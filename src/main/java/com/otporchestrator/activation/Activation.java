@@ -7,7 +7,8 @@ import java.util.List;
 public record Activation(long id, long accountId, String service, int country, String providerId, long price,
                          ActivationState state, String phone, OffsetDateTime createdAt, OffsetDateTime expiresAt,
                          OffsetDateTime cancellableAt, OffsetDateTime closedAt, String closeReason,
-                         String webhookUrl, PolicyRef policy, List<ReceivedSms> sms) {
+                         String webhookUrl, PolicyRef policy, boolean refundHeld,
+                         List<ReceivedSms> sms) {
 
   /** The refund policy version the order was bought under; null only for orders older than policies. */
   public record PolicyRef(String id, int version) {}

@@ -43,6 +43,12 @@ public final class ActivationRefunds {
   }
 
   static Position position(Activation order, RefundPolicy policy, Instant now) {
+    if (order.refundHeld()) {
+      RefundDecision held = new RefundDecision(false, "held_for_review", Optional.empty(),
+          List.of(new RefundDecision.Option(RefundDecision.Action.NOTHING, Optional.empty(), Optional.empty(),
+              Optional.empty())));
+      return new Position(order, policy, false, held);
+    }
     if (!order.state().open() && order.state() != ActivationState.FINISHED) {
       RefundDecision done = new RefundDecision(false, "refunded." + order.state().name().toLowerCase(), Optional.empty(),
           List.of(new RefundDecision.Option(RefundDecision.Action.NOTHING, Optional.empty(), Optional.empty(),

@@ -279,6 +279,6 @@ public final class ActivationRepository {
         row.getOffsetDateTime("closed_at"), row.getString("close_reason"), row.getString("webhook_url"),
         row.getString("policy_id") == null ? null
             : new Activation.PolicyRef(row.getString("policy_id"), row.getInteger("policy_version")),
-        List.copyOf(received));
+        Boolean.TRUE.equals(row.getBoolean("refund_held")), List.copyOf(received));
   }
 }

@@ -18,13 +18,22 @@ final class ActivationSql {
    * Appended to a CTE named {@code closed} that returns (id, account_id, price, state) of orders
    * that just reached a final state: writes one capture (FINISHED) or void (any other) per order
    * and applies them to the wallets pre-aggregated, so a wallet row is updated once per statement.
+   * A cancel or expiry of an account whose refunds are held for review (abuse consequence
+   * {@code hold_refunds}) gets a held_refunds row instead of its void: the price stays held.
    */
   static final String RESOLVE_MONEY = """
-      , entries AS (
+      , held AS (
+        INSERT INTO held_refunds (order_id, account_id, price)
+        SELECT c.id, c.account_id, c.price FROM closed c
+         WHERE c.state IN ('CANCELLED', 'EXPIRED')
+           AND EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = c.account_id AND f.resolved_at IS NULL
+                          AND f.action = 'hold_refunds')
+        RETURNING order_id
+      ), entries AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
         SELECT account_id, id, CASE WHEN state = 'FINISHED' THEN 'capture' ELSE 'void' END,
                CASE WHEN state = 'FINISHED' THEN 0 ELSE price END, -price
-          FROM closed
+          FROM closed WHERE id NOT IN (SELECT order_id FROM held)
         RETURNING account_id, balance_delta, held_delta
       ), wallet AS (
         UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
@@ -245,6 +254,7 @@ final class ActivationSql {
       a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
       a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
       a.policy_id, a.policy_version,
+      EXISTS (SELECT 1 FROM held_refunds h WHERE h.order_id = a.id AND h.decision IS NULL) AS refund_held,
       COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                                   'receivedAt', s.received_at) ORDER BY s.id)
                   FROM activation_sms s WHERE s.activation_id = a.id), '[]'::json) AS sms""";

@@ -20,10 +20,12 @@ final class AbuseRoutes {
 
   private final AbuseRepository repository;
   private final AbuseMonitor monitor;
+  private final com.otporchestrator.abuse.HeldRefunds held;
 
-  AbuseRoutes(AbuseRepository repository, AbuseMonitor monitor) {
+  AbuseRoutes(AbuseRepository repository, AbuseMonitor monitor, com.otporchestrator.abuse.HeldRefunds held) {
     this.repository = repository;
     this.monitor = monitor;
+    this.held = held;
   }
 
   void mount(Router router) {
@@ -37,6 +39,31 @@ final class AbuseRoutes {
     router.get("/admin/v1/abuse/settings").handler(ctx -> Endpoints.respond(ctx, () -> repository.settings()
         .map(all -> ApiResponse.json(200, new JsonObject().put("items", AbuseMonitor.toJson(all))))));
     router.put("/admin/v1/abuse/settings/:signal").handler(this::putSettings);
+    router.get("/admin/v1/abuse/held-refunds").handler(this::heldRefunds);
+    router.post("/admin/v1/abuse/held-refunds/:orderId/release").handler(ctx -> decide(ctx, true));
+    router.post("/admin/v1/abuse/held-refunds/:orderId/deny").handler(ctx -> decide(ctx, false));
+  }
+
+  private void heldRefunds(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      String account = ctx.request().getParam("accountId");
+      if (account != null && !account.matches("[1-9][0-9]{0,17}")) throw DomainException.invalid("'accountId' is an account id");
+      String pending = ctx.request().getParam("pending");
+      if (pending != null && !pending.equals("true") && !pending.equals("false")) {
+        throw DomainException.invalid("'pending' must be true or false");
+      }
+      return held.list(account == null ? null : Long.parseLong(account), pending == null ? null : Boolean.valueOf(pending),
+          Requests.cursor(ctx), Requests.limit(ctx, 50, 200)).map(json -> ApiResponse.json(200, json));
+    });
+  }
+
+  /** {@code {"note"}} required: a decision on money held from a customer is always explained. */
+  private void decide(RoutingContext ctx, boolean release) {
+    Endpoints.respond(ctx, () -> {
+      long orderId = Requests.pathId(ctx, "orderId", "order");
+      String note = Requests.requiredString(Requests.jsonBody(ctx, RESOLVE_FIELDS), "note", 2000);
+      return held.decide(orderId, release, AdminAuth.actor(ctx), note).map(json -> ApiResponse.json(200, json));
+    });
   }
 
   /** A purchase over the JSON API: who bought from which client address (the shared_ip signal). */
@@ -70,12 +97,12 @@ final class AbuseRoutes {
       if (!(enabled instanceof Boolean)) throw DomainException.invalid("'enabled' must be true or false");
       int threshold = Requests.requiredInt(body, "threshold", 1, 1_000_000);
       int window = Requests.requiredInt(body, "windowSeconds", 1, 604_800);
-      String actionText = Requests.requiredString(body, "action", 10);
+      String actionText = Requests.requiredString(body, "action", 20);
       Action action;
       try {
         action = Action.valueOf(actionText.toUpperCase(java.util.Locale.ROOT));
       } catch (IllegalArgumentException e) {
-        throw DomainException.invalid("'action' must be flag, throttle or suspend");
+        throw DomainException.invalid("'action' must be flag, throttle, suspend or hold_refunds");
       }
       BigDecimal ratio = null;
       if (signal == Signal.REFUND_RATIO) {

@@ -68,7 +68,8 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route("/v1/*").handler(customers);
     router.route("/v1/*").handler(rateLimit);
     AbuseRoutes abuseRoutes = new AbuseRoutes(
-        abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse);
+        abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse,
+        new com.otporchestrator.abuse.HeldRefunds(platform.pool()));
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
     new WalletOpsRoutes(platform.wallets(), new com.otporchestrator.wallet.Payouts(platform.pool()), idempotency).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,

@@ -33,6 +33,7 @@ final class Views {
         .put("closedAt", time(a.closedAt()))
         .put("closeReason", a.closeReason())
         .put("webhookUrl", a.webhookUrl())
+        .put("refundHeld", a.refundHeld())
         .put("policy", a.policy() == null ? null
             : new JsonObject().put("id", a.policy().id()).put("version", a.policy().version()));
   }

@@ -33,12 +33,19 @@ public final class Invariants {
           WHERE w.held <> (SELECT COALESCE(sum(price), 0) FROM activations a
                             WHERE a.account_id = w.account_id
                               AND a.state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY'))
+                       + (SELECT COALESCE(sum(price), 0) FROM held_refunds h
+                           WHERE h.account_id = w.account_id AND h.decision IS NULL)
                        + (SELECT COALESCE(sum(price), 0) FROM rental_orders o
                            WHERE o.account_id = w.account_id AND o.state IN ('ALLOCATING', 'ACTIVE'))) AS held_differs_from_open_orders,
         (SELECT count(*) FROM activations a LEFT JOIN per_order p ON p.order_id = a.id
+           LEFT JOIN held_refunds h ON h.order_id = a.id
           WHERE COALESCE(p.holds, 0) <> 1
              OR (a.state = 'FINISHED' AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0))
-             OR (a.state IN ('CANCELLED', 'EXPIRED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
+             OR (h.order_id IS NOT NULL AND a.state NOT IN ('CANCELLED', 'EXPIRED'))
+             OR (a.state IN ('CANCELLED', 'EXPIRED', 'FAILED') AND CASE
+                   WHEN h.order_id IS NOT NULL AND h.decision IS NULL THEN COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0
+                   WHEN h.decision = 'denied' THEN COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0
+                   ELSE COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0 END)
              OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0))
         + (SELECT count(*) FROM rental_orders o LEFT JOIN per_order p ON p.order_id = o.id
           WHERE COALESCE(p.holds, 0) <> 1

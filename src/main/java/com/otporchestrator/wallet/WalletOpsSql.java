@@ -111,9 +111,10 @@ final class WalletOpsSql {
       WITH grant_row AS (
         INSERT INTO service_credits (reason, outage_ref, granted_by) VALUES ($1, $2, $3) RETURNING id
       ), req AS (
-        SELECT r.order_id, r.amount FROM unnest($4::bigint[], $5::bigint[]) AS r(order_id, amount)
+        SELECT r.order_id, r.amount, r.ord FROM unnest($4::bigint[], $5::bigint[]) WITH ORDINALITY AS r(order_id, amount, ord)
       ), orders AS (
-        SELECT id, account_id, price, closed_at FROM activations WHERE id = ANY($4)
+        SELECT id, account_id, price, closed_at FROM activations a WHERE id = ANY($4)
+           AND NOT EXISTS (SELECT 1 FROM held_refunds h WHERE h.order_id = a.id AND h.decision IS NULL)
         UNION ALL
         SELECT id, account_id, price, closed_at FROM rentals WHERE id = ANY($4)
       ), eligible AS (
@@ -139,7 +140,8 @@ final class WalletOpsSql {
         FROM req r
         LEFT JOIN entries e ON e.order_id = r.order_id
         LEFT JOIN eligible el ON el.order_id = r.order_id
-        LEFT JOIN orders a ON a.id = r.order_id""";
+        LEFT JOIN orders a ON a.id = r.order_id
+       ORDER BY r.ord""";
 
   /**
    * An account's ledger with its orders, newest first, filtered by kinds, time range and order; $6 is the cursor.

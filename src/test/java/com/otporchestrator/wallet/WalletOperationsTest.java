@@ -173,7 +173,7 @@ class WalletOperationsTest {
     Api.Response granted = api.post("/admin/v1/service-credits", ADMIN, body);
     assertThat(granted.status()).as("%s", granted).isEqualTo(201);
     JsonArray orders = granted.json().getJsonArray("orders");
-    assertThat(orders.getJsonObject(0).getString("credited")).isEqualTo("0.50");
+    assertThat(orders.getJsonObject(0).getString("credited")).as("%s", granted).isEqualTo("0.50");
     assertThat(orders.getJsonObject(0).getBoolean("capped")).isTrue();
     assertThat(orders.getJsonObject(1).getString("skipped")).isEqualTo("order_open");
     assertThat(orders.getJsonObject(2).getString("skipped")).isEqualTo("unknown_order");
