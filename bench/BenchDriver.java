@@ -441,7 +441,8 @@ public class BenchDriver {
   }
 
   Redis redis() {
-    return Redis.createClient(vertx, opt("redis", "redis://127.0.0.1:6379"));
+    return Redis.createClient(vertx, new io.vertx.redis.client.RedisOptions().setConnectionString(opt("redis", "redis://127.0.0.1:6379"))
+        .setMaxPoolSize(2).setMaxPoolWaiting(10_000).setMaxWaitingHandlers(10_000));
   }
 
   /**
@@ -456,7 +457,7 @@ public class BenchDriver {
     String sql = """
         WITH acc AS (SELECT a, row_number() OVER () - 1 AS i FROM unnest($1::bigint[]) a),
         gen AS (
-          SELECT nextval('order_ids') AS id, g, (SELECT a FROM acc WHERE i = g % $2) AS account_id
+          SELECT nextval('order_ids') AS id, g, (SELECT a FROM acc WHERE i = g %% $2) AS account_id
             FROM generate_series(0, $3 - 1) g
         ), ins AS (
           INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, phone,
