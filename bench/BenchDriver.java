@@ -702,18 +702,18 @@ public class BenchDriver {
     sleep((window + 5) * 1000L);
     mon.sample();
     Pool pool = pg();
-    String since = Instant.ofEpochMilli(startMs).toString();
+    java.time.OffsetDateTime since = Instant.ofEpochMilli(startMs).atOffset(java.time.ZoneOffset.UTC);
     Row r = pool.preparedQuery("""
         SELECT count(*),
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                max(extract(epoch FROM closed_at - expires_at) * 1000),
                count(*) FILTER (WHERE closed_at IS NULL)
-          FROM activations WHERE created_at >= $1::timestamptz AND state IN ('EXPIRED', 'FINISHED')
+          FROM activations WHERE created_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')""")
         .execute(Tuple.of(since)).await(120, TimeUnit.SECONDS).iterator().next();
     JsonObject states = new JsonObject();
-    pool.preparedQuery("SELECT state, count(*) FROM activations WHERE created_at >= $1::timestamptz GROUP BY state")
+    pool.preparedQuery("SELECT state, count(*) FROM activations WHERE created_at >= $1 GROUP BY state")
         .execute(Tuple.of(since)).await(60, TimeUnit.SECONDS).forEach(row -> states.put(row.getString(0), row.getLong(1)));
     // lateness per second of deadline, for the chart
     List<double[]> rows = new ArrayList<>();
@@ -721,7 +721,7 @@ public class BenchDriver {
         SELECT floor(extract(epoch FROM expires_at) - extract(epoch FROM $1::timestamptz)) AS sec, count(*),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                max(extract(epoch FROM closed_at - expires_at) * 1000)
-          FROM activations WHERE created_at >= $1::timestamptz AND state IN ('EXPIRED', 'FINISHED')
+          FROM activations WHERE created_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')
          GROUP BY 1 ORDER BY 1""").execute(Tuple.of(since)).await(60, TimeUnit.SECONDS)
         .forEach(row -> rows.add(new double[] {row.getDouble(0), row.getLong(1), row.getDouble(2), row.getDouble(3)}));
