@@ -383,6 +383,13 @@ public class BenchDriver {
       measured.byStatus.putAll(rec.byStatus);
     }
     JsonObject result = measured.summary(seconds);
+    // CPU per purchase is the figure that survives a busy machine: throughput falls with the CPU the
+    // service gets, the work per purchase does not.
+    // Measured part only (after the warm-up, when the JIT has done most of its work): sample k covers second k.
+    double cpuSeconds = 0;
+    for (int k = warmup + 1; k <= warmup + seconds && k < mon.samples.size(); k++) cpuSeconds += mon.samples.get(k)[1] / 100.0;
+    long measuredOk = result.getLong("ok");
+    result.put("serviceCpuMsPerPurchase", measuredOk == 0 ? -1 : Math.round(cpuSeconds * 1000 / measuredOk * 100) / 100.0);
     result.put("byStatusWholeRun", result.remove("byStatus"));
     summary.put("scenario", scenario).put("seconds", seconds).put("warmupSeconds", warmup).put("connections", conns)
         .put("accounts", keys.size()).put("purchases", result).put("service", mon.summary());

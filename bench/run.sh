@@ -14,7 +14,7 @@
 # BENCH_PGBENCH_SECONDS (20), BENCH_PGBENCH_CLIENTS (8), BENCH_JFR=1, BENCH_JVM_OPTS (-Xmx2g),
 # BENCH_PORT (18080; the sandbox uses the next port), BENCH_DB (bench), BENCH_PG (admin URL
 # postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379),
-# BENCH_REDIS_PREFIX (bench:).
+# BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -61,6 +61,7 @@ fi
 
 # --- the jar, built when missing or older than the sources
 jar=target/otp-orchestrator.jar
+svc_jar=${BENCH_JAR:-$jar}   # BENCH_JAR: run another build of the service (A/B against a baseline); the driver uses ours
 if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
   echo "bench: building $jar" >&2
   ./mvnw -B -q -DskipTests package
@@ -90,7 +91,7 @@ if [ "${BENCH_JFR:-0}" = 1 ]; then
   jfr=(-XX:StartFlightRecording=filename="$out/service.jfr",settings=profile,dumponexit=true)
 fi
 log "starting the service on port $port (${svc_env[*]:0:4} ...), results in $out"
-env "${svc_env[@]}" java $jvm_opts "${jfr[@]}" -jar "$jar" dev >"$out/service.log" 2>&1 &
+env "${svc_env[@]}" java $jvm_opts "${jfr[@]}" -jar "$svc_jar" dev >"$out/service.log" 2>&1 &
 svc=$!
 stop_service() {
   if kill -0 "$svc" 2>/dev/null; then
