@@ -719,6 +719,18 @@ public class BenchDriver {
           FROM activations WHERE created_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')""")
         .execute(Tuple.of(since)).await(120, TimeUnit.SECONDS).iterator().next();
+    // The same after the warm-up: deadlines from `warmup` seconds after the first window ended (the
+    // JIT is cold at first and a backlog built then drains over the following seconds).
+    int warmup = intOpt("warmup", 10);
+    java.time.OffsetDateTime warm = since.plusSeconds(window + warmup);
+    Row w = pool.preparedQuery("""
+        SELECT count(*),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
+               max(extract(epoch FROM closed_at - expires_at) * 1000)
+          FROM activations WHERE created_at >= $1 AND expires_at >= $2 AND state IN ('EXPIRED', 'FINISHED')
+           AND close_reason IN ('no code within the window', 'window ended after a code')""")
+        .execute(Tuple.of(since, warm)).await(120, TimeUnit.SECONDS).iterator().next();
     JsonObject states = new JsonObject();
     pool.preparedQuery("SELECT state, count(*) FROM activations WHERE created_at >= $1 GROUP BY state")
         .execute(Tuple.of(since)).await(60, TimeUnit.SECONDS).forEach(row -> states.put(row.getString(0), row.getLong(1)));
@@ -739,13 +751,30 @@ public class BenchDriver {
         .put("orderStates", states)
         .put("expiriesAndWindowEnds", r.getLong(0))
         .put("expiryLatenessMs", new JsonObject().put("p50", round(r.getDouble(1))).put("p99", round(r.getDouble(2))).put("max", round(r.getDouble(3))))
+        .put("expiryLatenessMsAfterWarmup", new JsonObject().put("warmupSeconds", warmup).put("count", w.getLong(0))
+            .put("p50", round(w.getDouble(1) == null ? -1 : w.getDouble(1))).put("p99", round(w.getDouble(2) == null ? -1 : w.getDouble(2)))
+            .put("max", round(w.getDouble(3) == null ? -1 : w.getDouble(3))))
         .put("batchPurchases", batchRec.summary(seconds)).put("singlePurchases", singleRec.summary(seconds))
-        .put("cancels", cancelRec.summary(seconds).put("conflicts409", cancelConflicts.get()))
+        .put("cancels", cancelRec.summary(seconds).put("conflicts409", cancelConflicts.get())
+            .put("latencyMsAfterWarmup", afterWarmup(cancelRec, window + warmup)))
         .put("invariants", inv).put("service", mon.summary());
     Files.writeString(dir.resolve("timeseries.csv"), csvOf("second_of_deadline,window_ends,lateness_p99_ms,lateness_max_ms", rows));
     chart(dir.resolve("chart.png"), "steady: " + rate + "/s purchases and expiries", rows, new String[] {"expiries/s (by deadline)"},
         new int[] {1}, "per second", new String[] {"lateness p99 ms", "lateness max ms"}, new int[] {2, 3}, "lateness (ms)");
     finish();
+  }
+
+  /** p50/p99/max of the latencies recorded from second `from` of the run on. */
+  static JsonObject afterWarmup(Recorder rec, int from) {
+    LongList l = new LongList();
+    synchronized (rec) {
+      rec.perSecond.forEach((sec, list) -> {
+        if (sec >= from) for (int i = 0; i < list.n; i++) l.add(list.a[i]);
+      });
+    }
+    long[] s = l.sorted();
+    return new JsonObject().put("fromSecond", from).put("count", s.length).put("p50", ms(pct(s, .5))).put("p99", ms(pct(s, .99)))
+        .put("max", ms(s.length == 0 ? Double.NaN : s[s.length - 1]));
   }
 
   void scheduleCancel(JsonObject activation, String key, double share, int delaySeconds, Recorder rec, AtomicLong conflicts) {

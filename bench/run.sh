@@ -72,7 +72,7 @@ out=bench/results/$scenario-$stamp
 mkdir -p "$out"
 log() { echo "bench: $*" >&2; }
 driver() { java -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -Xmx1g -cp "$jar" bench/BenchDriver.java "$@" \
-  port="$port" admin="$admin" dir="$out" database="$pg/$db" redis="$redis_url" prefix="$prefix"; }
+  port="$port" admin="$admin" dir="$out" database="$pg/$db" redis="$redis_url" prefix="$prefix" 1>&2; }
 
 # --- a fresh database and an empty key prefix (never FLUSHDB: the Redis is shared)
 log "fresh database $db and Redis prefix $prefix"
@@ -142,7 +142,7 @@ case "$scenario" in
   expiry-burst)
     driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" ;;
   steady)
-    driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
+    driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
   live-million)
     driver live-million keys="$out/keys.txt" count="$(scaled 1000000 1000)" idle-seconds="${BENCH_IDLE_SECONDS:-30}" pid="$svc" ;;
 esac

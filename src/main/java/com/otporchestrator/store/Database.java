@@ -21,7 +21,7 @@ public final class Database {
    */
   public static Pool pool(Vertx vertx, String databaseUrl, int size, String name) {
     int perLoop = Math.max(1, (size + 1) / 2);
-    return new EventLoopPool(n -> singlePool(vertx, databaseUrl, perLoop, name + "-" + n));
+    return new EventLoopPool(vertx, n -> singlePool(vertx, databaseUrl, perLoop, name + "-" + n));
   }
 
   private static Pool singlePool(Vertx vertx, String databaseUrl, int size, String name) {

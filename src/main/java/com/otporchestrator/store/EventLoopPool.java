@@ -1,7 +1,7 @@
 package com.otporchestrator.store;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PrepareOptions;
 import io.vertx.sqlclient.PreparedQuery;
@@ -12,7 +12,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.TransactionPropagation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.IntFunction;
@@ -29,19 +28,18 @@ import java.util.function.IntFunction;
  * created on first use, so loops that never touch PostgreSQL hold no connection.
  */
 final class EventLoopPool implements Pool {
-  private final IntFunction<Pool> factory;
   private final Pool fallback;
-  private final ConcurrentHashMap<Thread, Pool> byLoop = new ConcurrentHashMap<>();
-  private final AtomicInteger created = new AtomicInteger();
+  private final LoopLocal<Pool> byLoop;
 
-  EventLoopPool(IntFunction<Pool> factory) {
-    this.factory = factory;
-    this.fallback = factory.apply(0);
+  EventLoopPool(Vertx vertx, IntFunction<Pool> factory) {
+    AtomicInteger created = new AtomicInteger();
+    this.fallback = factory.apply(created.getAndIncrement());
+    this.byLoop = new LoopLocal<>(vertx, () -> factory.apply(created.getAndIncrement()));
   }
 
   private Pool current() {
-    if (!Context.isOnEventLoopThread()) return fallback;
-    return byLoop.computeIfAbsent(Thread.currentThread(), thread -> factory.apply(created.incrementAndGet()));
+    Pool pool = byLoop.current();
+    return pool == null ? fallback : pool;
   }
 
   @Override
@@ -82,7 +80,7 @@ final class EventLoopPool implements Pool {
   @Override
   public int size() {
     int size = fallback.size();
-    for (Pool pool : byLoop.values()) size += pool.size();
+    for (Pool pool : byLoop.all()) size += pool.size();
     return size;
   }
 
@@ -90,7 +88,7 @@ final class EventLoopPool implements Pool {
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(fallback.close());
-    byLoop.values().forEach(pool -> closing.add(pool.close()));
+    byLoop.all().forEach(pool -> closing.add(pool.close()));
     return Future.join(closing).mapEmpty();
   }
 }

@@ -1,14 +1,13 @@
 package com.otporchestrator.store;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -20,18 +19,17 @@ import java.util.function.Supplier;
  * Clients are created on first use; commands, pipelining and options are unchanged.
  */
 final class EventLoopRedis implements Redis {
-  private final Supplier<Redis> factory;
   private final Redis fallback;
-  private final ConcurrentHashMap<Thread, Redis> byLoop = new ConcurrentHashMap<>();
+  private final LoopLocal<Redis> byLoop;
 
-  EventLoopRedis(Supplier<Redis> factory) {
-    this.factory = factory;
+  EventLoopRedis(Vertx vertx, Supplier<Redis> factory) {
     this.fallback = factory.get();
+    this.byLoop = new LoopLocal<>(vertx, factory);
   }
 
   private Redis current() {
-    if (!Context.isOnEventLoopThread()) return fallback;
-    return byLoop.computeIfAbsent(Thread.currentThread(), thread -> factory.get());
+    Redis client = byLoop.current();
+    return client == null ? fallback : client;
   }
 
   @Override
@@ -53,7 +51,7 @@ final class EventLoopRedis implements Redis {
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     closing.add(fallback.close());
-    byLoop.values().forEach(client -> closing.add(client.close()));
+    byLoop.all().forEach(client -> closing.add(client.close()));
     return Future.join(closing).mapEmpty();
   }
 }

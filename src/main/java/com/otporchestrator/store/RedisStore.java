@@ -38,7 +38,7 @@ public final class RedisStore {
       // Standalone: one client per event loop (EventLoopRedis), each with half the connections.
       int perLoop = Math.max(1, (poolSize + 1) / 2);
       java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
-      return new EventLoopRedis(() -> {
+      return new EventLoopRedis(vertx, () -> {
         int n = clients.getAndIncrement(); // metrics: one pool per client, "redis" then "redis-1", "redis-2"...
         return Redis.createClient(vertx, options(perLoop).setPoolName(n == 0 ? "redis" : "redis-" + n)
             .setConnectionString(endpoints.get(0)));
