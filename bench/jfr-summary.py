@@ -4,7 +4,6 @@ whose stack goes through each area (a sample counts once per area). Usage: jfr-s
 import collections, re, subprocess, sys
 
 AREAS = [
-    ("cross-event-loop dispatch (ContextBase.execute/emit, EventLoopExecutor, wakeup)", r"ContextBase\.(execute|emit)|EventLoopExecutor\.execute|NioIoHandler\.wakeup"),
     ("PostgreSQL client (io.vertx.pgclient / sqlclient)", r"io\.vertx\.(pgclient|sqlclient)"),
     ("Redis client", r"io\.vertx\.redis"),
     ("HTTP client to the supplier (WebClient / HttpClient)", r"io\.vertx\.ext\.web\.client|HttpClientImpl|Http1xClientConnection"),
@@ -13,7 +12,6 @@ AREAS = [
     ("JSON (Jackson, JsonObject)", r"com\.fasterxml\.jackson|io\.vertx\.core\.json"),
     ("logging (logback)", r"ch\.qos\.logback"),
     ("metrics (micrometer)", r"io\.micrometer|io\.vertx\.micrometer"),
-    ("JIT compiler / GC threads", r"^$"),
     ("our code (com.otporchestrator)", r"com\.otporchestrator"),
 ]
 
@@ -35,10 +33,11 @@ def main(path):
     print(f"{len(samples)} execution samples\n\ntop frames (self):")
     for frame, c in top.most_common(25):
         print(f"  {c*100/n:5.1f}%  {frame}")
+    handover = re.compile(r"ContextBase\.execute|EventLoopExecutor\.execute|NioIoHandler\.wakeup|SingleThreadIoEventLoop\.wakeup|EventFD\.set")
+    c = sum(1 for s in samples if s and handover.search(s[0]))
+    print(f"\nself time in hand-overs between event loops (execute/wakeup frames on top): {c*100/n:.1f}%")
     print("\nshare of samples whose stack goes through:")
     for name, rx in AREAS:
-        if rx == r"^$":
-            continue
         r = re.compile(rx)
         c = sum(1 for s in samples if any(r.search(f) for f in s))
         print(f"  {c*100/n:5.1f}%  {name}")
