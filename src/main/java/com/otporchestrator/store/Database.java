@@ -13,7 +13,18 @@ import org.flywaydb.core.Flyway;
 public final class Database {
   private Database() {}
 
+  /**
+   * The process's pool: one pool per event loop that uses PostgreSQL (see {@link EventLoopPool}),
+   * each of half {@code size} connections (at least one): the API's two loops together keep the
+   * configured count, the timer loop and callers off the loops get their own. Each loop's pool is
+   * named {@code name-<n>} in the metrics.
+   */
   public static Pool pool(Vertx vertx, String databaseUrl, int size, String name) {
+    int perLoop = Math.max(1, (size + 1) / 2);
+    return new EventLoopPool(vertx, n -> singlePool(vertx, databaseUrl, perLoop, name + "-" + n));
+  }
+
+  private static Pool singlePool(Vertx vertx, String databaseUrl, int size, String name) {
     PgConnectOptions connect = PgConnectOptions.fromUri(databaseUrl)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)

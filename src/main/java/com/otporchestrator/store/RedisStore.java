@@ -34,18 +34,28 @@ public final class RedisStore {
    */
   public static Redis client(Vertx vertx, List<String> endpoints, boolean cluster, int poolSize) {
     if (endpoints.isEmpty()) throw new IllegalArgumentException("no Redis endpoint");
-    RedisOptions options = new RedisOptions()
+    if (!cluster) {
+      // Standalone: one client per event loop (EventLoopRedis), each with half the connections.
+      int perLoop = Math.max(1, (poolSize + 1) / 2);
+      java.util.concurrent.atomic.AtomicInteger clients = new java.util.concurrent.atomic.AtomicInteger();
+      return new EventLoopRedis(vertx, () -> {
+        int n = clients.getAndIncrement(); // metrics: one pool per client, "redis" then "redis-1", "redis-2"...
+        return Redis.createClient(vertx, options(perLoop).setPoolName(n == 0 ? "redis" : "redis-" + n)
+            .setConnectionString(endpoints.get(0)));
+      });
+    }
+    RedisOptions options = options(poolSize).setType(RedisClientType.CLUSTER).setEndpoints(List.copyOf(endpoints))
+        .setRole(RedisRole.MASTER);
+    return Redis.createClient(vertx, options);
+  }
+
+  private static RedisOptions options(int poolSize) {
+    return new RedisOptions()
         .setMaxPoolSize(poolSize)
         .setMaxPoolWaiting(100_000)
         .setMaxWaitingHandlers(100_000)
         .setPoolName("redis") // metrics labels: pool_name, client_namespace (the default name is a random UUID)
         .setMetricsName("redis");
-    if (cluster) {
-      options.setType(RedisClientType.CLUSTER).setEndpoints(List.copyOf(endpoints)).setRole(RedisRole.MASTER);
-    } else {
-      options.setConnectionString(endpoints.get(0));
-    }
-    return Redis.createClient(vertx, options);
   }
 
   public static boolean isCluster(Redis redis) {
