@@ -47,7 +47,44 @@ final class OutageSql {
        WHERE id = $1 AND state = 'REFUNDING'
       RETURNING id""";
 
+  /**
+   * The refunds are done. In the same statement, once (the REFUNDING -> DONE transition): every rental of the scope
+   * that held its number during the outage gets a SILENT_WHILE_UNHEALTHY incident and, like any incident the customer
+   * suffers, a rental_disconnected claim for review (a rental is not refunded in full for an outage of hours; support
+   * decides, e.g. a refund or a service credit capped at its price). A cancelled rental was refunded already.
+   */
   static final String FINISH = """
-      UPDATE outages SET state = 'DONE', finished_at = now(), lease_until = NULL
-       WHERE id = $1 AND state = 'REFUNDING'""";
+      WITH done AS (
+        UPDATE outages SET state = 'DONE', finished_at = now(), lease_until = NULL
+         WHERE id = $1 AND state = 'REFUNDING'
+        RETURNING id, provider_id, service, country, platform_wide, starts_at,
+                  COALESCE(ends_at, confirmed_at, now()) AS until
+      ), hit AS (
+        SELECT r.id AS rental_id, r.account_id, r.policy_id, r.policy_version, d.id AS outage_id, d.starts_at, d.until
+          FROM done d JOIN rentals r
+            ON r.state IN ('ACTIVE', 'FINISHED', 'ENDED') AND r.starts_at < d.until
+           AND COALESCE(r.closed_at, 'infinity') > d.starts_at
+           AND (d.platform_wide OR ((d.provider_id IS NULL OR r.provider_id = d.provider_id)
+                AND (d.service IS NULL OR r.service IS NULL OR r.service = d.service)
+                AND (d.country IS NULL OR r.country = d.country)))
+      ), incident AS (
+        INSERT INTO rental_incidents (rental_id, account_id, kind, evidence)
+        SELECT rental_id, account_id, 'SILENT_WHILE_UNHEALTHY',
+               'outage ' || outage_id || ' of its scope, from ' || starts_at || ' to ' || until || ', covered this rental'
+          FROM hit
+        ON CONFLICT (rental_id, kind) DO NOTHING
+        RETURNING rental_id, account_id, evidence
+      ), claim AS (
+        INSERT INTO claims (account_id, order_id, order_kind, type, text, policy_id, policy_version, state)
+        SELECT i.account_id, i.rental_id, 'rental', 'rental_disconnected',
+               'Opened by the platform (SILENT_WHILE_UNHEALTHY): ' || i.evidence,
+               COALESCE(h.policy_id, p.policy_id), COALESCE(h.policy_version, p.version), 'IN_REVIEW'
+          FROM incident i JOIN hit h ON h.rental_id = i.rental_id LEFT JOIN policy_current p ON true
+        ON CONFLICT DO NOTHING
+        RETURNING id, state
+      ), event AS (
+        INSERT INTO claim_events (claim_id, actor, from_state, to_state, note)
+        SELECT id, 'system', NULL, state, 'opened on its own: an outage covered the rental' FROM claim
+      )
+      SELECT (SELECT count(*) FROM done) AS finished, (SELECT count(*) FROM incident) AS rentals_flagged""";
 }

@@ -181,4 +181,40 @@ class RentalPolicyAndIncidentsTest {
       api.put("/admin/v1/policies/in-force", TestNode.ADMIN_TOKEN, new JsonObject().put("policyId", "smssb_refund_policy"));
     }
   }
+
+  @Test
+  @Order(5)
+  void anOutageOfItsSupplierOpensOneClaimPerRentalItCoveredAndRefundsNoRentalInFull() {
+    Customer c = node.customer("outage-renter", "10.00");
+    long covered = rent(c, 4).json().getLong("id");
+    Customer other = node.customer("refunded-renter", "10.00");
+    long refunded = rent(other, 4).json().getLong("id");
+    assertThat(api.post("/v1/rentals/" + refunded + "/cancel", other.apiKey(), new JsonObject()).status()).isEqualTo(200);
+    String before = api.get("/v1/wallet", c.apiKey()).json().getString("balance");
+
+    Api.Response declared = api.post("/admin/v1/outages", TestNode.ADMIN_TOKEN, new JsonObject().put("provider", "sandbox")
+        .put("from", Instant.now().minusSeconds(600).toString()).put("reason", "SIM bank offline"));
+    assertThat(declared.status()).as("%s", declared).isEqualTo(201);
+    long outage = declared.json().getLong("id");
+    Await.until("the outage finished", () -> "DONE".equals(
+        api.get("/admin/v1/outages/" + outage, TestNode.ADMIN_TOKEN).json().getString("state")));
+
+    JsonArray claims = api.get("/admin/v1/claims?accountId=" + c.id(), TestNode.ADMIN_TOKEN).json().getJsonArray("items");
+    assertThat(claims).hasSize(1);
+    assertThat(claims.getJsonObject(0).getLong("orderId")).isEqualTo(covered);
+    assertThat(claims.getJsonObject(0).getString("state")).isEqualTo("IN_REVIEW");
+    assertThat(api.get("/admin/v1/claims?accountId=" + other.id(), TestNode.ADMIN_TOKEN).json().getJsonArray("items"))
+        .as("a rental cancelled with a full refund gets no claim").isEmpty();
+    assertThat(api.get("/v1/rentals/" + covered, c.apiKey()).json().getString("state")).isEqualTo("ACTIVE");
+    assertThat(api.get("/v1/wallet", c.apiKey()).json().getString("balance")).isEqualTo(before);
+
+    Api.Response again = api.post("/admin/v1/outages", TestNode.ADMIN_TOKEN, new JsonObject().put("provider", "sandbox")
+        .put("from", Instant.now().minusSeconds(300).toString()));
+    long second = again.json().getLong("id");
+    Await.until("the second outage finished", () -> "DONE".equals(
+        api.get("/admin/v1/outages/" + second, TestNode.ADMIN_TOKEN).json().getString("state")));
+    assertThat(api.get("/admin/v1/claims?accountId=" + c.id(), TestNode.ADMIN_TOKEN).json().getJsonArray("items"))
+        .as("one incident per rental and kind: a second outage opens no second claim").hasSize(1);
+    node.assertMoneyInvariants();
+  }
 }
