@@ -8,6 +8,8 @@ WITH req AS (
          WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, ord)
 ), wallet AS (
   SELECT balance FROM wallets WHERE account_id = :aid FOR UPDATE
+), policy AS (
+  SELECT policy_id, version FROM policy_current
 ), chosen AS (
   SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
    WHERE q.running <= w.balance
@@ -17,10 +19,11 @@ WITH req AS (
    WHERE account_id = :aid AND t.total > 0
 ), ord AS (
   INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
-                           webhook_url)
+                           webhook_url, policy_id, policy_version)
   SELECT id, :aid, service, country, provider_id, price, cost, 'ALLOCATING',
-         now() + 1200000::bigint * interval '1 millisecond', now() + 1200000::bigint * interval '1 millisecond', webhook_url
-    FROM chosen
+         now() + 1200000::bigint * interval '1 millisecond', now() + 1200000::bigint * interval '1 millisecond', webhook_url,
+         p.policy_id, p.version
+    FROM chosen LEFT JOIN policy p ON true
   RETURNING id, expires_at
 ), entry AS (
   INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
@@ -30,11 +33,18 @@ SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires
   FROM chosen c JOIN ord o ON o.id = c.id \gset
 UPDATE activations AS a
    SET state = 'WAITING_CODE', phone = '79990000000', provider_activation_id = ('pgb-' || :id), upstream_state = 'OPEN',
-       expires_at = LEAST(now() + 1200000::bigint * interval '1 millisecond', COALESCE(NULL::timestamptz, 'infinity')),
-       cancellable_at = now() + 120000::bigint * interval '1 millisecond'
- WHERE a.id = :id AND a.state = 'ALLOCATING'
+       expires_at = w.ends,
+       cancellable_at = CASE WHEN p.cancel_refunds = false THEN w.ends
+         ELSE a.created_at + GREATEST(120000::bigint, COALESCE(p.cancel_not_before_ms, 0)) * interval '1 millisecond' END
+  FROM activations o LEFT JOIN refund_policies p ON p.policy_id = o.policy_id AND p.version = o.policy_version,
+       LATERAL (SELECT LEAST(COALESCE(o.created_at + p.activation_window_ms * interval '1 millisecond',
+                                      now() + 1200000::bigint * interval '1 millisecond'),
+                             COALESCE(NULL::timestamptz, 'infinity')) AS ends) w
+ WHERE a.id = :id AND o.id = a.id AND a.state = 'ALLOCATING'
  RETURNING a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
 a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
+a.policy_id, a.policy_version,
+EXISTS (SELECT 1 FROM held_refunds h WHERE h.order_id = a.id AND h.decision IS NULL) AS refund_held,
 COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                             'receivedAt', s.received_at) ORDER BY s.id)
             FROM activation_sms s WHERE s.activation_id = a.id), '[]'::json) AS sms;
