@@ -149,24 +149,8 @@ final class RentalRoutes {
 
   /** The same shape as {@code GET /v1/activations/{id}/refund}. */
   private static JsonObject refundView(RentalRefunds.Position p) {
-    var d = p.decision();
-    JsonArray options = new JsonArray();
-    for (var o : d.options()) {
-      options.add(new JsonObject().put("action", o.action().name().toLowerCase(Locale.ROOT))
-          .put("claimType", o.claimType().orElse(null))
-          .put("notBefore", o.notBefore().map(Object::toString).orElse(null))
-          .put("until", o.until().map(Object::toString).orElse(null)));
-    }
-    return new JsonObject()
-        .put("orderId", p.rental().id())
-        .put("kind", "rental")
-        .put("state", p.rental().state().name())
-        .put("policy", new JsonObject().put("id", p.policy().id()).put("version", p.policy().version()))
-        .put("refunded", p.refunded())
-        .put("refundableNow", d.refundableNow())
-        .put("rule", d.rule())
-        .put("until", d.until().map(Object::toString).orElse(null))
-        .put("options", options);
+    return Views.refundPosition(p.rental().id(), "rental", p.rental().state().name(), p.policy(), p.refunded(),
+        p.decision());
   }
 
   private static String iso(String postgresTime) {

@@ -40,7 +40,12 @@ final class Views {
 
   /** {@code GET /v1/activations/{id}/refund}: the order's refund position under its own policy version. */
   static JsonObject refundPosition(com.otporchestrator.activation.ActivationRefunds.Position p) {
-    var d = p.decision();
+    return refundPosition(p.order().id(), "activation", p.order().state().name(), p.policy(), p.refunded(), p.decision());
+  }
+
+  /** The one shape of an order's refund position, for activations and rentals alike. */
+  static JsonObject refundPosition(long orderId, String kind, String state, com.otporchestrator.policy.RefundPolicy policy,
+                                   boolean refunded, com.otporchestrator.policy.RefundDecision d) {
     JsonArray options = new JsonArray();
     for (var o : d.options()) {
       options.add(new JsonObject().put("action", o.action().name().toLowerCase(java.util.Locale.ROOT))
@@ -49,11 +54,11 @@ final class Views {
           .put("until", o.until().map(Object::toString).orElse(null)));
     }
     return new JsonObject()
-        .put("orderId", p.order().id())
-        .put("kind", "activation")
-        .put("state", p.order().state().name())
-        .put("policy", new JsonObject().put("id", p.policy().id()).put("version", p.policy().version()))
-        .put("refunded", p.refunded())
+        .put("orderId", orderId)
+        .put("kind", kind)
+        .put("state", state)
+        .put("policy", new JsonObject().put("id", policy.id()).put("version", policy.version()))
+        .put("refunded", refunded)
         .put("refundableNow", d.refundableNow())
         .put("rule", d.rule())
         .put("until", d.until().map(Object::toString).orElse(null))
