@@ -39,7 +39,8 @@ final class RentalAdminRoutes {
 
   private void putOffer(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
-      JsonObject body = Requests.jsonBody(ctx, Set.of("provider", "country", "service", "hourlyPrice", "hourlyCost", "stock"));
+      JsonObject body = Requests.jsonBody(ctx, Set.of("provider", "country", "service", "hourlyPrice", "hourlyCost", "stock",
+          "hours"));
       String provider = Requests.requiredString(body, "provider", 40);
       int country = Requests.requiredInt(body, "country", 0, 100_000);
       String service = Requests.requiredString(body, "service", 20);
@@ -47,16 +48,34 @@ final class RentalAdminRoutes {
       long hourlyPrice = Requests.requiredUsd(body, "hourlyPrice");
       long hourlyCost = body.getValue("hourlyCost") == null ? 0 : Requests.requiredUsd(body, "hourlyCost");
       int stock = Requests.requiredInt(body, "stock", 0, 10_000_000);
+      Integer[] hours = allowedHours(body.getValue("hours"));
       return rentals.repository().known(country, service).compose(known -> {
         if (!known[1]) throw DomainException.invalid("unknown service '" + service + "'");
-        return rentals.repository().upsertOffer(provider, country, service, hourlyPrice, hourlyCost, stock);
+        return rentals.repository().upsertOffer(provider, country, service, hourlyPrice, hourlyCost, stock, hours);
       }).recover(error -> error instanceof PgException pg && "23503".equals(pg.getSqlState())
           ? Future.failedFuture(DomainException.invalid("unknown provider or country in the rent offer"))
           : Future.failedFuture(error))
           .map(v -> ApiResponse.json(200, new JsonObject().put("provider", provider).put("country", country)
               .put("service", service).put("hourlyPrice", Money.format(hourlyPrice))
-              .put("hourlyCost", Money.format(hourlyCost)).put("stock", stock)));
+              .put("hourlyCost", Money.format(hourlyCost)).put("stock", stock)
+              .put("hours", hours == null ? null : new io.vertx.core.json.JsonArray(java.util.List.of(hours)))));
     });
+  }
+
+  /** {@code "hours": [4, 12, 24]}: the lengths the offer sells (absent or null: any inside the policy's bounds). */
+  private static Integer[] allowedHours(Object raw) {
+    if (raw == null) return null;
+    if (!(raw instanceof io.vertx.core.json.JsonArray array) || array.isEmpty() || array.size() > 50) {
+      throw DomainException.invalid("'hours' must be an array of 1 to 50 rental lengths in hours");
+    }
+    java.util.TreeSet<Integer> hours = new java.util.TreeSet<>();
+    for (Object h : array) {
+      if (!(h instanceof Integer i) || i < 1 || i > 8760) {
+        throw DomainException.invalid("'hours' must contain whole numbers of hours between 1 and 8760");
+      }
+      hours.add(i);
+    }
+    return hours.toArray(Integer[]::new);
   }
 
   private void incidents(RoutingContext ctx) {

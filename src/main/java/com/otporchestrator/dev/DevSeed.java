@@ -38,8 +38,8 @@ final class DevSeed {
   private static Future<Void> rentOffers(Platform platform) {
     List<Future<?>> all = new ArrayList<>();
     for (int country : Countries.smshubNames().keySet()) {
-      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100));
-      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100));
+      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100, null));
+      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100, null));
     }
     return Future.all(all).mapEmpty();
   }

@@ -39,8 +39,9 @@ public final class RentalRepository {
 
   public record TimerState(long id, RentalState state, String upstreamState, long endsMillis, Long upstreamNextMillis) {}
 
-  public Future<List<RentOffer>> offers(int country, String serviceCode) {
-    return pool.preparedQuery(RentalSql.OFFERS).execute(Tuple.of(country, serviceCode)).map(rows -> {
+  /** Offers selling a rental of {@code hours}, best first. */
+  public Future<List<RentOffer>> offers(int country, String serviceCode, int hours) {
+    return pool.preparedQuery(RentalSql.OFFERS).execute(Tuple.of(country, serviceCode, hours)).map(rows -> {
       List<RentOffer> offers = new ArrayList<>();
       for (Row r : rows) {
         offers.add(new RentOffer(r.getString("provider_id"), r.getLong("hourly_price"), r.getLong("hourly_cost"),
@@ -70,9 +71,22 @@ public final class RentalRepository {
     });
   }
 
-  public Future<Void> upsertOffer(String providerId, int country, String service, long hourlyPrice, long hourlyCost, int stock) {
+  /** @param allowedHours the lengths this offer sells; null: any inside the policy's bounds */
+  public Future<Void> upsertOffer(String providerId, int country, String service, long hourlyPrice, long hourlyCost, int stock,
+                                  Integer[] allowedHours) {
     return pool.preparedQuery(RentalSql.UPSERT_OFFER)
-        .execute(Tuple.of(providerId, country, service, hourlyPrice, hourlyCost, stock)).mapEmpty();
+        .execute(Tuple.of(providerId, country, service, hourlyPrice, hourlyCost, stock).addArrayOfInteger(allowedHours))
+        .mapEmpty();
+  }
+
+  /** The lengths sold for a (country, service) across its offers; empty when one of them sells any length. */
+  public Future<Optional<List<Integer>>> allowedHours(int country, String serviceCode) {
+    return pool.preparedQuery(RentalSql.ALLOWED_HOURS).execute(Tuple.of(country, serviceCode)).map(rows -> {
+      Row r = rows.iterator().next();
+      if (!Boolean.FALSE.equals(r.getBoolean("any_length"))) return Optional.<List<Integer>>empty();
+      Integer[] hours = r.getArrayOfIntegers("hours");
+      return Optional.of(hours == null ? List.<Integer>of() : List.of(hours));
+    });
   }
 
   /** Holds the price and creates the rental; empty when the balance does not cover it. */

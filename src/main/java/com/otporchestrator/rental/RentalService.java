@@ -72,8 +72,10 @@ public final class RentalService {
     return policies.inForce().map(inForce -> bounds(inForce.policy()))
         .compose(bounds -> {
           checkHours(request.hours(), bounds, "hours");
-          return rentals.offers(request.country(), serviceCode);
+          return rentals.offers(request.country(), serviceCode, request.hours());
         })
+        .compose(offers -> offers.isEmpty() ? refuseLength(request.country(), serviceCode, request.hours())
+            .map(offers) : Future.succeededFuture(offers))
         .compose(offers -> choose(offers, request.country(), serviceCode))
         .compose(chosen -> hold(accountId, request, chosen));
   }
@@ -99,6 +101,16 @@ public final class RentalService {
           + bounds.maxHours() + " hours", new JsonObject().put("field", field).put(REASON, BAD_DURATION)
           .put("minHours", bounds.minHours()).put("maxHours", bounds.maxHours()));
     }
+  }
+
+  /** No offer sells this length: when the offers in stock sell only other lengths, say which (400 BAD_DURATION). */
+  private Future<Void> refuseLength(int country, String serviceCode, int hours) {
+    return rentals.allowedHours(country, serviceCode).compose(allowed -> {
+      if (allowed.isEmpty() || allowed.get().isEmpty()) return Future.succeededFuture();
+      return Future.failedFuture(new DomainException(Kind.INVALID_INPUT, "no supplier rents for " + hours
+          + " hours here; the lengths sold are " + allowed.get() + " hours", new JsonObject().put("field", "hours")
+          .put(REASON, BAD_DURATION).put("allowedHours", new io.vertx.core.json.JsonArray(allowed.get()))));
+    });
   }
 
   private record Chosen(RentalRepository.RentOffer offer, Provider provider) {}

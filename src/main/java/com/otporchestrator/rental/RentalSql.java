@@ -20,8 +20,18 @@ final class RentalSql {
       SELECT o.provider_id, o.hourly_price, o.hourly_cost, o.stock
         FROM rent_offers o JOIN providers p ON p.id = o.provider_id
        WHERE p.enabled AND o.country = $1 AND o.service = $2 AND o.stock > 0
+         AND (o.allowed_hours IS NULL OR $3 = ANY (o.allowed_hours))
        ORDER BY o.hourly_price, p.priority, o.provider_id
        LIMIT 10""";
+
+  /** The lengths sold for a (country, service) when no offer sells the one asked: every offer's set, merged. */
+  static final String ALLOWED_HOURS = """
+      SELECT bool_or(o.allowed_hours IS NULL) AS any_length,
+             (SELECT array_agg(DISTINCT h ORDER BY h) FROM rent_offers x JOIN providers q ON q.id = x.provider_id,
+                     unnest(x.allowed_hours) AS h
+               WHERE q.enabled AND x.country = $1 AND x.service = $2 AND x.stock > 0) AS hours
+        FROM rent_offers o JOIN providers p ON p.id = o.provider_id
+       WHERE p.enabled AND o.country = $1 AND o.service = $2 AND o.stock > 0""";
 
   /** Whether a country and a service ('full' always) are known, to tell bad input from missing stock. */
   static final String KNOWN = """
@@ -36,11 +46,11 @@ final class RentalSql {
        GROUP BY o.country, o.service ORDER BY o.country, o.service""";
 
   static final String UPSERT_OFFER = """
-      INSERT INTO rent_offers (provider_id, country, service, hourly_price, hourly_cost, stock)
-      VALUES ($1, $2, $3, $4, $5, $6)
+      INSERT INTO rent_offers (provider_id, country, service, hourly_price, hourly_cost, stock, allowed_hours)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
       ON CONFLICT (provider_id, country, service) DO UPDATE
          SET hourly_price = EXCLUDED.hourly_price, hourly_cost = EXCLUDED.hourly_cost, stock = EXCLUDED.stock,
-             updated_at = now()""";
+             allowed_hours = EXCLUDED.allowed_hours, updated_at = now()""";
 
   /**
    * Holds the price and creates the rental, in one statement. The policy in force is chosen here (view policy_current),

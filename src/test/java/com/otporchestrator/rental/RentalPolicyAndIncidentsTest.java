@@ -217,4 +217,29 @@ class RentalPolicyAndIncidentsTest {
         .as("one incident per rental and kind: a second outage opens no second claim").hasSize(1);
     node.assertMoneyInvariants();
   }
+
+  @Test
+  @Order(6)
+  void aSupplierSellingOnlySomeLengthsIsOfferedOnlyThoseAndTheRefusalNamesThem() {
+    Api.Response offer = api.put("/admin/v1/rent-offers", TestNode.ADMIN_TOKEN, new JsonObject().put("provider", "sandbox")
+        .put("country", 0).put("service", "wa").put("hourlyPrice", "0.02").put("stock", 10)
+        .put("hours", new JsonArray().add(24).add(4).add(168)));
+    assertThat(offer.status()).as("%s", offer).isEqualTo(200);
+    assertThat(offer.json().getJsonArray("hours")).isEqualTo(new JsonArray().add(4).add(24).add(168));
+    Customer c = node.customer("length-picker", "10.00");
+
+    Api.Response allowed = api.post("/v1/rentals", c.apiKey(), new JsonObject().put("country", 0).put("service", "wa").put("hours", 24));
+    assertThat(allowed.status()).as("%s", allowed).isEqualTo(201);
+    Api.Response other = api.post("/v1/rentals", c.apiKey(), new JsonObject().put("country", 0).put("service", "wa").put("hours", 5));
+    assertThat(other.status()).as("%s", other).isEqualTo(400);
+    assertThat(other.json().getJsonArray("allowedHours")).isEqualTo(new JsonArray().add(4).add(24).add(168));
+    assertThat(api.get("/v1/wallet", c.apiKey()).json().getString("held")).isEqualTo("0.48");
+
+    assertThat(api.put("/admin/v1/rent-offers", TestNode.ADMIN_TOKEN, new JsonObject().put("provider", "sandbox")
+        .put("country", 0).put("service", "wa").put("hourlyPrice", "0.02").put("stock", 10)
+        .put("hours", new JsonArray().add(0))).status()).isEqualTo(400);
+    assertThat(api.put("/admin/v1/rent-offers", TestNode.ADMIN_TOKEN, new JsonObject().put("provider", "sandbox")
+        .put("country", 0).put("service", "wa").put("hourlyPrice", "0.02").put("stock", 10)
+        .put("hours", "24")).status()).isEqualTo(400);
+  }
 }
