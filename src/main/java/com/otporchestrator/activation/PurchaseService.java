@@ -46,7 +46,10 @@ public final class PurchaseService {
   /** A purchase is offered to at most this many suppliers (each call may take UPSTREAM_TIMEOUT_MS). */
   static final int MAX_SUPPLIERS_PER_PURCHASE = 3;
 
-  /** The windows an order is bought under (the policy engine will own these). */
+  /**
+   * The platform's windows: the activation window where the order's policy fixes none, the operator's floor of the
+   * cancel delay, and the allocation watchdog (MARK_ALLOCATED combines them with the order's policy version).
+   */
   public record Durations(Duration window, Duration cancelDelay, Duration allocationTimeout) {}
 
   public PurchaseService(CatalogRepository catalog, ActivationRepository activations, ProviderRegistry providers,
