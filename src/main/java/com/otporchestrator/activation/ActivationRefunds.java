@@ -9,7 +9,6 @@ import com.otporchestrator.policy.RefundPolicy.AutoRefundEvent;
 import io.vertx.core.Future;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -43,17 +42,9 @@ public final class ActivationRefunds {
   }
 
   static Position position(Activation order, RefundPolicy policy, Instant now) {
-    if (order.refundHeld()) {
-      RefundDecision held = new RefundDecision(false, "held_for_review", Optional.empty(),
-          List.of(new RefundDecision.Option(RefundDecision.Action.NOTHING, Optional.empty(), Optional.empty(),
-              Optional.empty())));
-      return new Position(order, policy, false, held);
-    }
+    if (order.refundHeld()) return new Position(order, policy, false, RefundDecision.settled("held_for_review"));
     if (!order.state().open() && order.state() != ActivationState.FINISHED) {
-      RefundDecision done = new RefundDecision(false, "refunded." + order.state().name().toLowerCase(), Optional.empty(),
-          List.of(new RefundDecision.Option(RefundDecision.Action.NOTHING, Optional.empty(), Optional.empty(),
-              Optional.empty())));
-      return new Position(order, policy, true, done);
+      return new Position(order, policy, true, RefundDecision.settled("refunded." + order.state().name().toLowerCase()));
     }
     return new Position(order, policy, false, RefundDecisions.evaluate(policy, facts(order), now));
   }

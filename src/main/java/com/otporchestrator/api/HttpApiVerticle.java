@@ -71,7 +71,8 @@ public final class HttpApiVerticle extends VerticleBase {
         abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse,
         new com.otporchestrator.abuse.HeldRefunds(platform.pool()));
     new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
-    new WalletOpsRoutes(platform.wallets(), new com.otporchestrator.wallet.Payouts(platform.pool()), idempotency).mount(router);
+    com.otporchestrator.wallet.Payouts payouts = new com.otporchestrator.wallet.Payouts(platform.pool());
+    new WalletOpsRoutes(platform.wallets(), payouts, idempotency).mount(router);
     new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
         new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies()))
         .afterPurchase(abuseRoutes::recordPurchaseAddress).mount(router);
@@ -85,7 +86,7 @@ public final class HttpApiVerticle extends VerticleBase {
         platform.providers(), platform.invariants(), platform.plans()).mount(router);
     new PolicyRoutes(platform.policies()).mount(router);
     new RentalAdminRoutes(platform.rentals(), platform.sandbox()).mount(router);
-    new AdminWalletRoutes(new com.otporchestrator.wallet.Payouts(platform.pool()),
+    new AdminWalletRoutes(payouts,
         new com.otporchestrator.wallet.Terminations(platform.pool()),
         new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
     new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),

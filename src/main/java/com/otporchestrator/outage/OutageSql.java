@@ -1,5 +1,7 @@
 package com.otporchestrator.outage;
 
+import com.otporchestrator.claim.IncidentClaims;
+
 /** Statements about outages (the refunds themselves are in {@code activation.ScopeRefundSql}). */
 final class OutageSql {
   private OutageSql() {}
@@ -60,7 +62,7 @@ final class OutageSql {
         RETURNING id, provider_id, service, country, platform_wide, starts_at,
                   COALESCE(ends_at, confirmed_at, now()) AS until
       ), hit AS (
-        SELECT r.id AS rental_id, r.account_id, r.policy_id, r.policy_version, d.id AS outage_id, d.starts_at, d.until
+        SELECT r.id AS rental_id, r.account_id, d.id AS outage_id, d.starts_at, d.until
           FROM done d JOIN rentals r
             ON r.state IN ('ACTIVE', 'FINISHED', 'ENDED') AND r.starts_at < d.until
            AND COALESCE(r.closed_at, 'infinity') > d.starts_at
@@ -73,18 +75,7 @@ final class OutageSql {
                'outage ' || outage_id || ' of its scope, from ' || starts_at || ' to ' || until || ', covered this rental'
           FROM hit
         ON CONFLICT (rental_id, kind) DO NOTHING
-        RETURNING rental_id, account_id, evidence
-      ), claim AS (
-        INSERT INTO claims (account_id, order_id, order_kind, type, text, policy_id, policy_version, state)
-        SELECT i.account_id, i.rental_id, 'rental', 'rental_disconnected',
-               'Opened by the platform (SILENT_WHILE_UNHEALTHY): ' || i.evidence,
-               COALESCE(h.policy_id, p.policy_id), COALESCE(h.policy_version, p.version), 'IN_REVIEW'
-          FROM incident i JOIN hit h ON h.rental_id = i.rental_id LEFT JOIN policy_current p ON true
-        ON CONFLICT DO NOTHING
-        RETURNING id, state
-      ), event AS (
-        INSERT INTO claim_events (claim_id, actor, from_state, to_state, note)
-        SELECT id, 'system', NULL, state, 'opened on its own: an outage covered the rental' FROM claim
-      )
-      SELECT (SELECT count(*) FROM done) AS finished, (SELECT count(*) FROM incident) AS rentals_flagged""";
+        RETURNING rental_id, account_id, kind, evidence
+      )""" + IncidentClaims.OPEN_FOR_RENTAL_INCIDENTS
+      + "SELECT (SELECT count(*) FROM done) AS finished, (SELECT count(*) FROM incident) AS rentals_flagged";
 }

@@ -14,6 +14,11 @@ import java.util.Optional;
  */
 public record RefundDecision(boolean refundableNow, String rule, Optional<Instant> until, List<Option> options) {
 
+  /** A position with nothing left to do and nothing due: the order was refunded, or its refund waits for review. */
+  public static RefundDecision settled(String rule) {
+    return new RefundDecision(false, rule, Optional.empty(), List.of(Option.nothing()));
+  }
+
   public enum Action { CANCEL, FILE_CLAIM, NOTHING }
 
   /** @param claimType set for FILE_CLAIM; notBefore/until bound when the action is open (empty = unbounded) */

@@ -8,7 +8,6 @@ import io.vertx.core.Future;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,9 +30,7 @@ public final class RentalRefunds {
 
   static Position position(Rental rental, RefundPolicy policy, Instant now) {
     if (rental.state() == RentalState.CANCELLED || rental.state() == RentalState.FAILED) {
-      RefundDecision done = new RefundDecision(false, "refunded." + rental.state().name().toLowerCase(), Optional.empty(),
-          List.of(new RefundDecision.Option(RefundDecision.Action.NOTHING, Optional.empty(), Optional.empty(), Optional.empty())));
-      return new Position(rental, policy, true, done);
+      return new Position(rental, policy, true, RefundDecision.settled("refunded." + rental.state().name().toLowerCase()));
     }
     RefundPolicy judged = withOwnCancelWindow(policy, rental);
     return new Position(rental, judged, false, RefundDecisions.evaluate(judged, facts(rental), now));

@@ -1,5 +1,7 @@
 package com.otporchestrator.rental;
 
+import com.otporchestrator.claim.IncidentClaims;
+
 /**
  * Every statement that changes a rental. As for activations, money moves only with a guarded state transition in the same
  * statement, and the ledger's unique indexes refuse a second resolution of any order id.
@@ -233,10 +235,8 @@ final class RentalSql {
              (SELECT id FROM event) AS webhook_event_id""";
 
   /**
-   * Records a silent disconnection or other incident once per (rental, kind). One the customer suffers (the number
-   * died, or went silent while its supplier was unhealthy) also opens a claim for review on its own, in the same
-   * statement: type {@code rental_disconnected}, judged by the rental's policy version, IN_REVIEW, filed by "system".
-   * A refused close is our cost, not the customer's, and opens none. An open claim on the rental already covers it.
+   * Records a silent disconnection or other incident once per (rental, kind); one the customer suffers also opens a
+   * claim for review, in the same statement ({@link IncidentClaims}).
    */
   static final String RECORD_INCIDENT = """
       WITH incident AS (
@@ -244,20 +244,7 @@ final class RentalSql {
         SELECT id, account_id, $2::text, $3::text FROM rentals WHERE id = $1
         ON CONFLICT (rental_id, kind) DO NOTHING
         RETURNING id, rental_id, account_id, kind, evidence
-      ), claim AS (
-        INSERT INTO claims (account_id, order_id, order_kind, type, text, policy_id, policy_version, state)
-        SELECT i.account_id, i.rental_id, 'rental', 'rental_disconnected',
-               'Opened by the platform (' || i.kind || '): ' || i.evidence,
-               COALESCE(r.policy_id, p.policy_id), COALESCE(r.policy_version, p.version), 'IN_REVIEW'
-          FROM incident i JOIN rentals r ON r.id = i.rental_id LEFT JOIN policy_current p ON true
-         WHERE i.kind <> 'CLOSE_REFUSED'
-        ON CONFLICT DO NOTHING
-        RETURNING id, state
-      ), event AS (
-        INSERT INTO claim_events (claim_id, actor, from_state, to_state, note)
-        SELECT id, 'system', NULL, state, 'opened on its own from a rental incident' FROM claim
-      )
-      SELECT id FROM incident""";
+      )""" + IncidentClaims.OPEN_FOR_RENTAL_INCIDENTS + "SELECT id FROM incident";
 
   static final String INCIDENTS = """
       SELECT i.id, i.rental_id, i.account_id, i.kind, i.detected_at, i.evidence, r.provider_id, r.phone, r.state
