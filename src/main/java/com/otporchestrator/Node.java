@@ -51,7 +51,7 @@ import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
 import com.otporchestrator.routing.ProviderHealth;
 import com.otporchestrator.outage.OutageRepository;
-import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.ledger.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
 import com.otporchestrator.webhook.WebhookDeliveryHandler;
 import com.otporchestrator.webhook.WebhookRepository;

@@ -13,7 +13,7 @@ import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.timer.TimerStats;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
-import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.ledger.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;

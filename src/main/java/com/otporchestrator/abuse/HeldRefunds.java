@@ -3,6 +3,7 @@ package com.otporchestrator.abuse;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
+import com.otporchestrator.ledger.Postings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,25 +14,20 @@ import io.vertx.sqlclient.Tuple;
 /**
  * Refunds held for review (abuse consequence {@code hold_refunds}): an admin releases one (the void the order would
  * have had: the price goes back to the wallet) or denies it (a capture: the platform keeps the price). Either is one
- * statement: the guarded decision, the ledger row and the wallet update; the ledger's one-resolution-per-order index is
- * the second guard.
+ * statement: the guarded decision with the ledger's resolution appended ({@link Postings#RESOLVE}); the ledger's
+ * one-resolution-per-order index is the second guard.
  */
 public final class HeldRefunds {
+  /** The guarded decision (once), then its money: releasing is the void the order did not get, denying a capture. */
   private static final String DECIDE = """
       WITH d AS (
         UPDATE held_refunds SET decision = $2, decided_at = now(), decided_by = $3, note = $4
          WHERE order_id = $1 AND decision IS NULL
         RETURNING order_id, account_id, price, decision
-      ), e AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT account_id, order_id, CASE decision WHEN 'released' THEN 'void' ELSE 'capture' END,
-               CASE decision WHEN 'released' THEN price ELSE 0 END, -price
-          FROM d
-        RETURNING account_id, balance_delta, held_delta
-      ), w AS (
-        UPDATE wallets w SET balance = w.balance + e.balance_delta, held = w.held + e.held_delta
-          FROM e WHERE w.account_id = e.account_id
-      )
+      ), to_resolve AS (
+        SELECT order_id, account_id, price, decision = 'denied' AS capture FROM d
+      )""" + Postings.RESOLVE + """
+
       SELECT order_id, account_id, price, decision FROM d""";
 
   private static final String LIST = """

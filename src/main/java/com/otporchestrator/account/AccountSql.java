@@ -1,5 +1,7 @@
 package com.otporchestrator.account;
 
+import com.otporchestrator.ledger.Postings;
+
 final class AccountSql {
   private AccountSql() {}
 
@@ -12,9 +14,10 @@ final class AccountSql {
   static final String CREATE = """
       WITH acct AS (
         INSERT INTO accounts (name) VALUES ($1) RETURNING id, name, status, suspended_until
-      ), wallet AS (
-        INSERT INTO wallets (account_id) SELECT id FROM acct
-      ), key AS (
+      ), to_open AS (
+        SELECT id AS account_id FROM acct
+      )""" + Postings.OPEN_WALLET + """
+      , key AS (
         INSERT INTO api_keys (key_hash, account_id) SELECT $2, id FROM acct
       )
       SELECT id, name, status, suspended_until FROM acct""";

@@ -1,12 +1,15 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.ledger.Postings;
+
 /**
  * Every statement that changes an activation. Money moves only together with a guarded state
  * transition in the same statement: the transition's WHERE clause picks at most one winner, and
- * the ledger's unique indexes make a second resolution of the same order fail the transaction.
+ * the money is a posting fragment of the ledger ({@link Postings}) appended to it, whose unique
+ * indexes make a second resolution of the same order fail the transaction.
  *
- * <p>Lock order, to stay deadlock-free: activation rows first (ascending id), then wallet rows
- * (ascending account id). Purchases lock one wallet row and nothing else.
+ * <p>Lock order, the ledger's: activation rows first (ascending id), then wallet rows (ascending
+ * account id). Purchases lock one wallet row and nothing else.
  */
 final class ActivationSql {
   private ActivationSql() {}
@@ -16,31 +19,18 @@ final class ActivationSql {
 
   /**
    * Appended to a CTE named {@code closed} that returns (id, account_id, price, state) of orders
-   * that just reached a final state: writes one capture (FINISHED) or void (any other) per order
-   * and applies them to the wallets pre-aggregated, so a wallet row is updated once per statement.
-   * A cancel or expiry of an account whose refunds are held for review (abuse consequence
-   * {@code hold_refunds}) gets a held_refunds row instead of its void: the price stays held.
+   * that just reached a final state: the ledger captures a FINISHED order (a code was delivered)
+   * and voids any other. The void of a cancel or an expiry is an automatic refund, held for review
+   * instead while the account's refunds are held (abuse consequence {@code hold_refunds}): hence
+   * {@link Postings#RESOLVE_HOLDING_REFUNDS}. Answers (id, state) of each order closed.
    */
-  static final String RESOLVE_MONEY = """
-      , held AS (
-        INSERT INTO held_refunds (order_id, account_id, price)
-        SELECT c.id, c.account_id, c.price FROM closed c
-         WHERE c.state IN ('CANCELLED', 'EXPIRED')
-           AND EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = c.account_id AND f.resolved_at IS NULL
-                          AND f.action = 'hold_refunds')
-        RETURNING order_id
-      ), entries AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT account_id, id, CASE WHEN state = 'FINISHED' THEN 'capture' ELSE 'void' END,
-               CASE WHEN state = 'FINISHED' THEN 0 ELSE price END, -price
-          FROM closed WHERE id NOT IN (SELECT order_id FROM held)
-        RETURNING account_id, balance_delta, held_delta
-      ), wallet AS (
-        UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
-          FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
-                  FROM entries GROUP BY account_id) t
-         WHERE w.account_id = t.account_id
-      )
+  static final String RESOLVE_CLOSED = """
+      , to_resolve AS (
+        SELECT id AS order_id, account_id, price, state = 'FINISHED' AS capture,
+               state IN ('CANCELLED', 'EXPIRED') AS refund_reviewable
+          FROM closed
+      )""" + Postings.RESOLVE_HOLDING_REFUNDS + """
+
       SELECT id, state FROM closed""";
 
   /**
@@ -61,21 +51,17 @@ final class ActivationSql {
       ), chosen AS (
         SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
          WHERE q.running <= w.balance
-      ), debit AS (
-        UPDATE wallets SET balance = balance - t.total, held = held + t.total
-          FROM (SELECT sum(price)::bigint AS total FROM chosen) t
-         WHERE account_id = $1 AND t.total > 0
-      ), ord AS (
+      ), to_hold AS (
+        SELECT $1::bigint AS account_id, id AS order_id, price FROM chosen
+      )""" + Postings.HOLD + """
+      , ord AS (
         INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
                                  webhook_url, policy_id, policy_version)
         SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
                now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url,
                p.policy_id, p.version
-          FROM chosen LEFT JOIN policy p ON true
+          FROM chosen JOIN hold_debits d ON d.account_id = $1 LEFT JOIN policy p ON true
         RETURNING id, expires_at
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT $1, id, 'hold', -price, price FROM chosen
       )
       SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
         FROM chosen c JOIN ord o ON o.id = c.id""";
@@ -122,7 +108,7 @@ final class ActivationSql {
            SET state = 'FAILED', closed_at = now(), close_reason = $2, upstream_state = $3
          WHERE id = $1 AND state = 'ALLOCATING'
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   static final String CANCEL = """
       WITH closed AS (
@@ -131,7 +117,7 @@ final class ActivationSql {
                upstream_state = 'CLOSING', upstream_next_at = now()
          WHERE id = $1 AND account_id = $2 AND state = 'WAITING_CODE' AND cancellable_at <= now()
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   static final String FINISH = """
       WITH closed AS (
@@ -140,7 +126,7 @@ final class ActivationSql {
                upstream_state = 'CLOSING', upstream_next_at = now()
          WHERE id = $1 AND account_id = $2 AND state IN ('CODE_RECEIVED', 'WAITING_RETRY')
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   /** The supplier closed a number that never received a code: refund it like a cancel. */
   static final String CLOSE_BY_UPSTREAM = """
@@ -149,7 +135,7 @@ final class ActivationSql {
            SET state = 'CANCELLED', closed_at = now(), close_reason = $2, upstream_state = 'CLOSED'
          WHERE id = $1 AND state = 'WAITING_CODE'
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   static final String RETRY = """
       UPDATE activations SET state = 'WAITING_RETRY'
@@ -164,8 +150,7 @@ final class ActivationSql {
        ORDER BY id FOR UPDATE""";
 
   /** Second statement: lock their wallets in account order. */
-  static final String LOCK_WALLETS = """
-      SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE""";
+  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
 
   /**
    * Third statement: the window ended. No code: EXPIRED and voided. A code: FINISHED and captured.
@@ -185,7 +170,7 @@ final class ActivationSql {
          WHERE a.id = ANY($1) AND a.state IN """ + OPEN_STATES + """
            AND a.expires_at <= now()
         RETURNING a.id, a.account_id, a.price, a.state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   /** Where each order's timers should stand now, to re-schedule whatever is not finished. */
   static final String TIMER_STATE = """

@@ -1,5 +1,7 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.ledger.Postings;
+
 /** The statements of a refund by outage: every open order of a scope, in batches, each exactly once. */
 final class ScopeRefundSql {
   private ScopeRefundSql() {}
@@ -27,7 +29,7 @@ final class ScopeRefundSql {
          AND ($3::int IS NULL OR a.country = $3) AND a.created_at <= $4) AS found""";
 
   /** Second statement: lock their wallets in account order. */
-  static final String LOCK_WALLETS = ActivationSql.LOCK_WALLETS;
+  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
 
   /**
    * Third statement: the guarded transition WAITING_CODE -> CANCELLED ('outage <id>'), the void of
@@ -62,7 +64,7 @@ final class ScopeRefundSql {
       ), progress AS (
         UPDATE outages SET refunded = refunded + (SELECT count(*) FROM closed), batches = batches + 1
          WHERE id = $2
-      )""" + ActivationSql.RESOLVE_MONEY;
+      )""" + ActivationSql.RESOLVE_CLOSED;
 
   /** The webhook events the batch just wrote (same transaction), to schedule their first attempt. */
   static final String EVENTS_OF = """

@@ -11,7 +11,7 @@ import com.otporchestrator.upstream.ProviderRecord;
 import com.otporchestrator.upstream.ProviderRegistry;
 import com.otporchestrator.upstream.ProviderRepository;
 import com.otporchestrator.ratelimit.PlanRepository;
-import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.ledger.Invariants;
 import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,5 +1,7 @@
 package com.otporchestrator.claim;
 
+import com.otporchestrator.ledger.Postings;
+
 /** Every claim statement. Each state change writes its claim_events row in the same statement. */
 final class ClaimSql {
   private ClaimSql() {}
@@ -151,8 +153,8 @@ final class ClaimSql {
 
   /**
    * Approves a claim and returns the price exactly once, in one statement: the claim's guarded transition (one winner
-   * under concurrency: a waiting UPDATE re-checks the state), a ledger 'refund' entry (UNIQUE (order_id, kind) is the
-   * second guard), the wallet credit, and the history row. Only on a resolved order: a captured one is refunded, a
+   * under concurrency: a waiting UPDATE re-checks the state), the ledger's refund ({@link Postings#REFUND}: UNIQUE
+   * (order_id, kind) is the second guard), and the history row. Only on a resolved order: a captured one is refunded, a
    * voided (or already refunded) one is recorded as already_refunded with no money moved; an open one is left alone.
    * $1 claim, $2 actor, $3 remedy (refund | replacement), $4 note, $5 true when the resolution deadline applies it
    * (then only a claim that is due, not waiting for evidence, with an automatic remedy).
@@ -179,18 +181,14 @@ final class ClaimSql {
          WHERE c.id = t.id AND c.state IN """ + OPEN + """
            AND (t.captured OR t.refunded)
         RETURNING c.id, c.order_id, t.from_state, t.account_id, t.price, t.refunded, c.remedy
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta, reference)
-        SELECT account_id, order_id, 'refund', price, 0, 'claim:' || id FROM decided WHERE NOT refunded
-        RETURNING account_id, balance_delta
-      ), wallet AS (
-        UPDATE wallets w SET balance = w.balance + e.balance_delta FROM entry e WHERE w.account_id = e.account_id
-        RETURNING w.account_id
-      ), ev AS (
+      ), to_refund AS (
+        SELECT account_id, order_id, price AS amount, 'claim:' || id AS reference FROM decided WHERE NOT refunded
+      )""" + Postings.REFUND + """
+      , ev AS (
         INSERT INTO claim_events (claim_id, actor, from_state, to_state, note)
         SELECT id, $2, from_state, 'APPROVED', $4 FROM decided
       )
-      SELECT t.captured, t.refunded, d.remedy, (SELECT count(*) FROM wallet) AS credited
+      SELECT t.captured, t.refunded, d.remedy, (SELECT count(*) FROM refund_wallets) AS credited
         FROM target t LEFT JOIN decided d ON d.id = t.id""";
 
   /** The first-response deadline passed unanswered: recorded once (visible to the customer). */

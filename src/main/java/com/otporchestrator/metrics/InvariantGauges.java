@@ -1,6 +1,6 @@
 package com.otporchestrator.metrics;
 
-import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.ledger.Invariants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -53,7 +53,7 @@ public final class NodeMetrics {
   }
 
   /** Starts the periodic money invariant check of this process (one per process, whatever its roles). */
-  public InvariantGauges startInvariantChecks(Vertx vertx, com.otporchestrator.wallet.Invariants invariants, long intervalMillis) {
+  public InvariantGauges startInvariantChecks(Vertx vertx, com.otporchestrator.ledger.Invariants invariants, long intervalMillis) {
     if (invariantGauges == null) {
       invariantGauges = new InvariantGauges(invariants, registry);
       invariantGauges.start(vertx, intervalMillis);

@@ -1,10 +1,12 @@
 package com.otporchestrator.rental;
 
 import com.otporchestrator.claim.IncidentClaims;
+import com.otporchestrator.ledger.Postings;
 
 /**
  * Every statement that changes a rental. As for activations, money moves only with a guarded state transition in the same
- * statement, and the ledger's unique indexes refuse a second resolution of any order id.
+ * statement (a posting fragment of {@link Postings} appended to it), and the ledger's unique indexes refuse a second
+ * resolution of any order id.
  *
  * <p>A rental's extensions are orders of their own (each one hold), resolved together with their rental. Closing a
  * rental is therefore two statements in one transaction: {@link #LOCK} takes the rental rows (id order) and then a
@@ -57,26 +59,24 @@ final class RentalSql {
   /**
    * Holds the price and creates the rental, in one statement. The policy in force is chosen here (view policy_current),
    * and with it the cancel window, counted from the purchase; a policy without one gets the platform's ($10 ms).
-   * Until the supplier answers, ends_at is the allocation watchdog ($11 ms).
+   * Until the supplier answers, ends_at is the allocation watchdog ($11 ms). Nothing is created when the balance does
+   * not cover the price.
    */
   static final String HOLD = """
       WITH policy AS (
         SELECT policy_id, version, rental_cancel_window_ms FROM policy_current
-      ), debit AS (
-        UPDATE wallets SET balance = balance - $7::bigint, held = held + $7::bigint
-         WHERE account_id = $1 AND balance >= $7::bigint
-        RETURNING account_id
-      ), ord AS (
-        INSERT INTO rentals (account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
+      ), to_hold AS (
+        SELECT $1::bigint AS account_id, nextval('order_ids') AS order_id, $7::bigint AS price
+      )""" + Postings.HOLD + """
+      , ord AS (
+        INSERT INTO rentals (id, account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
                              ends_at, cancel_until, webhook_url, policy_id, policy_version)
-        SELECT $1, $2::text, $3::int, $4::text, $5::int, $6::bigint, $7::bigint, $8::bigint, 'ALLOCATING', now() + $11::bigint * interval '1 millisecond',
+        SELECT h.order_id, h.account_id, $2::text, $3::int, $4::text, $5::int, $6::bigint, h.price, $8::bigint, 'ALLOCATING',
+               now() + $11::bigint * interval '1 millisecond',
                now() + COALESCE(p.rental_cancel_window_ms, $10::bigint) * interval '1 millisecond', $9::text,
                p.policy_id, p.version
-          FROM debit LEFT JOIN policy p ON true
-        RETURNING id, price
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT $1, id, 'hold', -price, price FROM ord
+          FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id LEFT JOIN policy p ON true
+        RETURNING id
       )
       SELECT id FROM ord""";
 
@@ -97,30 +97,22 @@ final class RentalSql {
   /** First statement of every resolution: lock the rentals concerned, in id order. */
   static final String LOCK = "SELECT id, account_id FROM rentals WHERE id = ANY($1) ORDER BY id FOR UPDATE";
 
-  static final String LOCK_WALLETS = "SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE";
+  /** Second statement of a batch resolution (rental ends): lock their wallets in account order. */
+  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
 
   /**
    * Appended to a CTE {@code closed} returning (id, account_id, price, state) of rentals that just reached a final state:
-   * one capture (FINISHED, ENDED) or void (CANCELLED, FAILED) for the rental and one for each of its extensions, applied
-   * to the wallets pre-aggregated.
+   * the rental and each of its extensions (orders of their own) are captured when it FINISHED or ENDED, voided when it
+   * was CANCELLED or FAILED. Plain {@link Postings#RESOLVE}: a rental's refunds are never held for review. Answers
+   * (id, state) of each rental closed.
    */
-  private static final String RESOLVE_MONEY = """
-      , parts AS (
-        SELECT id AS order_id, account_id, price, state FROM closed
+  private static final String RESOLVE_CLOSED = """
+      , to_resolve AS (
+        SELECT id AS order_id, account_id, price, state IN ('FINISHED', 'ENDED') AS capture FROM closed
         UNION ALL
-        SELECT e.id, c.account_id, e.price, c.state FROM rental_extensions e JOIN closed c ON c.id = e.rental_id
-      ), entries AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT account_id, order_id, CASE WHEN state IN ('FINISHED', 'ENDED') THEN 'capture' ELSE 'void' END,
-               CASE WHEN state IN ('FINISHED', 'ENDED') THEN 0 ELSE price END, -price
-          FROM parts
-        RETURNING account_id, balance_delta, held_delta
-      ), wallet AS (
-        UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
-          FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
-                  FROM entries GROUP BY account_id) t
-         WHERE w.account_id = t.account_id
-      )
+        SELECT e.id, c.account_id, e.price, c.state IN ('FINISHED', 'ENDED') FROM rental_extensions e JOIN closed c ON c.id = e.rental_id
+      )""" + Postings.RESOLVE + """
+
       SELECT id, state FROM closed""";
 
   static final String FAIL_ALLOCATION_LOCKED = """
@@ -128,7 +120,7 @@ final class RentalSql {
         UPDATE rentals SET state = 'FAILED', closed_at = now(), close_reason = $2, upstream_state = $3
          WHERE id = $1 AND state = 'ALLOCATING'
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   /**
    * Refund by cancelling: only while now() < cancel_until, whether or not an SMS arrived, and never once the rental's
@@ -141,7 +133,7 @@ final class RentalSql {
                upstream_state = 'CLOSING', upstream_next_at = now()
          WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND now() < cancel_until AND now() < ends_at
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   static final String FINISH_LOCKED = """
       WITH closed AS (
@@ -150,7 +142,7 @@ final class RentalSql {
                upstream_state = 'CLOSING', upstream_next_at = now()
          WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE'
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   /**
    * The end of due rentals: ACTIVE ones END (captured) and are closed upstream; one still ALLOCATING (the pod that asked
@@ -167,7 +159,7 @@ final class RentalSql {
          WHERE id = ANY($1) AND state IN """ + OPEN_STATES + """
            AND ends_at <= now()
         RETURNING id, account_id, price, state
-      )""" + RESOLVE_MONEY;
+      )""" + RESOLVE_CLOSED;
 
   /**
    * Extends an active rental that has not ended: locks it, holds the extension's price ($4) from the wallet, moves the
@@ -179,21 +171,17 @@ final class RentalSql {
         SELECT id, account_id FROM rentals
          WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND ends_at > now() AND hours + $3::int <= $5::int
          FOR UPDATE
-      ), debit AS (
-        UPDATE wallets w SET balance = w.balance - $4, held = w.held + $4
-          FROM r WHERE w.account_id = r.account_id AND w.balance >= $4
-        RETURNING w.account_id
-      ), moved AS (
+      ), to_hold AS (
+        SELECT account_id, nextval('order_ids') AS order_id, $4::bigint AS price FROM r
+      )""" + Postings.HOLD + """
+      , moved AS (
         UPDATE rentals SET ends_at = ends_at + $3 * interval '1 hour', hours = hours + $3
-          FROM debit WHERE rentals.id = $1
+          FROM hold_debits WHERE rentals.id = $1
         RETURNING rentals.id, rentals.ends_at
       ), ext AS (
-        INSERT INTO rental_extensions (rental_id, account_id, hours, price, ends_at)
-        SELECT id, $2::bigint, $3::int, $4::bigint, ends_at FROM moved
+        INSERT INTO rental_extensions (id, rental_id, account_id, hours, price, ends_at)
+        SELECT h.order_id, m.id, h.account_id, $3::int, h.price, m.ends_at FROM moved m, to_hold h
         RETURNING id
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-        SELECT $2, id, 'hold', -$4::bigint, $4 FROM ext
       )
       SELECT (SELECT id FROM ext) AS extension_id""";
 

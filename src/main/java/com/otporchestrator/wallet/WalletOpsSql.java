@@ -1,9 +1,11 @@
 package com.otporchestrator.wallet;
 
+import com.otporchestrator.ledger.Postings;
+
 /**
  * Statements for payouts, terminations and service credits. As everywhere money moves, each is one statement: a guarded
- * state transition, its ledger rows and the wallet update together; the wallet's CHECK (balance >= 0) refuses an
- * outflow the balance no longer covers, and the ledger's unique indexes refuse a second credit for an order.
+ * state transition with the ledger's posting fragment ({@link Postings}) appended; the wallet's CHECK (balance >= 0)
+ * refuses an outflow the balance no longer covers, and the ledger's unique indexes refuse a second credit for an order.
  */
 final class WalletOpsSql {
   private WalletOpsSql() {}
@@ -41,13 +43,10 @@ final class WalletOpsSql {
         UPDATE payout_requests SET state = 'APPROVED', decided_at = now(), decided_by = $2, decision_note = $3
          WHERE id = $1 AND state = 'REQUESTED'
         RETURNING""" + " " + WalletOpsSql.PAYOUT_COLUMNS + """
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
-        SELECT account_id, 'payout', -amount, 0, 'payout:' || id FROM req
-        RETURNING account_id, balance_delta
-      ), debit AS (
-        UPDATE wallets w SET balance = w.balance + e.balance_delta FROM entry e WHERE w.account_id = e.account_id
-      )
+      ), to_pay_out AS (
+        SELECT account_id, amount, 'payout:' || id AS reference FROM req
+      )""" + Postings.PAYOUT + """
+
       SELECT * FROM req""";
 
   static final String REJECT_PAYOUT = """
@@ -73,39 +72,30 @@ final class WalletOpsSql {
         UPDATE accounts SET status = 'terminated', suspended_until = NULL, terminated_at = now(), termination_reason = $2
          WHERE id = $1 AND status <> 'terminated'
         RETURNING id
-      ), wallet AS (
-        SELECT w.account_id, w.balance FROM wallets w JOIN acct ON acct.id = w.account_id FOR UPDATE OF w
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
-        SELECT account_id, 'forfeit', -balance, 0, 'forfeit:' || account_id || ':termination' FROM wallet WHERE balance > 0
-        RETURNING account_id, balance_delta
-      ), debit AS (
-        UPDATE wallets w SET balance = w.balance + e.balance_delta FROM entry e WHERE w.account_id = e.account_id
-      )
-      SELECT (SELECT count(*) FROM acct) AS terminated, COALESCE((SELECT -balance_delta FROM entry), 0) AS forfeited""";
+      ), to_forfeit AS (
+        SELECT id AS account_id, 'forfeit:' || id || ':termination' AS reference FROM acct
+      )""" + Postings.FORFEIT + """
+
+      SELECT (SELECT count(*) FROM acct) AS terminated,
+             COALESCE((SELECT -balance_delta FROM forfeit_entries), 0) AS forfeited""";
 
   /** Forfeits what reached a terminated account's balance after its termination (refunds of its last orders). */
   static final String FORFEIT_REMAINDER = """
-      WITH wallet AS (
-        SELECT w.account_id, w.balance FROM wallets w JOIN accounts a ON a.id = w.account_id
-         WHERE w.account_id = $1 AND a.status = 'terminated' FOR UPDATE OF w
-      ), entry AS (
-        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
-        SELECT account_id, 'forfeit', -balance, 0,
-               'forfeit:' || account_id || ':' || (SELECT count(*) FROM ledger_entries l
-                                                    WHERE l.account_id = wallet.account_id AND l.kind = 'forfeit')
-          FROM wallet WHERE balance > 0
-        RETURNING account_id, balance_delta
-      ), debit AS (
-        UPDATE wallets w SET balance = w.balance + e.balance_delta FROM entry e WHERE w.account_id = e.account_id
-      )
-      SELECT (SELECT count(*) FROM wallet) AS terminated, COALESCE((SELECT -balance_delta FROM entry), 0) AS forfeited""";
+      WITH to_forfeit AS (
+        SELECT a.id AS account_id,
+               'forfeit:' || a.id || ':' || (SELECT count(*) FROM ledger_entries l WHERE l.account_id = a.id AND l.kind = 'forfeit')
+                 AS reference
+          FROM accounts a WHERE a.id = $1 AND a.status = 'terminated'
+      )""" + Postings.FORFEIT + """
+
+      SELECT (SELECT count(*) FROM forfeit_locks) AS terminated,
+             COALESCE((SELECT -balance_delta FROM forfeit_entries), 0) AS forfeited""";
 
   /**
    * Grants a service credit on closed orders (activations or rentals; a rental's cap is its own price, extensions not
    * included): one ledger row per order, capped at the order's price, at most one per
-   * order ever (the (order_id, kind) unique index: an order credited before is skipped, not credited twice). Wallets
-   * are locked in account order before any is updated.
+   * order ever (the (order_id, kind) unique index: an order credited before is skipped, not credited twice): the
+   * ledger's {@link Postings#SERVICE_CREDIT}, which locks the wallets in account order before any is updated.
    */
   static final String GRANT_CREDIT = """
       WITH grant_row AS (
@@ -121,24 +111,14 @@ final class WalletOpsSql {
         SELECT a.id AS order_id, a.account_id, LEAST(r.amount, a.price) AS amount, r.amount > a.price AS capped
           FROM req r JOIN orders a ON a.id = r.order_id
          WHERE a.closed_at IS NOT NULL
-      ), locked AS (
-        SELECT account_id FROM wallets WHERE account_id IN (SELECT account_id FROM eligible)
-         ORDER BY account_id FOR UPDATE
-      ), entries AS (
-        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta, reference)
-        SELECT e.account_id, e.order_id, 'service_credit', e.amount, 0, 'credit:' || g.id
-          FROM eligible e, grant_row g WHERE (SELECT count(*) FROM locked) >= 0
-        ON CONFLICT DO NOTHING
-        RETURNING account_id, order_id, balance_delta
-      ), credit AS (
-        UPDATE wallets w SET balance = w.balance + t.total
-          FROM (SELECT account_id, sum(balance_delta)::bigint AS total FROM entries GROUP BY account_id) t
-         WHERE w.account_id = t.account_id
-      )
+      ), to_credit AS (
+        SELECT e.account_id, e.order_id, e.amount, 'credit:' || g.id AS reference FROM eligible e, grant_row g
+      )""" + Postings.SERVICE_CREDIT + """
+
       SELECT (SELECT id FROM grant_row) AS credit_id, r.order_id, e.balance_delta AS credited, el.capped,
              a.id IS NOT NULL AS order_exists, a.closed_at IS NOT NULL AS order_closed
         FROM req r
-        LEFT JOIN entries e ON e.order_id = r.order_id
+        LEFT JOIN credit_entries e ON e.order_id = r.order_id
         LEFT JOIN eligible el ON el.order_id = r.order_id
         LEFT JOIN orders a ON a.id = r.order_id
        ORDER BY r.ord""";

@@ -12,7 +12,7 @@ import com.otporchestrator.testing.EventStream;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
-import com.otporchestrator.wallet.Invariants;
+import com.otporchestrator.ledger.Invariants;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

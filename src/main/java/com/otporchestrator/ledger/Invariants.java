@@ -1,4 +1,4 @@
-package com.otporchestrator.wallet;
+package com.otporchestrator.ledger;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,0 +1,204 @@
+package com.otporchestrator.ledger;
+
+/**
+ * The only SQL in the service that writes {@code ledger_entries} or {@code wallets}: one posting fragment per kind of
+ * money move. A feature never writes money itself; it appends a fragment to its own guarded state transition, so the
+ * transition and its money stay one statement (one round trip, one snapshot, all or nothing).
+ *
+ * <p><b>How a fragment is used.</b> Each fragment continues a {@code WITH} list: it starts with a comma and defines
+ * CTEs whose names start with the move ({@code hold_*}, {@code resolve_*}, ...). It reads one input CTE that the feature
+ * defines just before it, named {@code to_<move>} with the columns stated below, and the feature ends the statement with
+ * its own final {@code SELECT}, reading the fragment's output CTEs where it needs to know what moved. PostgreSQL runs
+ * every data-modifying CTE exactly once whether or not the final SELECT reads it.
+ *
+ * <p><b>Guards.</b> The feature's transition (an {@code UPDATE ... WHERE state = ...} or an insert) picks at most one
+ * winner and feeds the input CTE only with what it won; the ledger's unique indexes are the second guard: one hold and at
+ * most one resolution (void or capture) per order, one entry per (order, kind), a deposit once per reference, a payout
+ * or forfeit once per reference. The wallet's {@code CHECK (balance >= 0)} refuses any outflow the balance no longer
+ * covers.
+ *
+ * <p><b>Lock order</b>, the same in every statement, so that no two statements wait for each other:
+ * <ol>
+ *   <li>the feature's own rows (orders by ascending id, a claim, a payout request, a held refund, an account);</li>
+ *   <li>then wallet rows, by ascending account id;</li>
+ *   <li>ledger entries are only ever inserted, last (their unique indexes are the only thing they lock).</li>
+ * </ol>
+ * A statement that touches one wallet takes its lock with its {@code UPDATE}. A batch that touches several locks them
+ * first, in account order: with {@link #LOCK_WALLETS} as a statement of its own, inside the transaction, after the order
+ * rows and before the resolving statement (activation expiries, outage refunds, rental ends), or inside the fragment
+ * ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
+ * wallet row once, however many of its orders it moves.
+ *
+ * <p><b>Named variants.</b> {@link #RESOLVE} and {@link #RESOLVE_HOLDING_REFUNDS} differ on purpose: activations are
+ * subject to the abuse consequence {@code hold_refunds} (their automatic refunds wait for an admin), rentals are not.
+ * {@link #REFUND} and {@link #SERVICE_CREDIT} differ on purpose too: a second claim refund of an order fails its
+ * statement (the claim's approval rolls back with it), a second service credit is skipped and reported.
+ */
+public final class Postings {
+  private Postings() {}
+
+  /**
+   * A new account's wallet, empty. Reads {@code to_open (account_id)}.
+   */
+  public static final String OPEN_WALLET = """
+      , opened_wallets AS (
+        INSERT INTO wallets (account_id) SELECT account_id FROM to_open
+        RETURNING account_id
+      )""";
+
+  /**
+   * Purchase: holds the price of new orders (balance -p, held +p, one {@code hold} entry per order). Reads
+   * {@code to_hold (account_id, order_id, price)}; each wallet is debited once, for the sum of its orders, and only when
+   * its balance covers that sum: all of a wallet's orders are held, or none. Defines {@code hold_debits (account_id)},
+   * the wallets debited: the feature creates its orders only for these. The order ids come from {@code order_ids}
+   * ({@code nextval} in the input CTE, which PostgreSQL then evaluates once).
+   */
+  public static final String HOLD = """
+      , hold_debits AS (
+        UPDATE wallets w SET balance = w.balance - t.total, held = w.held + t.total
+          FROM (SELECT account_id, sum(price)::bigint AS total FROM to_hold GROUP BY account_id) t
+         WHERE w.account_id = t.account_id AND w.balance >= t.total
+        RETURNING w.account_id
+      ), hold_entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT h.account_id, h.order_id, 'hold', -h.price, h.price
+          FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id
+        RETURNING order_id
+      )""";
+
+  /**
+   * Resolves the holds of orders that just closed: a {@code capture} (held -p: the price becomes revenue) or a
+   * {@code void} (held -p, balance +p: the price goes back). Reads
+   * {@code to_resolve (order_id, account_id, price, capture boolean)}, one row per ledger order (a rental and each of
+   * its extensions are orders of their own). Also the decision on a refund held for review: releasing it is the void
+   * it did not get, denying it a capture. Defines {@code resolve_entries} and {@code resolve_wallets}.
+   */
+  public static final String RESOLVE = resolve("to_resolve");
+
+  /**
+   * {@link #RESOLVE} for orders subject to the abuse consequence {@code hold_refunds} (activations): the void of an
+   * automatic refund ({@code refund_reviewable}: a cancel, an expiry, an outage refund) of an account with an open
+   * {@code hold_refunds} flag is not written; a {@code held_refunds} row is, and the price stays held until an admin
+   * releases (void) or denies (capture) it. So an order is held if and only if it got no resolution. Reads
+   * {@code to_resolve (order_id, account_id, price, capture boolean, refund_reviewable boolean)}. Defines
+   * {@code refunds_held (order_id)} besides those of {@link #RESOLVE}.
+   */
+  public static final String RESOLVE_HOLDING_REFUNDS = """
+      , refunds_held AS (
+        INSERT INTO held_refunds (order_id, account_id, price)
+        SELECT r.order_id, r.account_id, r.price FROM to_resolve r
+         WHERE NOT r.capture AND r.refund_reviewable
+           AND EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = r.account_id AND f.resolved_at IS NULL
+                          AND f.action = 'hold_refunds')
+        RETURNING order_id
+      ), resolving AS (
+        SELECT order_id, account_id, price, capture FROM to_resolve
+         WHERE order_id NOT IN (SELECT order_id FROM refunds_held)
+      )""" + resolve("resolving");
+
+  /**
+   * A claim approved on a captured order: its price back to the balance ({@code refund}, balance +x). Reads
+   * {@code to_refund (account_id, order_id, amount, reference)}. A second refund of the same order fails the whole
+   * statement (unique (order_id, kind)), so the transition that asked for it rolls back too. Defines
+   * {@code refund_entries} and {@code refund_wallets (account_id, balance, held)}.
+   */
+  public static final String REFUND = """
+      , refund_entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, order_id, 'refund', amount, 0, reference FROM to_refund
+        RETURNING account_id, balance_delta, held_delta
+      )""" + apply("refund_entries", "refund_wallets");
+
+  /**
+   * An operator's service credit on closed orders ({@code service_credit}, balance +x). Reads
+   * {@code to_credit (account_id, order_id, amount, reference)}. Locks the wallets in account order first; an order
+   * credited before is skipped, not credited twice. Defines {@code credit_entries (account_id, order_id, balance_delta,
+   * held_delta)}: the orders credited now.
+   */
+  public static final String SERVICE_CREDIT = """
+      , credit_locks AS (
+        SELECT account_id FROM wallets WHERE account_id IN (SELECT account_id FROM to_credit)
+         ORDER BY account_id FOR UPDATE
+      ), credit_entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, order_id, 'service_credit', amount, 0, reference FROM to_credit
+         WHERE (SELECT count(*) FROM credit_locks) >= 0
+        ON CONFLICT DO NOTHING
+        RETURNING account_id, order_id, balance_delta, held_delta
+      )""" + apply("credit_entries", "credit_wallets");
+
+  /**
+   * A top-up ({@code deposit}, balance +x), credited once per external reference: a replay writes nothing. Reads
+   * {@code to_deposit (account_id, amount, reference)}. Defines {@code deposit_entries (id, account_id, ...)} and
+   * {@code deposit_wallets (account_id, balance, held)}.
+   */
+  public static final String DEPOSIT = """
+      , deposit_entries AS (
+        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, 'deposit', amount, 0, reference FROM to_deposit
+        ON CONFLICT (reference) WHERE kind = 'deposit' DO NOTHING
+        RETURNING id, account_id, balance_delta, held_delta
+      )""" + apply("deposit_entries", "deposit_wallets");
+
+  /**
+   * Money sent out to a customer leaving the platform ({@code payout}, balance -x), once per reference. Reads
+   * {@code to_pay_out (account_id, amount, reference)}. A balance that no longer covers the amount fails the statement
+   * (check violation 23514). Defines {@code payout_entries} and {@code payout_wallets}.
+   */
+  public static final String PAYOUT = """
+      , payout_entries AS (
+        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, 'payout', -amount, 0, reference FROM to_pay_out
+        RETURNING account_id, balance_delta, held_delta
+      )""" + apply("payout_entries", "payout_wallets");
+
+  /**
+   * The whole balance of a terminated account ({@code forfeit}, balance -balance), once per reference; nothing when the
+   * balance is zero. Money held by open orders is not touched. Reads {@code to_forfeit (account_id, reference)}; locks
+   * the wallets (account order) to read the balance it takes. Defines {@code forfeit_entries (account_id, balance_delta,
+   * held_delta)} and {@code forfeit_wallets}.
+   */
+  public static final String FORFEIT = """
+      , forfeit_locks AS (
+        SELECT w.account_id, w.balance, f.reference FROM wallets w JOIN to_forfeit f ON f.account_id = w.account_id
+         ORDER BY w.account_id FOR UPDATE OF w
+      ), forfeit_entries AS (
+        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, 'forfeit', -balance, 0, reference FROM forfeit_locks WHERE balance > 0
+        RETURNING account_id, balance_delta, held_delta
+      )""" + apply("forfeit_entries", "forfeit_wallets");
+
+  /**
+   * A statement of its own, inside a batch's transaction: locks the wallets of $1 (account ids) in account order, after
+   * the batch locked its order rows and before it resolves them.
+   */
+  public static final String LOCK_WALLETS =
+      "SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE";
+
+  /** One capture or void per row of {@code source}, applied to the wallets pre-aggregated. */
+  private static String resolve(String source) {
+    return """
+        , resolve_entries AS (
+          INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+          SELECT account_id, order_id, CASE WHEN capture THEN 'capture' ELSE 'void' END,
+                 CASE WHEN capture THEN 0 ELSE price END, -price
+            FROM %s
+          RETURNING account_id, balance_delta, held_delta
+        )""".formatted(source) + apply("resolve_entries", "resolve_wallets");
+  }
+
+  /**
+   * Applies the entries just written ({@code entries}: account_id, balance_delta, held_delta) to their wallets, one
+   * update per wallet (several entries of one wallet are summed first: an UPDATE ... FROM would apply only one of them).
+   */
+  private static String apply(String entries, String name) {
+    return """
+        , %2$s AS (
+          UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
+            FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
+                    FROM %1$s GROUP BY account_id) t
+           WHERE w.account_id = t.account_id
+          RETURNING w.account_id, w.balance, w.held
+        )""".formatted(entries, name);
+  }
+}
