@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -118,23 +119,15 @@ public final class ActivationRepository {
 
   /**
    * Ends the window of every due order among {@code ids} in one transaction: locks the orders, then
-   * their wallets, in a fixed order, then resolves them all in one statement. Answers how many closed.
+   * their wallets, in the ledger's lock order ({@link WalletLocks}), then resolves them all in one
+   * statement. Answers the ids of the orders closed.
    */
   public Future<List<Long>> expireDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
-        .compose(due -> {
-          if (due.size() == 0) return Future.<RowSet<Row>>succeededFuture(null);
-          Long[] dueIds = new Long[due.size()];
-          Long[] accounts = new Long[due.size()];
-          int i = 0;
-          for (Row row : due) {
-            dueIds[i] = row.getLong("id");
-            accounts[i++] = row.getLong("account_id");
-          }
-          return conn.preparedQuery(ActivationSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
-              .compose(locked -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)));
-        })).map(closed -> countExpired(ids.size(), closed));
+        .compose(due -> due.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : WalletLocks.lockFor(conn, due)
+            .compose(dueIds -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)))))
+        .map(closed -> countExpired(ids.size(), closed));
   }
 
   /** Counts a committed expiry batch: refunds and captures by the state each order reached, and the fires that found nothing due. */

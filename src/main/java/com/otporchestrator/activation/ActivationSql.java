@@ -142,15 +142,15 @@ final class ActivationSql {
        WHERE id = $1 AND account_id = $2 AND state = 'CODE_RECEIVED' AND expires_at > now()
       RETURNING id""";
 
-  /** First statement of an expiry batch: lock the due orders in id order. */
+  /**
+   * First statement of an expiry batch: lock the due orders in id order. The second locks their
+   * wallets ({@link com.otporchestrator.ledger.WalletLocks}), the third is {@link #EXPIRE_LOCKED}.
+   */
   static final String LOCK_DUE = """
       SELECT id, account_id FROM activations
        WHERE id = ANY($1) AND state IN """ + OPEN_STATES + """
          AND expires_at <= now()
        ORDER BY id FOR UPDATE""";
-
-  /** Second statement: lock their wallets in account order. */
-  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
 
   /**
    * Third statement: the window ended. No code: EXPIRED and voided. A code: FINISHED and captured.

@@ -1,7 +1,5 @@
 package com.otporchestrator.activation;
 
-import com.otporchestrator.ledger.Postings;
-
 /** The statements of a refund by outage: every open order of a scope, in batches, each exactly once. */
 final class ScopeRefundSql {
   private ScopeRefundSql() {}
@@ -28,13 +26,11 @@ final class ScopeRefundSql {
          AND ($1::text IS NULL OR a.provider_id = $1) AND ($2::text IS NULL OR a.service = $2)
          AND ($3::int IS NULL OR a.country = $3) AND a.created_at <= $4) AS found""";
 
-  /** Second statement: lock their wallets in account order. */
-  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
-
   /**
-   * Third statement: the guarded transition WAITING_CODE -> CANCELLED ('outage <id>'), the void of
-   * each hold, the customer's {@code activation.refunded} webhook event (outbox, same statement), the
-   * outage's progress, and the close with the supplier (CLOSING), like a cancel. $1 ids, $2 outage id.
+   * Third statement, once the second locked their wallets ({@link com.otporchestrator.ledger.WalletLocks}):
+   * the guarded transition WAITING_CODE -> CANCELLED ('outage <id>'), the void of each hold, the
+   * customer's {@code activation.refunded} webhook event (outbox, same statement), the outage's
+   * progress, and the close with the supplier (CLOSING), like a cancel. $1 ids, $2 outage id.
    */
   static final String REFUND_LOCKED = """
       WITH closed AS (

@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
@@ -46,15 +47,8 @@ public final class ScopeRefunds {
             scope.startsAt(), limit))
         .compose(locked -> {
           if (locked.size() == 0) return Future.succeededFuture(new Batch(List.of(), List.of()));
-          Long[] ids = new Long[locked.size()];
-          Long[] accounts = new Long[locked.size()];
-          int i = 0;
-          for (Row row : locked) {
-            ids[i] = row.getLong("id");
-            accounts[i++] = row.getLong("account_id");
-          }
-          return conn.preparedQuery(ScopeRefundSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
-              .compose(w -> conn.preparedQuery(ScopeRefundSql.REFUND_LOCKED).execute(Tuple.of(ids, outageId)))
+          return WalletLocks.lockFor(conn, locked)
+              .compose(ids -> conn.preparedQuery(ScopeRefundSql.REFUND_LOCKED).execute(Tuple.of(ids, outageId)))
               .compose(closed -> {
                 List<Long> refunded = idsOf(closed);
                 return conn.preparedQuery(ScopeRefundSql.EVENTS_OF).execute(Tuple.of((Object) refunded.toArray(Long[]::new)))

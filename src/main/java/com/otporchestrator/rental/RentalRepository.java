@@ -1,5 +1,6 @@
 package com.otporchestrator.rental;
 
+import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -7,7 +8,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -130,11 +130,15 @@ public final class RentalRepository {
             : conn.preparedQuery(sql).execute(args).map(rows -> rows.size() == 1)));
   }
 
-  /** Ends every due rental among {@code ids} in one transaction; answers the ids that closed. */
+  /**
+   * Ends every due rental among {@code ids} in one transaction: locks the rentals, then their wallets, in the ledger's
+   * lock order ({@link WalletLocks}), then ends the due ones in one statement; answers the ids that closed.
+   */
   public Future<List<Long>> endDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().distinct().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(RentalSql.LOCK).execute(Tuple.of((Object) sorted))
-        .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : lockWalletsAndEnd(conn, locked, sorted)))
+        .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : WalletLocks.lockFor(conn, locked)
+            .compose(lockedIds -> conn.preparedQuery(RentalSql.END_LOCKED).execute(Tuple.of((Object) lockedIds)))))
         .map(closed -> {
           if (closed == null) return List.<Long>of();
           List<Long> done = new ArrayList<>();
@@ -149,14 +153,6 @@ public final class RentalRepository {
           meters.refunds("failed_allocation", failed);
           return done;
         });
-  }
-
-  private static Future<RowSet<Row>> lockWalletsAndEnd(SqlConnection conn, RowSet<Row> locked, Long[] ids) {
-    Long[] accounts = new Long[locked.size()];
-    int i = 0;
-    for (Row row : locked) accounts[i++] = row.getLong("account_id");
-    return conn.preparedQuery(RentalSql.LOCK_WALLETS).execute(Tuple.of((Object) accounts))
-        .compose(w -> conn.preparedQuery(RentalSql.END_LOCKED).execute(Tuple.of((Object) ids)));
   }
 
   /** Extends the rental; the new extension's id, or empty when it was not possible (the caller reads why). */

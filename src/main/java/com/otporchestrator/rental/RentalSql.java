@@ -12,7 +12,8 @@ import com.otporchestrator.ledger.Postings;
  * rental is therefore two statements in one transaction: {@link #LOCK} takes the rental rows (id order) and then a
  * {@code *_LOCKED} statement resolves them; the second statement's snapshot is taken after the lock, so it sees every
  * extension committed before, and no extension can be added while the lock is held ({@link #EXTEND} locks the rental
- * row first too). Lock order everywhere: rentals (by id), then wallets (by account).
+ * row first too). Lock order everywhere, the ledger's: rentals (by id), then wallets (by account); a batch of rental ends
+ * locks the wallets in between ({@link com.otporchestrator.ledger.WalletLocks}).
  */
 final class RentalSql {
   private RentalSql() {}
@@ -97,8 +98,6 @@ final class RentalSql {
   /** First statement of every resolution: lock the rentals concerned, in id order. */
   static final String LOCK = "SELECT id, account_id FROM rentals WHERE id = ANY($1) ORDER BY id FOR UPDATE";
 
-  /** Second statement of a batch resolution (rental ends): lock their wallets in account order. */
-  static final String LOCK_WALLETS = Postings.LOCK_WALLETS;
 
   /**
    * Appended to a CTE {@code closed} returning (id, account_id, price, state) of rentals that just reached a final state:
