@@ -1,7 +1,7 @@
 package com.otporchestrator.rental;
 
+import com.otporchestrator.order.CloseRetries;
 import com.otporchestrator.timer.SweepSource;
-import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.upstream.CloseOutcome;
@@ -19,15 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Fires {@link TimerKind#RENTAL}: ends every due rental of the batch in one transaction (captured; one still allocating
  * is failed and voided), then closes the closed ones with their supplier (finish when the rental was used, cancel when it
- * was refunded), retried with the activation close's backoff; then re-syncs each rental's timer from its row.
+ * was refunded), retried as every order's close is ({@link CloseRetries}; a "too early" is one more retry); then
+ * re-syncs each rental's timer from its row.
  * A supplier answering that the number is dead records a NUMBER_DEAD incident; any other permanent refusal a
  * CLOSE_REFUSED one (what the supplier keeps is our cost, never the customer's).
  */
 public final class RentalTimerHandler implements TimerHandler {
   private static final Logger LOG = LoggerFactory.getLogger(RentalTimerHandler.class);
-  static final int MAX_ATTEMPTS = 12;
-  private static final long BASE_BACKOFF_MS = 5_000;
-  private static final long MAX_BACKOFF_MS = 30 * 60_000;
 
   private final RentalRepository rentals;
   private final RentalTimers timers;
@@ -55,10 +53,9 @@ public final class RentalTimerHandler implements TimerHandler {
     long id = row.getLong("id");
     int attempts = row.getInteger("upstream_attempts");
     Provider provider = providers.get(row.getString("provider_id")).orElse(null);
-    if (provider == null) return retry(id, attempts, Duration.ofMinutes(5), "supplier is not configured");
+    if (provider == null) return retry(id, attempts, CloseRetries.UNCONFIGURED, "supplier is not configured");
     boolean used = RentalState.valueOf(row.getString("state")).captured();
-    return provider.close(row.getString("provider_rental_id"), used)
-        .recover(error -> Future.succeededFuture(new CloseOutcome.RetryLater(Duration.ZERO, error.toString())))
+    return CloseRetries.close(provider, row.getString("provider_rental_id"), used)
         .compose(outcome -> switch (outcome) {
           case CloseOutcome.Closed closed -> rentals.closed(id);
           case CloseOutcome.Refused refused -> refuse(id, refused.reason());
@@ -69,40 +66,20 @@ public final class RentalTimerHandler implements TimerHandler {
   }
 
   private Future<Void> retry(long id, int attempts, Duration hint, String reason) {
-    if (attempts + 1 >= MAX_ATTEMPTS) return refuse(id, "gave up after " + MAX_ATTEMPTS + " attempts: " + reason);
-    long backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempts, 20));
-    return rentals.retryClose(id, Math.max(backoff, hint.toMillis()), truncate(reason)).mapEmpty();
+    if (CloseRetries.exhausted(attempts)) return refuse(id, CloseRetries.gaveUp(reason));
+    return rentals.retryClose(id, CloseRetries.delayMillis(attempts, hint), CloseRetries.note(reason)).mapEmpty();
   }
 
   private Future<Void> refuse(long id, String reason) {
     String kind = SmsHubProvider.NUMBER_DEAD.equals(reason) ? "NUMBER_DEAD" : "CLOSE_REFUSED";
     LOG.atWarn().addKeyValue("orderId", id).log("supplier refused to close rental {}: {}", id, reason);
-    return rentals.closeRefused(id, truncate(reason))
+    return rentals.closeRefused(id, CloseRetries.note(reason))
         .compose(v -> rentals.recordIncident(id, kind, "supplier answered the close with: " + reason))
         .mapEmpty();
   }
 
-  private static String truncate(String text) {
-    return text == null || text.length() <= 500 ? text : text.substring(0, 500);
-  }
-
   /** PostgreSQL's view of every rental timer, for the sweep and for re-seeding Redis. */
   public static SweepSource sweepSource(RentalRepository rentals) {
-    return new SweepSource() {
-      @Override
-      public TimerKind kind() {
-        return TimerKind.RENTAL;
-      }
-
-      @Override
-      public Future<List<Long>> overdue(Duration grace, int limit) {
-        return rentals.overdue(grace, limit);
-      }
-
-      @Override
-      public Future<List<Timer>> live(long afterId, int limit) {
-        return rentals.live(afterId, limit).map(rows -> rows.stream().map(r -> new Timer(TimerKind.RENTAL, r[0], r[1])).toList());
-      }
-    };
+    return SweepSource.of(TimerKind.RENTAL, rentals::overdue, rentals::live);
   }
 }
