@@ -6,6 +6,7 @@ import com.otporchestrator.catalog.Offer;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
+import com.otporchestrator.order.AllocationFailure;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
@@ -43,6 +44,8 @@ public final class PurchaseService {
   private volatile OrderSignals signals = OrderSignals.NONE;
   private final HoldCoalescer holds;
   private final Meters meters;
+  private static final AllocationFailure.Wording WORDING =
+      new AllocationFailure.Wording("no numbers available right now", "the supplier could not provide a number");
   /** A purchase is offered to at most this many suppliers (each call may take UPSTREAM_TIMEOUT_MS). */
   static final int MAX_SUPPLIERS_PER_PURCHASE = 3;
 
@@ -223,33 +226,23 @@ public final class PurchaseService {
               .log("order {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
           return activations.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
               .compose(adopted -> activationTimers.sync(id))
-              .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
-                  "the supplier answered too late; you were not charged")));
+              .compose(v -> Future.failedFuture(AllocationFailure.tooLate()));
         });
   }
 
+  /** Voids the hold of an order the supplier did not fill, tells push channels, and answers why. */
   private Future<Activation> failed(long id, Throwable cause) {
-    if (cause instanceof UpstreamException.NoNumbers) {
-      return fail(id, "no numbers", "NONE",
-          new DomainException(Kind.NO_NUMBERS, "no numbers available right now; you were not charged"));
-    }
+    AllocationFailure failure = AllocationFailure.of(cause, WORDING);
     if (cause instanceof UpstreamException.Rejected rejected) {
       LOG.atWarn().addKeyValue("orderId", id).addKeyValue("providerId", rejected.providerId())
           .log("supplier {} refused order {}: {}", rejected.providerId(), id, rejected.token());
-      return fail(id, "supplier refused: " + rejected.token(), "NONE",
-          new DomainException(Kind.NO_NUMBERS, "the supplier could not provide a number; you were not charged"));
+    } else if (failure.outcomeUnknown()) {
+      LOG.atWarn().addKeyValue("orderId", id)
+          .log("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
     }
-    LOG.atWarn().addKeyValue("orderId", id)
-        .log("order {}: supplier outcome unknown ({}); refunding and reconciling", id, cause.toString());
-    return fail(id, "supplier outcome unknown", "UNKNOWN",
-        new DomainException(Kind.UPSTREAM_FAILED, "the supplier did not answer clearly; you were not charged"));
-  }
-
-  /** Voids the hold of an order the supplier did not fill, tells push channels, and answers why. */
-  private Future<Activation> fail(long id, String reason, String upstreamState, DomainException answer) {
-    return activations.failAllocation(id, reason, upstreamState).compose(failed -> {
+    return activations.failAllocation(id, failure.reason(), failure.upstreamState()).compose(failed -> {
       if (failed) events.changed(id);
-      return Future.failedFuture(answer);
+      return Future.failedFuture(failure.answer());
     });
   }
 }

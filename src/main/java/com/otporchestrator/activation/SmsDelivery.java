@@ -1,22 +1,18 @@
 package com.otporchestrator.activation;
 
 import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.order.StoredSms;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.IncomingSms;
 import io.vertx.core.Future;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way an SMS reaches an order, whether a supplier pushed it or we polled it. Deliveries
- * arrive at least once from every direction; the supplier's SMS id (else a hash of the content)
- * makes a repeat a no-op.
+ * The one way an SMS reaches an activation, whether a supplier pushed it or we polled it. Deliveries
+ * arrive at least once from every direction; {@link StoredSms} makes a repeat a no-op.
  */
 public final class SmsDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(SmsDelivery.class);
@@ -38,14 +34,14 @@ public final class SmsDelivery {
   }
 
   public Future<ActivationRepository.SmsStored> toOrder(long activationId, String providerId, IncomingSms sms) {
-    String code = codeOf(sms);
-    return activations.deliverToOrder(activationId, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code)
+    StoredSms s = StoredSms.of(sms);
+    return activations.deliverToOrder(activationId, providerId, s.dedupeKey(), s.sender(), s.text(), s.code())
         .onSuccess(this::announce);
   }
 
   public Future<ActivationRepository.SmsStored> toPhone(String phone, String providerId, IncomingSms sms) {
-    String code = codeOf(sms);
-    return activations.deliverToPhone(phone, providerId, dedupeKey(sms), sms.sender(), textOf(sms, code), code)
+    StoredSms s = StoredSms.of(sms);
+    return activations.deliverToPhone(phone, providerId, s.dedupeKey(), s.sender(), s.text(), s.code())
         .onSuccess(this::announce);
   }
 
@@ -75,28 +71,5 @@ public final class SmsDelivery {
     timers.schedule(new Timer(TimerKind.WEBHOOK, eventId, System.currentTimeMillis()))
         .onFailure(error -> LOG.warn("could not schedule webhook event {}; the sweep will send it: {}", eventId,
             error.toString()));
-  }
-
-  /** Polled suppliers often report only the code (sms-activate's STATUS_OK:code); it is then all the text we have. */
-  private static String textOf(IncomingSms sms, String code) {
-    return sms.text() != null ? sms.text() : code;
-  }
-
-  private static String codeOf(IncomingSms sms) {
-    return sms.code() != null && !sms.code().isBlank() ? sms.code().trim() : CodeExtractor.extract(sms.text());
-  }
-
-  /** The key that makes a repeated SMS a no-op: the supplier's SMS id, else a hash of sender and text. */
-  public static String dedupeKey(IncomingSms sms) {
-    if (sms.providerSmsId() != null && !sms.providerSmsId().isBlank()) return "id:" + sms.providerSmsId();
-    return "sha256:" + sha256(sms.sender() + "\n" + sms.text());
-  }
-
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

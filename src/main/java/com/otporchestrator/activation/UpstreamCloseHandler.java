@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.order.CloseRetries;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
@@ -19,14 +20,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Closes finished orders with their supplier (finish when a code was delivered, cancel otherwise),
- * retried with exponential backoff. After {@link #MAX_ATTEMPTS} the order is recorded as refused:
- * what the supplier keeps is our cost, never the customer's.
+ * retried as every order's close is ({@link CloseRetries}); a supplier's "too early" waits for the
+ * activation's minimum age without spending an attempt.
  */
 public final class UpstreamCloseHandler implements TimerHandler {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamCloseHandler.class);
-  static final int MAX_ATTEMPTS = 12;
-  private static final long BASE_BACKOFF_MS = 5_000;
-  private static final long MAX_BACKOFF_MS = 30 * 60_000;
 
   private final Pool pool;
   private final ProviderRegistry providers;
@@ -59,10 +57,9 @@ public final class UpstreamCloseHandler implements TimerHandler {
     long id = row.getLong("id");
     int attempts = row.getInteger("upstream_attempts");
     Provider provider = providers.get(row.getString("provider_id")).orElse(null);
-    if (provider == null) return retry(id, attempts, Duration.ofMinutes(5), "supplier is not configured");
+    if (provider == null) return retry(id, attempts, CloseRetries.UNCONFIGURED, "supplier is not configured");
     boolean codeDelivered = "FINISHED".equals(row.getString("state"));
-    return provider.close(row.getString("provider_activation_id"), codeDelivered)
-        .recover(error -> Future.succeededFuture(new CloseOutcome.RetryLater(Duration.ZERO, error.toString())))
+    return CloseRetries.close(provider, row.getString("provider_activation_id"), codeDelivered)
         .compose(outcome -> switch (outcome) {
           case CloseOutcome.Closed closed -> update(UpstreamSql.CLOSED, Tuple.of(id));
           case CloseOutcome.Refused refused -> refuse(id, refused.reason());
@@ -74,10 +71,9 @@ public final class UpstreamCloseHandler implements TimerHandler {
   }
 
   private Future<Void> retry(long id, int attempts, Duration hint, String reason) {
-    if (attempts + 1 >= MAX_ATTEMPTS) return refuse(id, "gave up after " + MAX_ATTEMPTS + " attempts: " + reason);
-    long backoff = Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS << Math.min(attempts, 20));
-    long delay = Math.max(backoff, hint.toMillis());
-    return pool.preparedQuery(UpstreamSql.RETRY_CLOSE).execute(Tuple.of(id, delay, truncate(reason))).compose(rows -> {
+    if (CloseRetries.exhausted(attempts)) return refuse(id, CloseRetries.gaveUp(reason));
+    Tuple args = Tuple.of(id, CloseRetries.delayMillis(attempts, hint), CloseRetries.note(reason));
+    return pool.preparedQuery(UpstreamSql.RETRY_CLOSE).execute(args).compose(rows -> {
       if (rows.size() == 0) return Future.succeededFuture();
       return timers.schedule(new Timer(TimerKind.CLOSE, id, rows.iterator().next().getLong("next_ms")));
     });
@@ -85,7 +81,7 @@ public final class UpstreamCloseHandler implements TimerHandler {
 
   /** Too early for the supplier: ask again when the activation reaches its minimum age, spending no attempt. */
   private Future<Void> notBefore(long id, CloseOutcome.TooEarly early) {
-    Tuple args = Tuple.of(id, early.minimumAge().toMillis(), truncate("too early: " + early.reason()));
+    Tuple args = Tuple.of(id, early.minimumAge().toMillis(), CloseRetries.note("too early: " + early.reason()));
     return pool.preparedQuery(UpstreamSql.CLOSE_NOT_BEFORE).execute(args).compose(rows -> rows.size() == 0
         ? Future.succeededFuture()
         : timers.schedule(new Timer(TimerKind.CLOSE, id, rows.iterator().next().getLong("next_ms"))));
@@ -93,14 +89,10 @@ public final class UpstreamCloseHandler implements TimerHandler {
 
   private Future<Void> refuse(long id, String reason) {
     LOG.warn("supplier refused to close order {}: {}", id, reason);
-    return update(UpstreamSql.CLOSE_REFUSED, Tuple.of(id, truncate(reason)));
+    return update(UpstreamSql.CLOSE_REFUSED, Tuple.of(id, CloseRetries.note(reason)));
   }
 
   private Future<Void> update(String sql, Tuple args) {
     return pool.preparedQuery(sql).execute(args).mapEmpty();
-  }
-
-  private static String truncate(String text) {
-    return text == null || text.length() <= 500 ? text : text.substring(0, 500);
   }
 }

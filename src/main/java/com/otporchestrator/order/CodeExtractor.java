@@ -1,4 +1,4 @@
-package com.otporchestrator.activation;
+package com.otporchestrator.order;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,11 +1,11 @@
 package com.otporchestrator.rental;
 
-import com.otporchestrator.activation.CodeExtractor;
-import com.otporchestrator.activation.SmsDelivery;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.config.AppConfig.RentalSettings;
+import com.otporchestrator.order.AllocationFailure;
+import com.otporchestrator.order.StoredSms;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundPolicy;
 import com.otporchestrator.timer.Timer;
@@ -16,7 +16,6 @@ import com.otporchestrator.upstream.AllocationRequest;
 import com.otporchestrator.upstream.IncomingSms;
 import com.otporchestrator.upstream.Provider;
 import com.otporchestrator.upstream.ProviderRegistry;
-import com.otporchestrator.upstream.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -38,6 +37,9 @@ public final class RentalService {
   public static final String ALREADY_FINISHED = "already-finished";
   public static final String ALREADY_CANCELLED = "already-cancelled";
   public static final String BAD_DURATION = "bad-duration";
+
+  private static final AllocationFailure.Wording WORDING =
+      new AllocationFailure.Wording("no numbers to rent right now", "the supplier could not rent a number");
 
   private final RentalRepository rentals;
   private final RentalTimers timers;
@@ -169,27 +171,18 @@ public final class RentalService {
           .log("rental {} got number {} after it had already failed; handing it back", id, allocation.providerActivationId());
       return rentals.adoptLateAllocation(id, allocation.providerActivationId(), allocation.phone())
           .compose(adopted -> timers.sync(id))
-          .compose(v -> Future.failedFuture(new DomainException(Kind.UPSTREAM_FAILED,
-              "the supplier answered too late; you were not charged")));
+          .compose(v -> Future.failedFuture(AllocationFailure.tooLate()));
     });
   }
 
+  /** Voids the hold of a rental the supplier did not fill, and answers why. */
   private Future<Rental> failed(long id, Throwable cause) {
-    if (cause instanceof UpstreamException.NoNumbers) {
-      return fail(id, "no numbers", "NONE", new DomainException(Kind.NO_NUMBERS, "no numbers to rent right now; you were not charged"));
+    AllocationFailure failure = AllocationFailure.of(cause, WORDING);
+    if (failure.outcomeUnknown()) {
+      LOG.atWarn().addKeyValue("orderId", id).log("rental {}: supplier outcome unknown ({}); refunding", id, cause.toString());
     }
-    if (cause instanceof UpstreamException.Rejected rejected) {
-      return fail(id, "supplier refused: " + rejected.token(), "NONE",
-          new DomainException(Kind.NO_NUMBERS, "the supplier could not rent a number; you were not charged"));
-    }
-    LOG.atWarn().addKeyValue("orderId", id).log("rental {}: supplier outcome unknown ({}); refunding", id, cause.toString());
-    return fail(id, "supplier outcome unknown", "UNKNOWN",
-        new DomainException(Kind.UPSTREAM_FAILED, "the supplier did not answer clearly; you were not charged"));
-  }
-
-  private Future<Rental> fail(long id, String reason, String upstreamState, DomainException answer) {
-    return rentals.failAllocation(id, reason, upstreamState).compose(v -> timers.sync(id))
-        .compose(v -> Future.failedFuture(answer));
+    return rentals.failAllocation(id, failure.reason(), failure.upstreamState()).compose(v -> timers.sync(id))
+        .compose(v -> Future.failedFuture(failure.answer()));
   }
 
   // ---- reading
@@ -298,9 +291,8 @@ public final class RentalService {
    * rental does. Deduplicated like activation SMS; the webhook event, if any, is posted right after the commit.
    */
   public Future<RentalRepository.SmsStored> deliver(String phone, String providerId, IncomingSms sms) {
-    String code = sms.code() != null && !sms.code().isBlank() ? sms.code().trim() : CodeExtractor.extract(sms.text());
-    String text = sms.text() != null ? sms.text() : code;
-    return rentals.deliverToPhone(phone, providerId, SmsDelivery.dedupeKey(sms), sms.sender(), text, code)
+    StoredSms s = StoredSms.of(sms);
+    return rentals.deliverToPhone(phone, providerId, s.dedupeKey(), s.sender(), s.text(), s.code())
         .onSuccess(stored -> {
           if (stored.webhookEventId() != null) {
             timerService.schedule(new Timer(TimerKind.WEBHOOK, stored.webhookEventId(), System.currentTimeMillis()))

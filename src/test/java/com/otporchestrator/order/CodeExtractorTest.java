@@ -1,4 +1,4 @@
-package com.otporchestrator.activation;
+package com.otporchestrator.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
