@@ -11,6 +11,13 @@ import org.flywaydb.core.Flyway;
 
 /** Builds the shared PostgreSQL pool and runs the Flyway migrations (JDBC, so off the event loop). */
 public final class Database {
+  /**
+   * The longest statement text the prepared-statement cache keeps (Vert.x's default is 2,048 characters). Statements
+   * carry their money as appended ledger fragments and reach about 3,000 characters: cut off, they would be parsed and
+   * planned again on every execution, the expiry batch among them.
+   */
+  public static final int STATEMENT_CACHE_SQL_LIMIT = 8_192;
+
   private Database() {}
 
   /**
@@ -28,6 +35,7 @@ public final class Database {
     PgConnectOptions connect = PgConnectOptions.fromUri(databaseUrl)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
+        .setPreparedStatementCacheSqlLimit(STATEMENT_CACHE_SQL_LIMIT)
         .setPipeliningLimit(256);
     connect.setMetricsName("postgres"); // metrics label client_namespace
     connect.getProperties().put("application_name", "otp-orchestrator");
