@@ -13,21 +13,25 @@ WITH req AS (
 ), chosen AS (
   SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
    WHERE q.running <= w.balance
-), debit AS (
-  UPDATE wallets SET balance = balance - t.total, held = held + t.total
-    FROM (SELECT sum(price)::bigint AS total FROM chosen) t
-   WHERE account_id = :aid AND t.total > 0
+), to_hold AS (
+  SELECT :aid::bigint AS account_id, id AS order_id, price FROM chosen
+), hold_debits AS (
+  UPDATE wallets w SET balance = w.balance - t.total, held = w.held + t.total
+    FROM (SELECT account_id, sum(price)::bigint AS total FROM to_hold GROUP BY account_id) t
+   WHERE w.account_id = t.account_id AND w.balance >= t.total
+  RETURNING w.account_id
+), hold_entries AS (
+  INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+  SELECT h.account_id, h.order_id, 'hold', -h.price, h.price
+    FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id
 ), ord AS (
   INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
                            webhook_url, policy_id, policy_version)
   SELECT id, :aid, service, country, provider_id, price, cost, 'ALLOCATING',
          now() + 1200000::bigint * interval '1 millisecond', now() + 1200000::bigint * interval '1 millisecond', webhook_url,
          p.policy_id, p.version
-    FROM chosen LEFT JOIN policy p ON true
+    FROM chosen JOIN hold_debits d ON d.account_id = :aid LEFT JOIN policy p ON true
   RETURNING id, expires_at
-), entry AS (
-  INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
-  SELECT :aid, id, 'hold', -price, price FROM chosen
 )
 SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
   FROM chosen c JOIN ord o ON o.id = c.id \gset

@@ -63,7 +63,6 @@ public final class Postings {
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
         SELECT h.account_id, h.order_id, 'hold', -h.price, h.price
           FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id
-        RETURNING order_id
       )""";
 
   /**
