@@ -212,7 +212,7 @@ public final class Node {
           .onSuccess(v -> startPeriodicJobs()).mapEmpty();
     }
     periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
-    platform.metrics().startInvariantChecks(vertx, platform.invariants(), INVARIANT_CHECK_MS);
+    platform.metrics().startInvariantChecks(vertx, platform.invariants()::check, INVARIANT_CHECK_MS);
     return chain;
   }
 

@@ -7,10 +7,13 @@ import com.otporchestrator.timer.TimerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -53,7 +56,7 @@ public final class NodeMetrics {
   }
 
   /** Starts the periodic money invariant check of this process (one per process, whatever its roles). */
-  public InvariantGauges startInvariantChecks(Vertx vertx, com.otporchestrator.ledger.Invariants invariants, long intervalMillis) {
+  public InvariantGauges startInvariantChecks(Vertx vertx, Supplier<Future<JsonObject>> invariants, long intervalMillis) {
     if (invariantGauges == null) {
       invariantGauges = new InvariantGauges(invariants, registry);
       invariantGauges.start(vertx, intervalMillis);

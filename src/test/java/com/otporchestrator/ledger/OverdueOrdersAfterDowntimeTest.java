@@ -83,7 +83,7 @@ class OverdueOrdersAfterDowntimeTest {
   @DisplayName("a restart after downtime warns of the overdue order, logs no violation, and the sweep then refunds it")
   void restartAfterDowntime() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    InvariantGauges gauges = new InvariantGauges(new Invariants(pool), registry);
+    InvariantGauges gauges = new InvariantGauges(new Invariants(pool)::check, registry);
     Await.result(gauges.refresh()); // what a node does first when it starts
 
     JsonObject books = Await.result(new Invariants(pool).check());
@@ -111,7 +111,7 @@ class OverdueOrdersAfterDowntimeTest {
   @DisplayName("a wallet that differs from its ledger is still logged as a money violation (ERROR)")
   void realViolationIsAnError() {
     MeterRegistry registry = new SimpleMeterRegistry();
-    InvariantGauges gauges = new InvariantGauges(new Invariants(pool), registry);
+    InvariantGauges gauges = new InvariantGauges(new Invariants(pool)::check, registry);
     String tamper = "UPDATE wallets SET balance = balance + $2 WHERE account_id = $1"; // the test's own write, undone below
     Await.result(pool.preparedQuery(tamper).execute(Tuple.of(otherCustomer.id(), 1L)));
     try {
