@@ -17,16 +17,18 @@ package com.otporchestrator.ledger;
  * or forfeit once per reference. The wallet's {@code CHECK (balance >= 0)} refuses any outflow the balance no longer
  * covers.
  *
- * <p><b>Lock order</b>, the same in every statement, so that no two statements wait for each other:
+ * <p><b>Lock order</b>, the same in every statement, so that statements may wait for each other but never in a
+ * circle (no deadlock):
  * <ol>
  *   <li>the feature's own rows (orders by ascending id, a claim, a payout request, a held refund, an account);</li>
  *   <li>then wallet rows, by ascending account id;</li>
  *   <li>ledger entries are only ever inserted, last (their unique indexes are the only thing they lock).</li>
  * </ol>
- * A statement that touches one wallet takes its lock with its {@code UPDATE}. A batch that touches several locks them
- * first, in account order: with {@link #LOCK_WALLETS} as a statement of its own, inside the transaction, after the order
- * rows and before the resolving statement (activation expiries, outage refunds, rental ends), or inside the fragment
- * ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
+ * A statement that touches one wallet takes its lock with its {@code UPDATE} (a batch purchase locks its one wallet
+ * first, with a {@code SELECT ... FOR UPDATE}, to choose the orders the balance covers). A batch that touches several
+ * locks them first, in account order: with {@link #LOCK_WALLETS} as a statement of its own, inside the transaction,
+ * after the order rows and before the resolving statement (activation expiries, outage refunds, rental ends:
+ * {@link WalletLocks}), or inside the fragment ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
  * wallet row once, however many of its orders it moves.
  *
  * <p><b>Named variants.</b> {@link #RESOLVE} and {@link #RESOLVE_HOLDING_REFUNDS} differ on purpose: activations are
