@@ -3,6 +3,7 @@ package com.otporchestrator;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.ConfigException;
 import com.otporchestrator.dev.DevMode;
+import com.otporchestrator.dev.DevSeed;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,10 @@ public final class App {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     try {
       if (args.length == 1 && "dev".equals(args[0])) {
-        DevMode.run();
+        DevMode dev = DevMode.prepare();
+        Node node = run(dev.config());
+        dev.seedAndWelcome(new DevSeed.Stores(node.platform().catalog(), node.platform().rentals().repository(),
+            node.platform().accounts(), node.platform().wallets()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {

@@ -45,10 +45,10 @@ import com.otporchestrator.timer.TimerSafetyNet;
 import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.timer.TimerStats;
 import com.otporchestrator.timer.TimerVerticle;
-import com.otporchestrator.upstream.Adapters;
-import com.otporchestrator.upstream.MeteredProvider;
-import com.otporchestrator.upstream.ProviderRegistry;
-import com.otporchestrator.upstream.ProviderRepository;
+import com.otporchestrator.routing.Adapters;
+import com.otporchestrator.routing.MeteredProvider;
+import com.otporchestrator.routing.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRepository;
 import com.otporchestrator.routing.ProviderHealth;
 import com.otporchestrator.outage.OutageRepository;
 import com.otporchestrator.wallet.Invariants;
@@ -111,9 +111,13 @@ public final class Node {
         new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
     AppConfig config = platform.config();
     this.push = new OrderPush(platform.orderEvents(), platform.redis(), config.redisUrl(), config.redisKeyPrefix());
-    platform.metrics().bindTimers(platform.timerStats());
-    platform.metrics().bindHolds(platform.holds());
-    platform.metrics().bindStreams(push.limits());
+    platform.timerStats().bindTo(platform.metrics());
+    platform.metrics().functionCounter("otp.hold.statements", "Hold statements sent (coalesced group commits)",
+        platform.holds(), h -> h.statements());
+    platform.metrics().functionCounter("otp.holds", "Orders held; holds / hold statements is the coalescing ratio",
+        platform.holds(), h -> h.holdsRequested());
+    platform.metrics().gauge("otp.sse.streams.open", "Server-sent event streams open on this node", push.limits(),
+        com.otporchestrator.push.StreamLimits::open);
   }
 
   public Platform platform() {
@@ -212,7 +216,7 @@ public final class Node {
           .onSuccess(v -> startPeriodicJobs()).mapEmpty();
     }
     periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
-    platform.metrics().startInvariantChecks(vertx, platform.invariants(), INVARIANT_CHECK_MS);
+    platform.metrics().startInvariantChecks(vertx, platform.invariants()::check, INVARIANT_CHECK_MS);
     return chain;
   }
 
@@ -259,7 +263,7 @@ public final class Node {
   private void startPeriodicJobs() {
     StockRefresher stock = new StockRefresher(platform.providers(), platform.catalog());
     periodic.add(vertx.setPeriodic(1_000, STOCK_REFRESH_MS, id -> stock.refresh()));
-    com.otporchestrator.outage.OutageRefundJob outages = com.otporchestrator.outage.OutageRefundJob.of(platform);
+    com.otporchestrator.outage.OutageRefundJob outages = outageJob(platform);
     long every = platform.config().routing().outagePoll().toMillis();
     periodic.add(vertx.setPeriodic(every, every, id -> outages.run()));
   }
@@ -337,5 +341,13 @@ public final class Node {
     webClient.close();
     webhookClient.close();
     return Future.succeededFuture();
+  }
+
+  /** The outage refund job of a node, on its stores and settings. */
+  static com.otporchestrator.outage.OutageRefundJob outageJob(Platform platform) {
+    var refunds = new com.otporchestrator.activation.ScopeRefunds(platform.pool(), platform.timers(),
+        platform.activationTimers(), platform.orderEvents(), platform.metrics().meters());
+    return new com.otporchestrator.outage.OutageRefundJob(new com.otporchestrator.outage.OutageRepository(platform.pool()),
+        refunds, platform.config().routing().outageBatch(), platform.config().routing().outageLease());
   }
 }

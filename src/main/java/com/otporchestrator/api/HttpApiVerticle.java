@@ -90,7 +90,7 @@ public final class HttpApiVerticle extends VerticleBase {
         new com.otporchestrator.wallet.Terminations(platform.pool()),
         new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
     new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
-        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers()).mount(router);
+        outageJob(platform), platform.providers()).mount(router);
     claims.mount(router);
     abuseRoutes.mount(router);
 
@@ -118,5 +118,13 @@ public final class HttpApiVerticle extends VerticleBase {
   public Future<?> stop() {
     if (server == null) return Future.succeededFuture();
     return server.shutdown(platform.config().lifecycle().shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** The outage refund job of a node, on its stores and settings. */
+  static com.otporchestrator.outage.OutageRefundJob outageJob(Platform platform) {
+    var refunds = new com.otporchestrator.activation.ScopeRefunds(platform.pool(), platform.timers(),
+        platform.activationTimers(), platform.orderEvents(), platform.metrics().meters());
+    return new com.otporchestrator.outage.OutageRefundJob(new com.otporchestrator.outage.OutageRepository(platform.pool()),
+        refunds, platform.config().routing().outageBatch(), platform.config().routing().outageLease());
   }
 }

@@ -4,7 +4,7 @@ import com.otporchestrator.common.DomainException;
 import com.otporchestrator.outage.Outage;
 import com.otporchestrator.outage.OutageRefundJob;
 import com.otporchestrator.outage.OutageRepository;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -5,7 +5,7 @@ import com.otporchestrator.rental.RentalRepository;
 import com.otporchestrator.rental.RentalService;
 import com.otporchestrator.upstream.IncomingSms;
 import io.vertx.core.Future;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import com.otporchestrator.upstream.smshub.PushSms;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

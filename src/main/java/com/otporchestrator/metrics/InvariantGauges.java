@@ -1,6 +1,5 @@
 package com.otporchestrator.metrics;
 
-import com.otporchestrator.wallet.Invariants;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,14 +25,15 @@ public final class InvariantGauges {
   public static final String CHECKS = "otp.money.invariants.checks";
   public static final String LAST_CHECK = "otp.money.invariants.last.check";
 
-  private final Invariants invariants;
+  /** Runs the check: {@code {"ok": bool, "violations": {name: count}}}. */
+  private final Supplier<Future<JsonObject>> invariants;
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> values = new ConcurrentHashMap<>();
   private final AtomicLong lastCheckMillis = new AtomicLong();
   private long timerId = -1;
   private Future<Void> running;
 
-  public InvariantGauges(Invariants invariants, MeterRegistry registry) {
+  public InvariantGauges(Supplier<Future<JsonObject>> invariants, MeterRegistry registry) {
     this.invariants = invariants;
     this.registry = registry;
     Gauge.builder(LAST_CHECK, lastCheckMillis, v -> v.get() / 1000.0).baseUnit("seconds")
@@ -52,7 +53,7 @@ public final class InvariantGauges {
   /** Runs one check (or joins the one in progress) and updates the gauges. */
   public synchronized Future<Void> refresh() {
     if (running != null) return running;
-    running = invariants.check().onComplete(done -> {
+    running = invariants.get().onComplete(done -> {
       synchronized (this) {
         running = null;
       }

@@ -1,4 +1,7 @@
-package com.otporchestrator.upstream;
+package com.otporchestrator.routing;
+
+import com.otporchestrator.upstream.Provider;
+import com.otporchestrator.upstream.ProviderRecord;
 
 /** Builds the protocol adapter for a configured supplier. */
 @FunctionalInterface

@@ -1,5 +1,6 @@
-package com.otporchestrator.upstream;
+package com.otporchestrator.routing;
 
+import com.otporchestrator.upstream.ProviderRecord;
 import com.otporchestrator.upstream.smsactivate.SmsActivateConfig;
 import com.otporchestrator.upstream.smsactivate.SmsActivateProvider;
 import com.otporchestrator.upstream.fivesim.FiveSimConfig;

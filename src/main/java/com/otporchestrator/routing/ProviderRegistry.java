@@ -1,8 +1,9 @@
-package com.otporchestrator.upstream;
+package com.otporchestrator.routing;
 
+import com.otporchestrator.upstream.Provider;
+import com.otporchestrator.upstream.ProviderRecord;
 import com.otporchestrator.account.ApiKeys;
-import com.otporchestrator.routing.BreakerSettings;
-import com.otporchestrator.routing.ProviderHealth;
+import com.otporchestrator.config.BreakerSettings;
 import io.vertx.core.Future;
 import java.security.MessageDigest;
 import java.util.HashMap;

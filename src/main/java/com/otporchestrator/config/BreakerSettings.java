@@ -1,4 +1,4 @@
-package com.otporchestrator.routing;
+package com.otporchestrator.config;
 
 import java.time.Duration;
 

@@ -1,5 +1,6 @@
-package com.otporchestrator.upstream;
+package com.otporchestrator.routing;
 
+import com.otporchestrator.upstream.ProviderRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;

@@ -1,7 +1,13 @@
-package com.otporchestrator.upstream;
+package com.otporchestrator.routing;
 
+import com.otporchestrator.upstream.Allocation;
+import com.otporchestrator.upstream.CloseOutcome;
+import com.otporchestrator.upstream.PollResult;
+import com.otporchestrator.upstream.StockLine;
+import com.otporchestrator.upstream.AllocationRequest;
+import com.otporchestrator.upstream.Provider;
+import com.otporchestrator.upstream.UpstreamException;
 import com.otporchestrator.metrics.Meters;
-import com.otporchestrator.routing.ProviderHealth;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.function.Supplier;
