@@ -26,8 +26,9 @@ public final class App {
       if (args.length == 1 && "dev".equals(args[0])) {
         DevMode dev = DevMode.prepare();
         Node node = run(dev.config());
-        dev.seedAndWelcome(new DevSeed.Stores(node.platform().catalog(), node.platform().rentals().repository(),
-            node.platform().accounts(), node.platform().wallets()));
+        Modules modules = node.modules();
+        dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
+            modules.accounts().repository(), modules.wallets().repository()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {

@@ -1,19 +1,18 @@
-package com.otporchestrator.api;
+package com.otporchestrator.rental;
 
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Requests;
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
-import com.otporchestrator.common.Money;
-import com.otporchestrator.rental.Rental;
-import com.otporchestrator.rental.RentalRefunds;
-import com.otporchestrator.rental.RentalService;
-import com.otporchestrator.rental.RentalState;
 import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -31,9 +30,9 @@ final class RentalRoutes {
   private final IdempotencyStore idempotency;
   private final WebhookUrls webhookUrls;
 
-  RentalRoutes(RentalService rentals, IdempotencyStore idempotency, WebhookUrls webhookUrls) {
+  RentalRoutes(RentalService rentals, RentalRefunds refunds, IdempotencyStore idempotency, WebhookUrls webhookUrls) {
     this.rentals = rentals;
-    this.refunds = new RentalRefunds(rentals);
+    this.refunds = refunds;
     this.idempotency = idempotency;
     this.webhookUrls = webhookUrls;
   }
@@ -60,14 +59,14 @@ final class RentalRoutes {
       String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
       if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);
       return rentals.purchase(accountId, new RentalService.RentRequest(service, country, hours, webhookUrl))
-          .map(r -> ApiResponse.json(201, view(r)).withHeader("Location", "/v1/rentals/" + r.id()));
+          .map(r -> ApiResponse.json(201, RentalViews.rental(r)).withHeader("Location", "/v1/rentals/" + r.id()));
     });
   }
 
   private void get(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "rental");
-      return rentals.get(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, view(r)));
+      return rentals.get(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, RentalViews.rental(r)));
     });
   }
 
@@ -77,7 +76,7 @@ final class RentalRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       Long cursor = Requests.cursor(ctx);
       return rentals.list(CustomerAuth.account(ctx).id(), state, cursor, limit).map(page -> {
-        List<JsonObject> items = page.stream().map(RentalRoutes::view).toList();
+        List<JsonObject> items = page.stream().map(RentalViews::rental).toList();
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return ApiResponse.json(200, Views.page(items, next));
       });
@@ -88,7 +87,7 @@ final class RentalRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "rental");
       return refunds.position(id, CustomerAuth.account(ctx).id(), Instant.now())
-          .map(p -> ApiResponse.json(200, refundView(p)));
+          .map(p -> ApiResponse.json(200, RentalViews.refundPosition(p)));
     });
   }
 
@@ -96,14 +95,14 @@ final class RentalRoutes {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long id = Requests.pathId(ctx, "id", "rental");
       int hours = Requests.requiredInt(Requests.jsonBody(ctx, EXTEND_FIELDS), "hours", 1, MAX_HOURS);
-      return rentals.extend(id, CustomerAuth.activeAccount(ctx).id(), hours).map(r -> ApiResponse.json(200, view(r)));
+      return rentals.extend(id, CustomerAuth.activeAccount(ctx).id(), hours).map(r -> ApiResponse.json(200, RentalViews.rental(r)));
     });
   }
 
   private void act(RoutingContext ctx, BiFunction<Long, Long, Future<Rental>> action) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long id = Requests.pathId(ctx, "id", "rental");
-      return action.apply(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, view(r)));
+      return action.apply(id, CustomerAuth.account(ctx).id()).map(r -> ApiResponse.json(200, RentalViews.rental(r)));
     });
   }
 
@@ -114,46 +113,5 @@ final class RentalRoutes {
     } catch (IllegalArgumentException e) {
       throw DomainException.invalid("unknown state '" + raw + "'");
     }
-  }
-
-  static JsonObject view(Rental r) {
-    JsonArray sms = new JsonArray();
-    r.sms().forEach(s -> sms.add(new JsonObject().put("sender", s.sender()).put("text", s.text()).put("code", s.code())
-        .put("receivedAt", iso(s.receivedAt()))));
-    JsonArray extensions = new JsonArray();
-    r.extensions().forEach(e -> extensions.add(new JsonObject().put("id", e.id()).put("hours", e.hours())
-        .put("price", Money.format(e.price())).put("createdAt", iso(e.createdAt()))));
-    return new JsonObject()
-        .put("id", r.id())
-        .put("state", r.state().name())
-        .put("service", r.serviceCode())
-        .put("anyService", r.service() == null)
-        .put("country", r.country())
-        .put("phone", r.phone())
-        .put("hours", r.hours())
-        .put("hourlyPrice", Money.format(r.hourlyPrice()))
-        .put("price", Money.format(r.price()))
-        .put("totalPrice", Money.format(r.totalPrice()))
-        .put("currency", "USD")
-        .put("createdAt", Views.time(r.createdAt()))
-        .put("startsAt", Views.time(r.startsAt()))
-        .put("endsAt", r.state() == RentalState.ALLOCATING ? null : Views.time(r.endsAt()))
-        .put("cancellableUntil", Views.time(r.cancelUntil()))
-        .put("closedAt", Views.time(r.closedAt()))
-        .put("closeReason", r.closeReason())
-        .put("webhookUrl", r.webhookUrl())
-        .put("policy", r.policy() == null ? null : new JsonObject().put("id", r.policy().id()).put("version", r.policy().version()))
-        .put("extensions", extensions)
-        .put("sms", sms);
-  }
-
-  /** The same shape as {@code GET /v1/activations/{id}/refund}. */
-  private static JsonObject refundView(RentalRefunds.Position p) {
-    return Views.refundPosition(p.rental().id(), "rental", p.rental().state().name(), p.policy(), p.refunded(),
-        p.decision());
-  }
-
-  private static String iso(String postgresTime) {
-    return postgresTime == null ? null : OffsetDateTime.parse(postgresTime).toInstant().toString();
   }
 }

@@ -1,18 +1,32 @@
-package com.otporchestrator.api;
+package com.otporchestrator.wallet;
 
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.Money;
-import com.otporchestrator.wallet.HistoryEntry;
-import com.otporchestrator.wallet.Payout;
-import com.otporchestrator.wallet.ServiceCredits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** JSON and CSV shapes of payouts, credits and the transaction history. */
-final class WalletOpsViews {
-  private WalletOpsViews() {}
+/** JSON and CSV shapes of wallets, ledger entries, payouts, credits and the transaction history. */
+public final class WalletViews {
+  private WalletViews() {}
 
   static final String CSV_HEADER = "id,created_at,kind,order_id,service,country,order_state,amount,held_change,reference\r\n";
+
+  /** The balance and the money held by open orders; also part of the admin's account view. */
+  public static JsonObject wallet(Wallet w) {
+    return new JsonObject().put("balance", Money.format(w.balance())).put("held", Money.format(w.held())).put("currency", "USD");
+  }
+
+  static JsonObject ledgerEntry(LedgerEntry e) {
+    return new JsonObject()
+        .put("id", e.id())
+        .put("kind", e.kind())
+        .put("orderId", e.orderId())
+        .put("amount", Money.format(e.balanceDelta()))
+        .put("heldChange", Money.format(e.heldDelta()))
+        .put("reference", e.reference())
+        .put("createdAt", Views.time(e.createdAt()));
+  }
 
   static JsonObject payout(Payout p) {
     return new JsonObject().put("id", p.id()).put("accountId", p.accountId()).put("amount", Money.format(p.amount()))
@@ -23,7 +37,7 @@ final class WalletOpsViews {
   }
 
   static JsonObject historyEntry(HistoryEntry h) {
-    JsonObject json = Views.ledgerEntry(h.entry());
+    JsonObject json = ledgerEntry(h.entry());
     if (h.entry().orderId() != null && h.service() != null) {
       json.put("order", new JsonObject().put("service", h.service()).put("country", h.country()).put("state", h.orderState()));
     }

@@ -1,9 +1,7 @@
-package com.otporchestrator.api;
+package com.otporchestrator.push;
 
 import com.otporchestrator.activation.Activation;
-import com.otporchestrator.push.OrderPush;
-import com.otporchestrator.push.OrderVersion;
-import com.otporchestrator.push.PushSettings;
+import com.otporchestrator.activation.ActivationViews;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -126,7 +124,7 @@ final class ActivationEventStream {
     if (next <= version) return;
     version = next;
     if (counter != null) counter.increment();
-    write("event: activation\nid: " + next + "\ndata: " + Views.activation(order).encode() + "\n\n");
+    write("event: activation\nid: " + next + "\ndata: " + ActivationViews.activation(order).encode() + "\n\n");
     if (!order.state().open() && !closed) {
       response.end();
       close();

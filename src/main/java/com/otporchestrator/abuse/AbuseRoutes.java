@@ -1,10 +1,12 @@
-package com.otporchestrator.api;
+package com.otporchestrator.abuse;
 
-import com.otporchestrator.abuse.AbuseMonitor;
-import com.otporchestrator.abuse.AbuseRepository;
-import com.otporchestrator.abuse.AbuseSettings;
 import com.otporchestrator.abuse.AbuseSettings.Action;
 import com.otporchestrator.abuse.AbuseSettings.Signal;
+import com.otporchestrator.api.AdminAuth;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -20,9 +22,9 @@ final class AbuseRoutes {
 
   private final AbuseRepository repository;
   private final AbuseMonitor monitor;
-  private final com.otporchestrator.abuse.HeldRefunds held;
+  private final HeldRefunds held;
 
-  AbuseRoutes(AbuseRepository repository, AbuseMonitor monitor, com.otporchestrator.abuse.HeldRefunds held) {
+  AbuseRoutes(AbuseRepository repository, AbuseMonitor monitor, HeldRefunds held) {
     this.repository = repository;
     this.monitor = monitor;
     this.held = held;

@@ -1,17 +1,14 @@
-package com.otporchestrator.api;
+package com.otporchestrator.routing;
 
-import com.otporchestrator.activation.SmsDelivery;
-import com.otporchestrator.rental.RentalRepository;
-import com.otporchestrator.rental.RentalService;
 import com.otporchestrator.upstream.IncomingSms;
-import io.vertx.core.Future;
-import com.otporchestrator.routing.ProviderRegistry;
 import com.otporchestrator.upstream.smshub.PushSms;
+import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,13 +21,12 @@ final class ProviderPushRoutes {
   private static final Logger LOG = LoggerFactory.getLogger(ProviderPushRoutes.class);
 
   private final ProviderRegistry providers;
-  private final SmsDelivery delivery;
-  private final RentalService rentals;
+  private final List<SmsInbox> inboxes;
 
-  ProviderPushRoutes(ProviderRegistry providers, SmsDelivery delivery, RentalService rentals) {
+  /** @param inboxes asked in this order; the first holding the phone takes the SMS */
+  ProviderPushRoutes(ProviderRegistry providers, List<SmsInbox> inboxes) {
     this.providers = providers;
-    this.delivery = delivery;
-    this.rentals = rentals;
+    this.inboxes = List.copyOf(inboxes);
   }
 
   void mount(Router router) {
@@ -59,12 +55,10 @@ final class ProviderPushRoutes {
     }
   }
 
-  /** An activation holding the phone takes the SMS; else an active rental holding it; else nobody (acknowledged). */
+  /** The first inbox holding the phone takes the SMS (an activation, else an active rental); else nobody (acknowledged). */
   private void store(RoutingContext ctx, String providerId, PushSms sms) {
     IncomingSms incoming = sms.toIncomingSms(Instant.now());
-    delivery.toPhone(sms.phone(), providerId, incoming).compose(stored -> stored.activationId() != null
-        ? Future.succeededFuture(stored.activationId())
-        : rentals.deliver(sms.phone(), providerId, incoming).map(RentalRepository.SmsStored::rentalId)).onComplete(result -> {
+    deliver(0, sms.phone(), providerId, incoming).onComplete(result -> {
       if (result.failed()) {
         LOG.warn("could not store SMS {} from {}: {}", sms.smsId(), providerId, result.cause().toString());
         reply(ctx, 503, PushSms.errorReply("temporarily unavailable, send it again"));
@@ -75,6 +69,12 @@ final class ProviderPushRoutes {
       }
       reply(ctx, 200, PushSms.successReply());
     });
+  }
+
+  private Future<Long> deliver(int inbox, String phone, String providerId, IncomingSms sms) {
+    if (inbox == inboxes.size()) return Future.succeededFuture(null);
+    return inboxes.get(inbox).deliver(phone, providerId, sms).compose(orderId -> orderId != null
+        ? Future.succeededFuture(orderId) : deliver(inbox + 1, phone, providerId, sms));
   }
 
   private static JsonObject jsonOrNull(RoutingContext ctx) {

@@ -1,7 +1,11 @@
-package com.otporchestrator.api;
+package com.otporchestrator.claim;
 
-import com.otporchestrator.claim.ClaimService;
-import com.otporchestrator.claim.ClaimState;
+import com.otporchestrator.api.AdminAuth;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

@@ -1,9 +1,10 @@
-package com.otporchestrator.api;
+package com.otporchestrator.push;
 
 import com.otporchestrator.activation.ActivationService;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
-import com.otporchestrator.push.OrderPush;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,9 +1,12 @@
-package com.otporchestrator.api;
+package com.otporchestrator.wallet;
 
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Requests;
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
-import com.otporchestrator.wallet.HistoryFilter;
-import com.otporchestrator.wallet.Payouts;
-import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,10 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The customer's side of wallet operations: the filtered transaction history (JSON pages or CSV export) and payout
+ * {@code /v1/wallet}: the customer's balance, the filtered transaction history (JSON pages or CSV export) and payout
  * requests when leaving the platform.
  */
-final class WalletOpsRoutes {
+final class WalletRoutes {
   static final int CSV_MAX_ROWS = 10_000;
   private static final Set<String> PAYOUT_FIELDS = Set.of("amount", "destination");
 
@@ -27,17 +30,23 @@ final class WalletOpsRoutes {
   private final Payouts payouts;
   private final IdempotencyStore idempotency;
 
-  WalletOpsRoutes(WalletRepository wallets, Payouts payouts, IdempotencyStore idempotency) {
+  WalletRoutes(WalletRepository wallets, Payouts payouts, IdempotencyStore idempotency) {
     this.wallets = wallets;
     this.payouts = payouts;
     this.idempotency = idempotency;
   }
 
   void mount(Router router) {
+    router.get("/v1/wallet").handler(this::wallet);
     router.get("/v1/wallet/transactions").handler(this::transactions);
     router.get("/v1/wallet/transactions.csv").handler(this::csv);
     router.post("/v1/wallet/payouts").handler(this::requestPayout);
     router.get("/v1/wallet/payouts").handler(this::listPayouts);
+  }
+
+  private void wallet(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> wallets.wallet(CustomerAuth.account(ctx).id())
+        .map(w -> ApiResponse.json(200, WalletViews.wallet(w))));
   }
 
   private void transactions(RoutingContext ctx) {
@@ -46,7 +55,7 @@ final class WalletOpsRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       return wallets.history(CustomerAuth.account(ctx).id(), filter, Requests.cursor(ctx), limit).map(page -> {
         Long next = page.size() == limit ? page.get(page.size() - 1).entry().id() : null;
-        return ApiResponse.json(200, Views.page(page.stream().map(WalletOpsViews::historyEntry).toList(), next));
+        return ApiResponse.json(200, Views.page(page.stream().map(WalletViews::historyEntry).toList(), next));
       });
     });
   }
@@ -57,7 +66,7 @@ final class WalletOpsRoutes {
       HistoryFilter filter = filter(ctx);
       int limit = Requests.limit(ctx, CSV_MAX_ROWS, CSV_MAX_ROWS);
       return wallets.history(CustomerAuth.account(ctx).id(), filter, Requests.cursor(ctx), limit).map(page -> {
-        ApiResponse response = new ApiResponse(200, "text/csv; charset=utf-8", WalletOpsViews.csv(page), java.util.Map.of())
+        ApiResponse response = new ApiResponse(200, "text/csv; charset=utf-8", WalletViews.csv(page), java.util.Map.of())
             .withHeader("Content-Disposition", "attachment; filename=\"transactions.csv\"");
         if (page.size() == limit) {
           String query = ctx.request().query() == null ? "" : ctx.request().query().replaceAll("(^|&)cursor=[^&]*", "");
@@ -76,7 +85,7 @@ final class WalletOpsRoutes {
       long amount = Requests.requiredUsd(body, "amount");
       String destination = Requests.requiredString(body, "destination", 200);
       return payouts.request(CustomerAuth.account(ctx).id(), amount, destination)
-          .map(p -> ApiResponse.json(201, WalletOpsViews.payout(p)).withHeader("Location", "/v1/wallet/payouts/" + p.id()));
+          .map(p -> ApiResponse.json(201, WalletViews.payout(p)).withHeader("Location", "/v1/wallet/payouts/" + p.id()));
     });
   }
 
@@ -85,7 +94,7 @@ final class WalletOpsRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       return payouts.list(CustomerAuth.account(ctx).id(), null, Requests.cursor(ctx), limit).map(page -> {
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-        return ApiResponse.json(200, Views.page(page.stream().map(WalletOpsViews::payout).toList(), next));
+        return ApiResponse.json(200, Views.page(page.stream().map(WalletViews::payout).toList(), next));
       });
     });
   }

@@ -1,10 +1,12 @@
-package com.otporchestrator.api;
+package com.otporchestrator.wallet;
 
+import com.otporchestrator.api.AdminAuth;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.Requests;
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
-import com.otporchestrator.wallet.Payouts;
-import com.otporchestrator.wallet.ServiceCredits;
-import com.otporchestrator.wallet.Terminations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -14,28 +16,51 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** {@code /admin/v1}: payout decisions, account termination with forfeit, and service credits. */
-final class AdminWalletRoutes {
+/**
+ * {@code /admin/v1}: deposits, payout decisions, account termination with forfeit, service credits, and the money
+ * invariants.
+ */
+final class WalletAdminRoutes {
   static final int MAX_CREDIT_LINES = 10_000;
   private static final Set<String> PAYOUT_STATES = Set.of("REQUESTED", "APPROVED", "REJECTED");
 
+  private final WalletRepository wallets;
+  private final Invariants invariants;
   private final Payouts payouts;
   private final Terminations terminations;
   private final ServiceCredits credits;
 
-  AdminWalletRoutes(Payouts payouts, Terminations terminations, ServiceCredits credits) {
+  WalletAdminRoutes(WalletRepository wallets, Invariants invariants, Payouts payouts, Terminations terminations,
+                    ServiceCredits credits) {
+    this.wallets = wallets;
+    this.invariants = invariants;
     this.payouts = payouts;
     this.terminations = terminations;
     this.credits = credits;
   }
 
   void mount(Router router) {
+    router.post("/admin/v1/accounts/:id/deposits").handler(this::deposit);
+    router.get("/admin/v1/invariants").handler(ctx -> Endpoints.respond(ctx,
+        () -> invariants.check().map(result -> ApiResponse.json(200, result))));
     router.get("/admin/v1/payouts").handler(this::listPayouts);
     router.post("/admin/v1/payouts/:id/approve").handler(this::approve);
     router.post("/admin/v1/payouts/:id/reject").handler(this::reject);
     router.post("/admin/v1/accounts/:id/terminate").handler(this::terminate);
     router.post("/admin/v1/accounts/:id/forfeit").handler(this::forfeitRemainder);
     router.post("/admin/v1/service-credits").handler(this::grant);
+  }
+
+  private void deposit(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "account");
+      JsonObject body = Requests.jsonBody(ctx, Set.of("amount", "reference"));
+      long amount = Requests.requiredUsd(body, "amount");
+      String reference = Requests.requiredString(body, "reference", 200);
+      return wallets.deposit(id, amount, reference).map(result -> ApiResponse.json(result.replayed() ? 200 : 201,
+          new JsonObject().put("entryId", result.entryId()).put("replayed", result.replayed())
+              .put("amount", Money.format(amount)).put("wallet", WalletViews.wallet(result.wallet()))));
+    });
   }
 
   private void listPayouts(RoutingContext ctx) {
@@ -47,7 +72,7 @@ final class AdminWalletRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       return payouts.list(account == null ? null : Long.valueOf(account), state, Requests.cursor(ctx), limit).map(page -> {
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
-        return ApiResponse.json(200, Views.page(page.stream().map(WalletOpsViews::payout).toList(), next));
+        return ApiResponse.json(200, Views.page(page.stream().map(WalletViews::payout).toList(), next));
       });
     });
   }
@@ -56,7 +81,7 @@ final class AdminWalletRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "payout");
       String note = optionalBodyText(ctx, "note");
-      return payouts.approve(id, AdminAuth.actor(ctx), note).map(p -> ApiResponse.json(200, WalletOpsViews.payout(p)));
+      return payouts.approve(id, AdminAuth.actor(ctx), note).map(p -> ApiResponse.json(200, WalletViews.payout(p)));
     });
   }
 
@@ -64,7 +89,7 @@ final class AdminWalletRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "payout");
       String reason = Requests.requiredString(Requests.jsonBody(ctx, Set.of("reason")), "reason", 500);
-      return payouts.reject(id, AdminAuth.actor(ctx), reason).map(p -> ApiResponse.json(200, WalletOpsViews.payout(p)));
+      return payouts.reject(id, AdminAuth.actor(ctx), reason).map(p -> ApiResponse.json(200, WalletViews.payout(p)));
     });
   }
 
@@ -94,7 +119,7 @@ final class AdminWalletRoutes {
       String outageRef = Requests.optionalString(body, "outageRef", 100);
       List<ServiceCredits.Line> lines = lines(body.getValue("orders"));
       return credits.grant(reason, outageRef, AdminAuth.actor(ctx), lines)
-          .map(g -> ApiResponse.json(201, WalletOpsViews.grant(g)));
+          .map(g -> ApiResponse.json(201, WalletViews.grant(g)));
     });
   }
 

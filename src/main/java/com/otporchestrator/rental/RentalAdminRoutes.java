@@ -1,12 +1,10 @@
-package com.otporchestrator.api;
+package com.otporchestrator.rental;
 
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
-import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
-import com.otporchestrator.rental.Rental;
-import com.otporchestrator.rental.RentalService;
-import com.otporchestrator.sandbox.SandboxSetup;
-import com.otporchestrator.sandbox.SandboxSupplier;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -15,26 +13,19 @@ import io.vertx.pgclient.PgException;
 import java.util.Set;
 
 /**
- * Admin side of rentals: {@code PUT /admin/v1/rent-offers} (per-hour prices), {@code GET /admin/v1/rentals/incidents}
- * (silent disconnections waiting for review) and, in dev mode and tests, sandbox routes that push an SMS to a rented
- * number or make the sandbox supplier report it dead.
+ * Admin side of rentals: {@code PUT /admin/v1/rent-offers} (per-hour prices) and {@code GET /admin/v1/rentals/incidents}
+ * (silent disconnections waiting for review).
  */
 final class RentalAdminRoutes {
   private final RentalService rentals;
-  private final SandboxSupplier sandbox;
 
-  RentalAdminRoutes(RentalService rentals, SandboxSupplier sandbox) {
+  RentalAdminRoutes(RentalService rentals) {
     this.rentals = rentals;
-    this.sandbox = sandbox;
   }
 
   void mount(Router router) {
     router.put("/admin/v1/rent-offers").handler(this::putOffer);
     router.get("/admin/v1/rentals/incidents").handler(this::incidents);
-    if (sandbox != null) {
-      router.post("/admin/v1/sandbox/rentals/:id/sms").handler(this::sandboxSms);
-      router.post("/admin/v1/sandbox/rentals/:id/dead").handler(this::sandboxDead);
-    }
   }
 
   private void putOffer(RoutingContext ctx) {
@@ -88,36 +79,5 @@ final class RentalAdminRoutes {
             .put("nextCursor", next == null ? null : String.valueOf(next)));
       });
     });
-  }
-
-  private Future<Rental> sandboxRental(RoutingContext ctx) {
-    long id = Requests.pathId(ctx, "id", "rental");
-    return rentals.repository().findAny(id).map(found -> {
-      Rental rental = found.orElseThrow(() -> DomainException.notFound("rental " + id + " does not exist"));
-      if (!SandboxSetup.PROVIDER_ID.equals(rental.providerId()) || rental.phone() == null) {
-        throw new DomainException(Kind.INVALID_STATE, "rental " + id + " has no sandbox number");
-      }
-      return rental;
-    });
-  }
-
-  private void sandboxSms(RoutingContext ctx) {
-    Endpoints.respond(ctx, () -> {
-      JsonObject body = Requests.jsonBody(ctx, Set.of("text", "sender"));
-      String text = Requests.requiredString(body, "text", 1000);
-      String sender = body.getValue("sender") == null ? "Sandbox" : Requests.requiredString(body, "sender", 50);
-      return sandboxRental(ctx).compose(rental -> sandbox.sendSms(rental.phone(), sender, text)
-          .recover(e -> Future.failedFuture(new DomainException(Kind.INVALID_STATE, "the sandbox could not deliver: " + e.getMessage())))
-          .compose(v -> rentals.repository().findAny(rental.id()))
-          .map(after -> ApiResponse.json(200, RentalRoutes.view(after.orElseThrow()))));
-    });
-  }
-
-  /** The sandbox supplier kills the number and reports it, as a supplier would: the rental gets a NUMBER_DEAD incident. */
-  private void sandboxDead(RoutingContext ctx) {
-    Endpoints.respond(ctx, () -> sandboxRental(ctx).compose(rental -> sandbox.markDead(rental.phone())
-        .recover(e -> Future.failedFuture(new DomainException(Kind.INVALID_STATE, "the sandbox number is not open: " + e.getMessage())))
-        .compose(v -> rentals.numberDead(rental.id(), "sandbox supplier reports number " + rental.phone() + " dead"))
-        .map(fresh -> ApiResponse.json(200, new JsonObject().put("rentalId", rental.id()).put("incidentRecorded", fresh)))));
   }
 }

@@ -1,11 +1,11 @@
-package com.otporchestrator.api;
+package com.otporchestrator.activation;
 
-import com.otporchestrator.activation.Activation;
-import com.otporchestrator.activation.ActivationRefunds;
-import com.otporchestrator.activation.ActivationService;
-import com.otporchestrator.activation.ActivationState;
-import com.otporchestrator.activation.PurchaseRequest;
-import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Requests;
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
@@ -26,7 +26,7 @@ final class ActivationRoutes {
   private final PurchaseService purchases;
   private final ActivationService activations;
   private final IdempotencyStore idempotency;
-  private java.util.function.Consumer<RoutingContext> afterPurchase = ctx -> {};
+  private volatile java.util.function.Consumer<RoutingContext> afterPurchase = ctx -> {};
   private final WebhookUrls webhookUrls;
   private final ActivationRefunds refunds;
 
@@ -40,9 +40,8 @@ final class ActivationRoutes {
   }
 
   /** Told of each purchase this API made (abuse controls read the client address); must not throw. */
-  ActivationRoutes afterPurchase(java.util.function.Consumer<RoutingContext> listener) {
+  void afterPurchase(java.util.function.Consumer<RoutingContext> listener) {
     this.afterPurchase = listener;
-    return this;
   }
 
   void mount(Router router) {
@@ -60,7 +59,7 @@ final class ActivationRoutes {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls);
       return purchases.purchase(accountId, request).onSuccess(order -> afterPurchase.accept(ctx))
-          .map(order -> ApiResponse.json(201, Views.activation(order))
+          .map(order -> ApiResponse.json(201, ActivationViews.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });
   }
@@ -94,7 +93,7 @@ final class ActivationRoutes {
   private void get(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "activation");
-      return activations.get(id, CustomerAuth.account(ctx).id()).map(a -> ApiResponse.json(200, Views.activation(a)));
+      return activations.get(id, CustomerAuth.account(ctx).id()).map(a -> ApiResponse.json(200, ActivationViews.activation(a)));
     });
   }
 
@@ -102,7 +101,7 @@ final class ActivationRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "activation");
       return refunds.position(id, CustomerAuth.account(ctx).id(), java.time.Instant.now())
-          .map(p -> ApiResponse.json(200, Views.refundPosition(p)));
+          .map(p -> ApiResponse.json(200, ActivationViews.refundPosition(p)));
     });
   }
 
@@ -112,7 +111,7 @@ final class ActivationRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       Long cursor = Requests.cursor(ctx);
       return activations.list(CustomerAuth.account(ctx).id(), state, cursor, limit).map(page -> {
-        List<JsonObject> items = page.stream().map(Views::activation).toList();
+        List<JsonObject> items = page.stream().map(ActivationViews::activation).toList();
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return ApiResponse.json(200, Views.page(items, next));
       });
@@ -131,7 +130,7 @@ final class ActivationRoutes {
   private void act(RoutingContext ctx, BiFunction<Long, Long, Future<Activation>> action) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long id = Requests.pathId(ctx, "id", "activation");
-      return action.apply(id, CustomerAuth.account(ctx).id()).map(a -> ApiResponse.json(200, Views.activation(a)));
+      return action.apply(id, CustomerAuth.account(ctx).id()).map(a -> ApiResponse.json(200, ActivationViews.activation(a)));
     });
   }
 }

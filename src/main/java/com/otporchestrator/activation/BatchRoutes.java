@@ -1,6 +1,11 @@
-package com.otporchestrator.api;
+package com.otporchestrator.activation;
 
-import com.otporchestrator.activation.BatchPurchase;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Problems;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.webhook.WebhookUrls;
@@ -75,7 +80,7 @@ final class BatchRoutes {
     long charged = 0;
     for (BatchPurchase.ItemResult result : results) {
       JsonArray orders = new JsonArray();
-      result.allocated().forEach(a -> orders.add(Views.activation(a)));
+      result.allocated().forEach(a -> orders.add(ActivationViews.activation(a)));
       JsonArray failures = new JsonArray();
       result.failures().forEach(f -> failures.add(new JsonObject()
           .put("type", Problems.typeOf(f.kind())).put("detail", f.detail()).put("count", f.count())));

@@ -1,9 +1,11 @@
-package com.otporchestrator.api;
+package com.otporchestrator.policy;
 
+import com.otporchestrator.api.AdminAuth;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
-import com.otporchestrator.policy.Policies;
-import com.otporchestrator.policy.PublishedPolicy;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -1,8 +1,12 @@
-package com.otporchestrator.api;
+package com.otporchestrator.webhook;
 
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.Requests;
+import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
-import com.otporchestrator.webhook.WebhookRepository;
-import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -39,13 +43,13 @@ final class WebhookRoutes {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       JsonObject body = Requests.jsonBody(ctx, PUT_FIELDS);
       String url = urls.validate("url", Requests.requiredString(body, "url", WebhookUrls.MAX_LENGTH + 1));
-      return webhooks.putUrl(accountId, url).map(endpoint -> ApiResponse.json(200, view(endpoint)));
+      return webhooks.putUrl(accountId, url).map(endpoint -> ApiResponse.json(200, WebhookViews.endpoint(endpoint)));
     });
   }
 
   private void get(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> webhooks.find(CustomerAuth.account(ctx).id()).map(found -> ApiResponse.json(200,
-        view(found.orElseThrow(() -> DomainException.notFound("no webhook is set for this account"))))));
+        WebhookViews.endpoint(found.orElseThrow(() -> DomainException.notFound("no webhook is set for this account"))))));
   }
 
   /** Idempotent: 204 whether or not a URL was set. The secret stays (per-order URLs are signed with it). */
@@ -64,7 +68,7 @@ final class WebhookRoutes {
       if (ctx.body() != null && ctx.body().length() > 0) {
         Requests.jsonBody(ctx, Set.of()); // no fields: anything sent must be an empty JSON object
       }
-      return webhooks.rotateSecret(CustomerAuth.activeAccount(ctx).id()).map(e -> ApiResponse.json(200, view(e)));
+      return webhooks.rotateSecret(CustomerAuth.activeAccount(ctx).id()).map(e -> ApiResponse.json(200, WebhookViews.endpoint(e)));
     });
   }
 
@@ -73,30 +77,10 @@ final class WebhookRoutes {
       int limit = Requests.limit(ctx, 50, 500);
       Long cursor = Requests.cursor(ctx);
       return webhooks.deliveries(CustomerAuth.account(ctx).id(), cursor, limit).map(page -> {
-        List<JsonObject> items = page.stream().map(WebhookRoutes::delivery).toList();
+        List<JsonObject> items = page.stream().map(WebhookViews::delivery).toList();
         Long next = page.size() == limit ? page.get(page.size() - 1).id() : null;
         return ApiResponse.json(200, Views.page(items, next));
       });
     });
-  }
-
-  private static JsonObject view(WebhookRepository.Endpoint e) {
-    return new JsonObject().put("url", e.url()).put("secret", e.secret())
-        .put("signature", "Webhook-Signature: v1=hex(HMAC-SHA256(secret, Webhook-Timestamp + \".\" + body))")
-        .put("updatedAt", Views.time(e.updatedAt()));
-  }
-
-  private static JsonObject delivery(WebhookRepository.Delivery d) {
-    return new JsonObject()
-        .put("id", d.id())
-        .put("eventId", "evt_" + d.eventId())
-        .put("orderId", d.orderId())
-        .put("attempt", d.attempt())
-        .put("url", d.url())
-        .put("statusCode", d.statusCode())
-        .put("error", d.error())
-        .put("durationMs", d.durationMs())
-        .put("attemptedAt", Views.time(d.attemptedAt()))
-        .put("eventState", d.eventState());
   }
 }

@@ -1,10 +1,9 @@
-package com.otporchestrator.api;
+package com.otporchestrator.outage;
 
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.Endpoints;
+import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
-import com.otporchestrator.outage.Outage;
-import com.otporchestrator.outage.OutageRefundJob;
-import com.otporchestrator.outage.OutageRepository;
-import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -17,10 +16,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 
-/**
- * {@code /admin/v1/outages} (declare, list, read, confirm or dismiss a suspected one) and
- * {@code /admin/v1/providers/health} (this process's view of every configured supplier's breaker).
- */
+/** {@code /admin/v1/outages}: declare, list, read, confirm or dismiss a suspected one. */
 final class OutageRoutes {
   private static final Set<String> STATES = Set.of("SUSPECTED", "REFUNDING", "DONE", "DISMISSED");
   private static final long CLOCK_SKEW_SECONDS = 60;
@@ -29,12 +25,10 @@ final class OutageRoutes {
 
   private final OutageRepository outages;
   private final OutageRefundJob job;
-  private final ProviderRegistry providers;
 
-  OutageRoutes(OutageRepository outages, OutageRefundJob job, ProviderRegistry providers) {
+  OutageRoutes(OutageRepository outages, OutageRefundJob job) {
     this.outages = outages;
     this.job = job;
-    this.providers = providers;
   }
 
   void mount(Router router) {
@@ -43,8 +37,6 @@ final class OutageRoutes {
     router.get("/admin/v1/outages/:id").handler(this::get);
     router.post("/admin/v1/outages/:id/confirm").handler(ctx -> decide(ctx, true));
     router.post("/admin/v1/outages/:id/dismiss").handler(ctx -> decide(ctx, false));
-    router.get("/admin/v1/providers/health").handler(ctx -> Endpoints.respond(ctx, () -> Future.succeededFuture(
-        ApiResponse.json(200, new JsonObject().put("items", providers.health().view(providers.ids()))))));
   }
 
   /**
