@@ -17,14 +17,20 @@ import java.util.Map;
  * decisions, and the policy's deadlines on the timer engine (a missed resolution deadline applies the policy's remedy).
  */
 public final class ClaimModule implements FeatureModule {
+  private final ClaimRepository repository;
   private final ClaimService service;
   private final ClaimRoutes routes;
   private final AccountModule accounts;
 
   public ClaimModule(Core core, ApiModule api, AccountModule accounts, PolicyModule policies) {
-    this.service = new ClaimService(core.pool(), policies.policies(), core.timers().service());
+    this.repository = new ClaimRepository(core.pool());
+    this.service = new ClaimService(repository, policies.policies(), core.timers().service());
     this.routes = new ClaimRoutes(service, api.idempotency());
     this.accounts = accounts;
+  }
+
+  public ClaimRepository repository() {
+    return repository;
   }
 
   public ClaimService service() {
@@ -49,6 +55,6 @@ public final class ClaimModule implements FeatureModule {
 
   @Override
   public List<SweepSource> sweepSources() {
-    return List.of(ClaimDeadlines.sweepSource(service));
+    return List.of(ClaimDeadlines.sweepSource(repository));
   }
 }

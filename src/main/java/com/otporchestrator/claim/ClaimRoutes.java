@@ -61,8 +61,11 @@ final class ClaimRoutes {
 
   void mount(Router router) {
     router.post("/v1/claims").handler(this::file);
-    router.get("/v1/claims").handler(ctx -> Endpoints.respond(ctx, () -> claims.listOwn(
-        CustomerAuth.account(ctx).id(), Requests.cursor(ctx), Requests.limit(ctx, 50, 200)).map(ok())));
+    router.get("/v1/claims").handler(ctx -> Endpoints.respond(ctx, () -> {
+      int limit = Requests.limit(ctx, 50, 200);
+      return claims.listOwn(CustomerAuth.account(ctx).id(), Requests.cursor(ctx), limit)
+          .map(page -> ApiResponse.json(200, ClaimViews.page(page, limit, false)));
+    }));
     router.get("/v1/claims/:id").handler(ctx -> Endpoints.respond(ctx, () -> claims.get(claimId(ctx),
         CustomerAuth.account(ctx).id()).map(ok())));
     router.get("/v1/claims/:id/evidence/:n").handler(ctx -> download(ctx, CustomerAuth.account(ctx).id()));
@@ -111,7 +114,7 @@ final class ClaimRoutes {
       String text = Requests.requiredString(body, "text", TEXT_MAX);
       Set<String> tags = tags(body);
       return claims.file(CustomerAuth.account(ctx).id(), new ClaimService.Filing(orderId, type, text, tags))
-          .map(claim -> ApiResponse.json(201, claim).withHeader("Location", "/v1/claims/" + claim.getLong("id")));
+          .map(claim -> ApiResponse.json(201, ClaimViews.detail(claim)).withHeader("Location", "/v1/claims/" + claim.claim().id()));
     });
   }
 
@@ -121,7 +124,7 @@ final class ClaimRoutes {
       String type = ctx.request().getHeader("Content-Type");
       String declared = type == null ? null : type.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
       return claims.addEvidence(id, CustomerAuth.account(ctx).id(), ctx.body().buffer(), declared)
-          .map(claim -> ApiResponse.json(201, claim));
+          .map(claim -> ApiResponse.json(201, ClaimViews.detail(claim)));
     });
   }
 
@@ -168,8 +171,9 @@ final class ClaimRoutes {
       if (overdue != null && !overdue.equals("true") && !overdue.equals("false")) {
         throw DomainException.invalid("'overdue' must be true or false");
       }
+      int limit = Requests.limit(ctx, 50, 200);
       return claims.queue(state, type, account == null ? null : Long.parseLong(account), "true".equals(overdue),
-          Requests.cursor(ctx), Requests.limit(ctx, 50, 200)).map(ok());
+          Requests.cursor(ctx), limit).map(page -> ApiResponse.json(200, ClaimViews.page(page, limit, true)));
     });
   }
 
@@ -179,8 +183,8 @@ final class ClaimRoutes {
     return Requests.jsonBody(ctx, NOTE_FIELDS);
   }
 
-  private static java.util.function.Function<JsonObject, ApiResponse> ok() {
-    return json -> ApiResponse.json(200, json);
+  private static java.util.function.Function<ClaimService.Detail, ApiResponse> ok() {
+    return detail -> ApiResponse.json(200, ClaimViews.detail(detail));
   }
 
   private static long claimId(RoutingContext ctx) {
