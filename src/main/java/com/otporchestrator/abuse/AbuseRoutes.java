@@ -39,7 +39,7 @@ final class AbuseRoutes {
           new JsonObject().put("id", id).put("resolved", true)));
     }));
     router.get("/admin/v1/abuse/settings").handler(ctx -> Endpoints.respond(ctx, () -> repository.settings()
-        .map(all -> ApiResponse.json(200, new JsonObject().put("items", AbuseMonitor.toJson(all))))));
+        .map(all -> ApiResponse.json(200, AbuseViews.allSettings(all.values())))));
     router.put("/admin/v1/abuse/settings/:signal").handler(this::putSettings);
     router.get("/admin/v1/abuse/held-refunds").handler(this::heldRefunds);
     router.post("/admin/v1/abuse/held-refunds/:orderId/release").handler(ctx -> decide(ctx, true));
@@ -81,8 +81,9 @@ final class AbuseRoutes {
       if (account != null && !account.matches("[1-9][0-9]{0,17}")) throw DomainException.invalid("'accountId' is an account id");
       String open = ctx.request().getParam("open");
       if (open != null && !open.equals("true") && !open.equals("false")) throw DomainException.invalid("'open' must be true or false");
+      int limit = Requests.limit(ctx, 50, 200);
       return repository.flags(account == null ? null : Long.parseLong(account), open == null ? null : Boolean.valueOf(open),
-          Requests.cursor(ctx), Requests.limit(ctx, 50, 200)).map(json -> ApiResponse.json(200, json));
+          Requests.cursor(ctx), limit).map(flags -> ApiResponse.json(200, AbuseViews.flags(flags, limit)));
     });
   }
 
@@ -121,7 +122,7 @@ final class AbuseRoutes {
         throw DomainException.invalid("'ratio' applies to refund_ratio only");
       }
       return repository.update(new AbuseSettings(signal, (Boolean) enabled, threshold, ratio, window * 1000L, action),
-          AdminAuth.actor(ctx)).map(s -> ApiResponse.json(200, s.toJson()));
+          AdminAuth.actor(ctx)).map(s -> ApiResponse.json(200, AbuseViews.settings(s)));
     });
   }
 }

@@ -5,7 +5,6 @@ import com.otporchestrator.api.Endpoints;
 import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -67,7 +66,7 @@ final class OutageRoutes {
       return outages.declare(new OutageRepository.Declaration(provider, service, country, platformWide, from, to, reason))
           .map(outage -> {
             job.run();
-            return ApiResponse.json(201, outage.toJson());
+            return ApiResponse.json(201, OutageViews.outage(outage));
           });
     });
   }
@@ -77,20 +76,14 @@ final class OutageRoutes {
       String state = ctx.request().getParam("state");
       if (state != null && !STATES.contains(state)) throw DomainException.invalid("'state' must be one of " + STATES);
       int limit = Requests.limit(ctx, 50, 200);
-      return outages.list(state, Requests.cursor(ctx), limit).map(list -> {
-        JsonArray items = new JsonArray();
-        list.forEach(o -> items.add(o.toJson()));
-        JsonObject page = new JsonObject().put("items", items);
-        if (list.size() == limit) page.put("nextCursor", String.valueOf(list.get(list.size() - 1).id()));
-        return ApiResponse.json(200, page);
-      });
+      return outages.list(state, Requests.cursor(ctx), limit).map(list -> ApiResponse.json(200, OutageViews.page(list, limit)));
     });
   }
 
   private void get(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "outage");
-      return outages.find(id).map(found -> ApiResponse.json(200, found.map(Outage::toJson)
+      return outages.find(id).map(found -> ApiResponse.json(200, found.map(OutageViews::outage)
           .orElseThrow(() -> DomainException.notFound("outage " + id + " does not exist"))));
     });
   }
@@ -103,13 +96,13 @@ final class OutageRoutes {
       return decided.compose(done -> {
         if (done.isPresent()) {
           if (confirm) job.run();
-          return Future.succeededFuture(ApiResponse.json(200, done.get().toJson()));
+          return Future.succeededFuture(ApiResponse.json(200, OutageViews.outage(done.get())));
         }
         return outages.find(id).map(found -> {
           Outage outage = found.orElseThrow(() -> DomainException.notFound("outage " + id + " does not exist"));
           boolean already = confirm ? !outage.state().equals("DISMISSED") && outage.confirmedAt() != null
               : outage.state().equals("DISMISSED");
-          if (already) return ApiResponse.json(200, outage.toJson());
+          if (already) return ApiResponse.json(200, OutageViews.outage(outage));
           throw new DomainException(DomainException.Kind.INVALID_STATE,
               "outage " + id + " is " + outage.state() + "; only a SUSPECTED outage can be "
                   + (confirm ? "confirmed" : "dismissed"), new JsonObject().put("state", outage.state()));
