@@ -67,7 +67,7 @@ public record AppConfig(
   public record RentalSettings(int minHours, int maxHours, Duration cancelWindow) {}
 
   /**
-   * Supplier breakers (see {@code routing.BreakerSettings}) and the outage refund job: a job claims
+   * Supplier breakers (see {@link BreakerSettings}) and the outage refund job: a job claims
    * an outage for {@code outageLease} at a time, refunds {@code outageBatch} orders per statement,
    * and looks for outages to refund every {@code outagePoll}.
    */
