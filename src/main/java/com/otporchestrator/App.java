@@ -3,6 +3,7 @@ package com.otporchestrator;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.ConfigException;
 import com.otporchestrator.dev.DevMode;
+import com.otporchestrator.dev.DevSeed;
 import io.vertx.core.Vertx;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,11 @@ public final class App {
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     try {
       if (args.length == 1 && "dev".equals(args[0])) {
-        DevMode.run();
+        DevMode dev = DevMode.prepare();
+        Node node = run(dev.config());
+        Modules modules = node.modules();
+        dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
+            modules.accounts().repository(), modules.wallets().repository()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {

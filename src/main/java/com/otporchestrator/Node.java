@@ -1,218 +1,116 @@
 package com.otporchestrator;
 
-import com.otporchestrator.abuse.AbuseMonitor;
-import com.otporchestrator.abuse.AbuseRepository;
-import com.otporchestrator.account.AccountRepository;
-import com.otporchestrator.activation.ActivationRepository;
-import com.otporchestrator.activation.ActivationService;
-import com.otporchestrator.activation.ActivationSweepSources;
-import com.otporchestrator.activation.ActivationTimers;
-import com.otporchestrator.activation.BatchPurchase;
-import com.otporchestrator.activation.ExpiryHandler;
-import com.otporchestrator.activation.HoldCoalescer;
-import com.otporchestrator.activation.OrderEvents;
-import com.otporchestrator.activation.PurchaseService;
-import com.otporchestrator.activation.SmsDelivery;
-import com.otporchestrator.activation.UnknownOutcomeReconciler;
-import com.otporchestrator.activation.UpstreamCloseHandler;
-import com.otporchestrator.activation.UpstreamPollHandler;
 import com.otporchestrator.api.HealthRoutes;
 import com.otporchestrator.api.HealthVerticle;
 import com.otporchestrator.api.HttpApiVerticle;
-import com.otporchestrator.api.IdempotencyStore;
-import com.otporchestrator.catalog.CatalogRepository;
-import com.otporchestrator.claim.ClaimDeadlines;
-import com.otporchestrator.claim.ClaimService;
-import com.otporchestrator.catalog.StockRefresher;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
-import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.metrics.NodeMetrics;
-import com.otporchestrator.push.OrderPush;
-import com.otporchestrator.sandbox.SandboxSetup;
-import com.otporchestrator.sandbox.SandboxSupplier;
-import com.otporchestrator.policy.Policies;
-import com.otporchestrator.ratelimit.PlanRepository;
-import com.otporchestrator.ratelimit.RateLimiter;
+import com.otporchestrator.module.Core;
+import com.otporchestrator.module.FeatureModule;
+import com.otporchestrator.module.PeriodicJob;
 import com.otporchestrator.store.Database;
 import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.store.RedisStore;
-import com.otporchestrator.timer.TimerEngine;
-import com.otporchestrator.timer.TimerHandler;
-import com.otporchestrator.timer.TimerKeys;
-import com.otporchestrator.timer.TimerKind;
-import com.otporchestrator.timer.TimerSafetyNet;
-import com.otporchestrator.timer.TimerService;
-import com.otporchestrator.timer.TimerStats;
-import com.otporchestrator.timer.TimerVerticle;
-import com.otporchestrator.upstream.Adapters;
-import com.otporchestrator.upstream.MeteredProvider;
-import com.otporchestrator.upstream.ProviderRegistry;
-import com.otporchestrator.upstream.ProviderRepository;
-import com.otporchestrator.routing.ProviderHealth;
-import com.otporchestrator.outage.OutageRepository;
-import com.otporchestrator.ledger.Invariants;
-import com.otporchestrator.wallet.WalletRepository;
-import com.otporchestrator.webhook.WebhookDeliveryHandler;
-import com.otporchestrator.webhook.WebhookRepository;
-import com.otporchestrator.webhook.WebhookSweepSource;
+import com.otporchestrator.timer.TimerModule;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running orchestrator process (or, in tests, one of several in a JVM): migrates the schema,
- * builds the shared services and deploys the verticles of its configured roles.
+ * One running orchestrator process (or, in tests, one of several in a JVM): migrates the schema, builds its
+ * infrastructure and, once, every feature module ({@link Modules}), then deploys the verticles of its configured
+ * roles and runs the modules' periodic jobs. It also stops them, gracefully on SIGTERM.
  */
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
-  private static final long STOCK_REFRESH_MS = 15_000;
-  private static final long PROVIDER_RELOAD_MS = 10_000;
-  private static final int WEBHOOK_RETENTION_DAYS = 30;
   /** The money invariant check scans the ledger: once a minute per process is plenty for a gauge. */
   private static final long INVARIANT_CHECK_MS = 60_000;
 
   private final Vertx vertx;
-  private final Platform platform;
-  private final WebClient webClient;
-  /** Customer webhooks get their own client: no redirects, short timeouts, never sharing the suppliers' pool. */
-  private final WebClient webhookClient;
-  private final OrderPush push;
+  private final Core core;
+  private final Modules modules;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> periodic = new ArrayList<>();
   /** Set first thing on shutdown: readiness answers 503 from then on. */
   private final AtomicBoolean draining = new AtomicBoolean();
-  private AbuseMonitor abuse;
   private String apiDeployment;
   private String timerDeployment;
   private HealthVerticle healthListener;
 
-  private Node(Vertx vertx, Platform platform, WebClient webClient) {
+  private Node(Vertx vertx, Core core, Modules.Scripts scripts) {
     this.vertx = vertx;
-    this.platform = platform;
-    this.webClient = webClient;
-    this.webhookClient = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
-        .setConnectTimeout(3_000).setUserAgent("otp-orchestrator-webhooks/1").setMetricsName("webhooks"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(8));
-    AppConfig config = platform.config();
-    this.push = new OrderPush(platform.orderEvents(), platform.redis(), config.redisUrl(), config.redisKeyPrefix());
-    platform.metrics().bindTimers(platform.timerStats());
-    platform.metrics().bindHolds(platform.holds());
-    platform.metrics().bindStreams(push.limits());
+    this.core = core;
+    this.modules = new Modules(core, scripts);
   }
 
-  public Platform platform() {
-    return platform;
+  /** The process's infrastructure: settings, PostgreSQL pool, Redis, timers, metrics. */
+  public Core core() {
+    return core;
   }
 
-  /** Order-change fan-out across pods and this node's event streams. */
-  public OrderPush push() {
-    return push;
+  /** Every feature module of this process, each with its services. */
+  public Modules modules() {
+    return modules;
   }
 
   public static Future<Node> start(Vertx vertx, AppConfig config) {
     return Database.migrate(vertx, config.databaseUrl())
-        .compose(v -> LuaScript.load(vertx, "/lua/rate-limit.lua"))
-        .compose(rateLimitScript -> {
-      Node node = build(vertx, config, rateLimitScript);
-      return LuaScript.load(vertx, "/lua/abuse-window.lua").map(node::watchForAbuse)
-          .compose(loaded -> node.platform.policies().bootstrap(config.refundPolicy()))
-          .compose(v -> node.startSandbox()).compose(r -> node.platform.providers().reload())
-          .compose(r -> node.deploy()).map(node);
-    });
+        .compose(v -> Future.all(LuaScript.load(vertx, "/lua/rate-limit.lua"), LuaScript.load(vertx, "/lua/abuse-window.lua")))
+        .compose(scripts -> {
+          Node node = new Node(vertx, core(vertx, config), new Modules.Scripts(scripts.resultAt(0), scripts.resultAt(1)));
+          return node.modules.policies().bootstrap(config.refundPolicy())
+              .compose(v -> node.startSandbox()).compose(v -> node.modules.routing().registry().reload())
+              .compose(v -> node.deploy()).map(node);
+        });
   }
 
-  private static Node build(Vertx vertx, AppConfig config, LuaScript rateLimitScript) {
+  private static Core core(Vertx vertx, AppConfig config) {
     NodeMetrics metrics = NodeMetrics.of(vertx);
-    Meters meters = metrics.meters();
     Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
     Redis redis = RedisStore.client(vertx, config.redisEndpoints(), config.redisCluster(), config.redisPoolSize());
-    WebClient web = WebClient.create(vertx, new WebClientOptions().setDecompressionSupported(true)
-        .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()).setMetricsName("suppliers"),
-        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(50));
-    TimerService timers = new TimerService(redis, new TimerKeys(config.redisKeyPrefix(), config.timers().shards()));
-    ProviderRepository providerRepository = new ProviderRepository(pool);
-    ProviderHealth health = new ProviderHealth(config.routing().breaker());
-    ProviderRegistry providers = new ProviderRegistry(providerRepository,
-        MeteredProvider.metered(Adapters.standard(web, config.upstreamTimeout()), meters, health), health);
-    health.onOpen(providerId -> new OutageRepository(pool).suspect(providerId, "circuit breaker opened")
-        .onFailure(error -> LOG.warn("could not record the suspected outage of supplier {}: {}", providerId, error.toString())));
-    ActivationRepository activationRepository = new ActivationRepository(pool, meters);
-    ActivationTimers activationTimers = new ActivationTimers(activationRepository, timers);
-    CatalogRepository catalog = new CatalogRepository(pool);
-    OrderEvents events = new OrderEvents();
-    HoldCoalescer holds = new HoldCoalescer(activationRepository, config.allocationTimeout());
-    PlanRepository plans = new PlanRepository(pool);
-    PurchaseService purchases = new PurchaseService(catalog, activationRepository, providers, timers, activationTimers,
-        new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events,
-        holds, meters);
-    com.otporchestrator.rental.RentalRepository rentalRepository = new com.otporchestrator.rental.RentalRepository(pool, meters);
-    Policies policies = new Policies(vertx, pool);
-    com.otporchestrator.rental.RentalService rentals = new com.otporchestrator.rental.RentalService(rentalRepository,
-        new com.otporchestrator.rental.RentalTimers(rentalRepository, timers), timers, providers, policies, config.rentals(),
-        config.allocationTimeout());
-    Platform platform = new Platform(config, pool, redis, new AccountRepository(pool), new WalletRepository(pool), catalog,
-        providerRepository, providers, new Invariants(pool), activationRepository, activationTimers,
-        new SmsDelivery(activationRepository, events, timers, meters), purchases, new BatchPurchase(purchases), holds,
-        new ActivationService(activationRepository, activationTimers, providers, events), timers, new TimerStats(), events,
-        plans, new RateLimiter(redis, rateLimitScript, plans, config.redisKeyPrefix()), policies,
-        config.runs(Role.SANDBOX) ? new SandboxSupplier(SandboxSetup.settings(config)) : null, metrics, rentals);
-    return new Node(vertx, platform, web);
-  }
-
-  /** Abuse controls hear every committed purchase and cancel of this process. */
-  private Void watchForAbuse(LuaScript script) {
-    abuse = new AbuseMonitor(platform.redis(), script, new AbuseRepository(platform.pool()), platform.config().redisKeyPrefix());
-    platform.purchases().signals(abuse);
-    platform.activations().signals(abuse);
-    return null;
+    TimerModule timers = new TimerModule(redis, config.redisKeyPrefix(), config.timers(), metrics);
+    return new Core(config, vertx, pool, redis, timers, metrics);
   }
 
   private Future<Void> startSandbox() {
-    SandboxSupplier sandbox = platform.sandbox();
-    if (sandbox == null) return Future.succeededFuture();
-    return vertx.deployVerticle(sandbox).onSuccess(deployments::add)
-        .compose(id -> platform.providerRepository().upsert(SandboxSetup.providerRecord(platform.config(), sandbox.agentUrl())));
+    if (modules.sandbox() == null) return Future.succeededFuture();
+    return modules.sandbox().start(vertx).onSuccess(deployments::add).mapEmpty();
   }
 
   private Future<Void> deploy() {
-    AppConfig config = platform.config();
+    AppConfig config = core.config();
+    NodeMetrics metrics = core.metrics();
+    HealthRoutes health = new HealthRoutes(core.pool(), core.redis(), draining::get);
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-      chain = chain.compose(v -> push.startSubscriber(vertx))
-          .compose(v -> deploy(() -> new HttpApiVerticle(platform, push, draining::get, abuse), instances))
+      List<FeatureModule> all = modules.all();
+      chain = chain.compose(v -> modules.push().startSubscriber(vertx))
+          .compose(v -> deploy(() -> new HttpApiVerticle(modules.guards(), all, metrics::handle, health, config), instances))
           .onSuccess(id -> apiDeployment = id).mapEmpty();
     } else {
       // No api role, so no HTTP server: a health-only listener lets Kubernetes probe the worker.
-      healthListener = new HealthVerticle(new HealthRoutes(platform.pool(), platform.redis(), draining::get),
-          platform.metrics()::handle, config.httpHost(), config.lifecycle().healthPort());
+      healthListener = new HealthVerticle(health, metrics::handle, config.httpHost(), config.lifecycle().healthPort());
       chain = chain.compose(v -> deploy(() -> healthListener, 1)).mapEmpty();
     }
     if (config.runs(Role.TIMERS)) {
-      chain = chain.compose(v -> TimerEngine.Scripts.load(vertx))
-          .compose(s -> RedisStore.preload(platform.redis(), List.of(s.claim(), s.reap(), s.ack())).map(s))
-          .compose(scripts -> deploy(() -> timerVerticle(scripts), 1))
+      chain = chain.compose(v -> core.timers().deploy(vertx, modules.timerHandlers(), modules.sweepSources(), chores()))
+          .onSuccess(deployments::add)
           .onSuccess(id -> timerDeployment = id)
-          .onSuccess(v -> startPeriodicJobs()).mapEmpty();
+          .onSuccess(v -> startJobs(PeriodicJob.When.TIMERS_NODES)).mapEmpty();
     }
-    periodic.add(vertx.setPeriodic(PROVIDER_RELOAD_MS, id -> platform.providers().reload()));
-    platform.metrics().startInvariantChecks(vertx, platform.invariants()::check, INVARIANT_CHECK_MS);
+    startJobs(PeriodicJob.When.EVERY_NODE);
+    metrics.startInvariantChecks(vertx, modules.wallets().invariants()::check, INVARIANT_CHECK_MS);
     return chain;
   }
 
@@ -221,47 +119,18 @@ public final class Node {
         .onSuccess(deployments::add);
   }
 
-  private TimerVerticle timerVerticle(TimerEngine.Scripts scripts) {
-    Map<TimerKind, TimerHandler> handlers = timerHandlers();
-    UnknownOutcomeReconciler reconciler = new UnknownOutcomeReconciler(platform.pool(), platform.providers());
-    WebhookRepository webhooks = new WebhookRepository(platform.pool());
-    List<com.otporchestrator.timer.SweepSource> sources = new ArrayList<>(ActivationSweepSources.of(platform.activationRepository()));
-    sources.add(new WebhookSweepSource(webhooks));
-    sources.add(com.otporchestrator.rental.RentalTimerHandler.sweepSource(platform.rentals().repository()));
-    sources.add(ClaimDeadlines.sweepSource(claims()));
-    return new TimerVerticle(
-        v -> new TimerEngine(v, platform.redis(), platform.timers().keys(), platform.config().timers(), handlers,
-            scripts, platform.timerStats()),
-        v -> new TimerSafetyNet(v, platform.redis(), platform.timers(), handlers, List.copyOf(sources),
-            List.of(reconciler::run, new IdempotencyStore(platform.pool())::purgeExpired,
-                () -> webhooks.purgeFinished(WEBHOOK_RETENTION_DAYS)),
-            platform.config().timers(), platform.timerStats()));
+  /** The modules' housekeeping, run after each pass of the timer safety net. */
+  private List<Supplier<Future<Void>>> chores() {
+    return modules.periodicJobs().stream().filter(job -> job.when() == PeriodicJob.When.WITH_TIMER_SWEEP)
+        .map(job -> (Supplier<Future<Void>>) () -> job.run().get().mapEmpty()).toList();
   }
 
-  private Map<TimerKind, TimerHandler> timerHandlers() {
-    ActivationRepository repo = platform.activationRepository();
-    var rentals = platform.rentals().repository();
-    return Map.of(
-        TimerKind.RENTAL, new com.otporchestrator.rental.RentalTimerHandler(rentals,
-            new com.otporchestrator.rental.RentalTimers(rentals, platform.timers()), platform.providers()),
-        TimerKind.EXPIRE, new ExpiryHandler(repo, platform.activationTimers(), platform.orderEvents()),
-        TimerKind.CLOSE, new UpstreamCloseHandler(platform.pool(), platform.providers(), platform.timers(), platform.activationTimers()),
-        TimerKind.POLL, new UpstreamPollHandler(platform.pool(), platform.providers(), platform.smsDelivery(), repo, platform.timers()),
-        TimerKind.WEBHOOK, new WebhookDeliveryHandler(new WebhookRepository(platform.pool()), platform.timers(),
-            webhookClient, platform.config().webhooks(), platform.metrics().meters()),
-        TimerKind.CLAIM_DEADLINE, ClaimDeadlines.handler(claims()));
-  }
-
-  private ClaimService claims() {
-    return new ClaimService(platform.pool(), platform.policies(), platform.timers());
-  }
-
-  private void startPeriodicJobs() {
-    StockRefresher stock = new StockRefresher(platform.providers(), platform.catalog());
-    periodic.add(vertx.setPeriodic(1_000, STOCK_REFRESH_MS, id -> stock.refresh()));
-    com.otporchestrator.outage.OutageRefundJob outages = com.otporchestrator.outage.OutageRefundJob.of(platform);
-    long every = platform.config().routing().outagePoll().toMillis();
-    periodic.add(vertx.setPeriodic(every, every, id -> outages.run()));
+  private void startJobs(PeriodicJob.When when) {
+    for (PeriodicJob job : modules.periodicJobs()) {
+      if (job.when() != when) continue;
+      periodic.add(vertx.setPeriodic(job.first().toMillis(), job.every().toMillis(), id -> job.run().get()
+          .onFailure(e -> LOG.debug("{} failed, the next run retries: {}", job.name(), e.toString()))));
+    }
   }
 
   /** True from the first step of {@link #shutdown()}: readiness answers 503. */
@@ -290,7 +159,7 @@ public final class Node {
   public Future<Void> shutdown() {
     if (!draining.compareAndSet(false, true)) return Future.succeededFuture();
     long started = System.nanoTime();
-    AppConfig.LifecycleSettings lifecycle = platform.config().lifecycle();
+    AppConfig.LifecycleSettings lifecycle = core.config().lifecycle();
     LOG.info("shutdown: draining (readiness 503), timer leases handed back, HTTP closes in {} ms, drain up to {} ms",
         lifecycle.shutdownDelay().toMillis(), lifecycle.shutdownDrain().toMillis());
     periodic.forEach(vertx::cancelTimer);
@@ -318,24 +187,19 @@ public final class Node {
   /** Undeploys this node's verticles (timer leases are handed back) and closes its clients. */
   public Future<Void> stop() {
     periodic.forEach(vertx::cancelTimer);
-    platform.metrics().stop(vertx);
+    core.metrics().stop(vertx);
     List<Future<?>> undeployed = new ArrayList<>();
-    undeployed.add(push.stop(vertx));
+    undeployed.add(modules.push().stop(vertx));
     List.copyOf(deployments).forEach(id -> undeployed.add(vertx.undeploy(id)));
     deployments.clear();
     return Future.join(undeployed)
-        .transform(v -> Future.join(platform.pool().close(), closeRedis(), webClientClosed()))
+        .transform(v -> Future.join(modules.all().stream().map(FeatureModule::close).toList()))
+        .transform(v -> Future.join(core.pool().close(), closeRedis()))
         .mapEmpty();
   }
 
   private Future<Void> closeRedis() {
-    platform.redis().close();
-    return Future.succeededFuture();
-  }
-
-  private Future<Void> webClientClosed() {
-    webClient.close();
-    webhookClient.close();
+    core.redis().close();
     return Future.succeededFuture();
   }
 }

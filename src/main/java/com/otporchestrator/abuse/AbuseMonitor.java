@@ -143,11 +143,4 @@ public final class AbuseMonitor implements OrderSignals {
     members.forEach(m -> out.add(Long.parseLong(m)));
     return out;
   }
-
-  /** For the admin API: the settings map as JSON. */
-  public static JsonArray toJson(Map<Signal, AbuseSettings> all) {
-    JsonArray out = new JsonArray();
-    all.values().forEach(s -> out.add(s.toJson()));
-    return out;
-  }
 }

@@ -1,6 +1,5 @@
 package com.otporchestrator.abuse;
 
-import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
 
 /**
@@ -31,11 +30,5 @@ public record AbuseSettings(Signal signal, boolean enabled, int threshold, BigDe
     public String id() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("signal", signal.id()).put("enabled", enabled).put("threshold", threshold)
-        .put("ratio", ratio == null ? null : ratio.toPlainString()).put("windowSeconds", windowMs / 1000)
-        .put("action", action.id());
   }
 }

@@ -1,5 +1,6 @@
 package com.otporchestrator.account;
 
+import com.otporchestrator.api.Caller;
 import java.time.OffsetDateTime;
 
 /**
@@ -7,11 +8,12 @@ import java.time.OffsetDateTime;
  * {@code suspendedUntil} has passed reads as active. {@code suspendedUntil} is null unless the
  * account is suspended for a limited time.
  */
-public record Account(long id, String name, String status, OffsetDateTime suspendedUntil) {
+public record Account(long id, String name, String status, OffsetDateTime suspendedUntil) implements Caller {
   public Account(long id, String name, String status) {
     this(id, name, status, null);
   }
 
+  @Override
   public boolean active() {
     return "active".equals(status);
   }

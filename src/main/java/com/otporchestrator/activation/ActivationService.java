@@ -2,7 +2,7 @@ package com.otporchestrator.activation;
 
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

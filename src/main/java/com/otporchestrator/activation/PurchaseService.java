@@ -13,7 +13,7 @@ import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.Allocation;
 import com.otporchestrator.upstream.AllocationRequest;
 import com.otporchestrator.upstream.Provider;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import com.otporchestrator.upstream.UpstreamException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package com.otporchestrator.activation;
 
 import com.otporchestrator.upstream.Provider;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -7,7 +7,7 @@ import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.CloseOutcome;
 import com.otporchestrator.upstream.Provider;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;

@@ -12,11 +12,11 @@ import java.security.MessageDigest;
  * by the optional {@code X-Admin-Actor} header (recorded on every change an admin makes; "admin" when absent): the token
  * is shared, so the name is a statement by the operator, not an identity we verified.
  */
-final class AdminAuth implements Handler<RoutingContext> {
+public final class AdminAuth implements Handler<RoutingContext> {
   private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
   private final byte[] token;
 
-  AdminAuth(String adminToken) {
+  public AdminAuth(String adminToken) {
     this.token = adminToken.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -32,7 +32,7 @@ final class AdminAuth implements Handler<RoutingContext> {
   }
 
   /** Who is acting, from {@code X-Admin-Actor}; a malformed name is refused rather than recorded. */
-  static String actor(RoutingContext ctx) {
+  public static String actor(RoutingContext ctx) {
     String raw = ctx.request().getHeader("X-Admin-Actor");
     if (raw == null || raw.isEmpty()) return "admin";
     if (!ACTOR.matcher(raw).matches()) {

@@ -1,30 +1,35 @@
 package com.otporchestrator.api;
 
-import com.otporchestrator.account.Account;
-import com.otporchestrator.account.Authenticator;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 
 /** Resolves {@code Authorization: Bearer <api key>} to the calling account, or answers 401. */
-final class CustomerAuth implements Handler<RoutingContext> {
+public final class CustomerAuth implements Handler<RoutingContext> {
   private static final String ACCOUNT = "account";
-  private final Authenticator authenticator;
+  private final Lookup lookup;
 
-  CustomerAuth(Authenticator authenticator) {
-    this.authenticator = authenticator;
+  /** Finds the caller behind an API key; fails with an UNAUTHORIZED {@code DomainException} when there is none. */
+  @FunctionalInterface
+  public interface Lookup {
+    Future<? extends Caller> byApiKey(String apiKey);
+  }
+
+  public CustomerAuth(Lookup lookup) {
+    this.lookup = lookup;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
-    authenticator.authenticate(Requests.bearer(ctx)).onComplete(result -> {
+    lookup.byApiKey(Requests.bearer(ctx)).onComplete(result -> {
       if (result.failed()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         ctx.fail(result.cause());
         return;
       }
-      Account account = result.result();
+      Caller account = result.result();
       if ("terminated".equals(account.status())) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         ctx.fail(new DomainException(Kind.UNAUTHORIZED, "this account has been terminated"));
@@ -35,13 +40,14 @@ final class CustomerAuth implements Handler<RoutingContext> {
     });
   }
 
-  static Account account(RoutingContext ctx) {
+  /** The authenticated caller of a {@code /v1} request. */
+  public static Caller account(RoutingContext ctx) {
     return ctx.get(ACCOUNT);
   }
 
   /** Orders and money movements need an active account; a suspended one may still read. */
-  static Account activeAccount(RoutingContext ctx) {
-    Account account = account(ctx);
+  public static Caller activeAccount(RoutingContext ctx) {
+    Caller account = account(ctx);
     if (!account.active()) throw new DomainException(Kind.FORBIDDEN, "this account is suspended");
     return account;
   }

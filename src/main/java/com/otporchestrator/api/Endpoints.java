@@ -5,10 +5,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 
 /** Runs a handler's work and sends its response; any failure, thrown or failed, goes to {@link Problems}. */
-final class Endpoints {
+public final class Endpoints {
   private Endpoints() {}
 
-  static void respond(RoutingContext ctx, Supplier<Future<ApiResponse>> work) {
+  public static void respond(RoutingContext ctx, Supplier<Future<ApiResponse>> work) {
     Future<ApiResponse> result;
     try {
       result = work.get();
@@ -19,7 +19,7 @@ final class Endpoints {
   }
 
   /** Like {@link #respond}, guarded by the request's Idempotency-Key when it has one. */
-  static void respondOnce(RoutingContext ctx, IdempotencyStore store, Supplier<Future<ApiResponse>> work) {
+  public static void respondOnce(RoutingContext ctx, IdempotencyStore store, Supplier<Future<ApiResponse>> work) {
     long accountId = CustomerAuth.account(ctx).id();
     String key = ctx.request().getHeader("Idempotency-Key");
     String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();

@@ -1,108 +1,68 @@
 package com.otporchestrator.api;
 
-import com.otporchestrator.Platform;
-import com.otporchestrator.abuse.AbuseMonitor;
-import com.otporchestrator.abuse.AbuseRepository;
-import com.otporchestrator.account.Authenticator;
-import com.otporchestrator.claim.ClaimService;
-import com.otporchestrator.compat.CompatRoutes;
-import com.otporchestrator.webhook.WebhookRepository;
-import com.otporchestrator.webhook.WebhookUrls;
-import com.otporchestrator.push.OrderPush;
+import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.module.FeatureModule;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
-/** The HTTP front: one instance per event loop, all sharing the platform's pools and services. */
+/**
+ * The HTTP front: one instance per event loop, each with its own router and listener, mounting the routes of the
+ * feature modules the process built once. It builds no service: the order below (what runs before what) is all it
+ * decides.
+ */
 public final class HttpApiVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 64 * 1024;
 
-  private final Platform platform;
-  private final OrderPush push;
-  private final BooleanSupplier draining;
+  private final Guards guards;
+  private final List<FeatureModule> modules;
+  private final Handler<RoutingContext> metrics;
+  private final HealthRoutes health;
+  private final AppConfig config;
   private HttpServer server;
 
-  private final AbuseMonitor abuse;
-
-  public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining) {
-    this(platform, push, draining, null);
-  }
-
-  /** @param abuse abuse controls (null: none), told which client address each purchase came from */
-  public HttpApiVerticle(Platform platform, OrderPush push, BooleanSupplier draining, AbuseMonitor abuse) {
-    this.platform = platform;
-    this.push = push;
-    this.draining = draining;
-    this.abuse = abuse;
+  /**
+   * @param metrics the {@code GET /metrics} handler
+   * @param modules every feature module, in the order their routes are mounted
+   */
+  public HttpApiVerticle(Guards guards, List<FeatureModule> modules, Handler<RoutingContext> metrics,
+                         HealthRoutes health, AppConfig config) {
+    this.guards = guards;
+    this.modules = List.copyOf(modules);
+    this.metrics = metrics;
+    this.health = health;
+    this.config = config;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
     // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
-    router.get("/metrics").handler(platform.metrics()::handle);
+    router.get("/metrics").handler(metrics);
     router.route().handler(new AccessLog());
-    Authenticator authenticator = new Authenticator(platform.accounts());
-    CustomerAuth customers = new CustomerAuth(authenticator);
-    RateLimitHandler rateLimit = new RateLimitHandler(platform.rateLimiter());
-    IdempotencyStore idempotency = new IdempotencyStore(platform.pool());
-    ClaimRoutes claims = new ClaimRoutes(new ClaimService(platform.pool(), platform.policies(), platform.timers()),
-        idempotency);
-    // Evidence uploads take files up to 10 MB: their route has its own body handler and answers before the global one.
-    claims.mountUpload(router, customers, rateLimit);
+    // Uploads read bodies above the global limit: their routes answer before the global body handler.
+    modules.forEach(module -> module.mountBeforeBody(router));
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
-    new HealthRoutes(platform.pool(), platform.redis(), draining).mount(router);
-    new ProviderPushRoutes(platform.providers(), platform.smsDelivery(), platform.rentals()).mount(router);
-
-    WebhookUrls webhookUrls = new WebhookUrls(platform.config().webhooks().allowPrivateUrls());
-    new CompatRoutes(authenticator, platform.purchases(), platform.activations(), platform.wallets(), platform.catalog(),
-        platform.rateLimiter())
-        .withRentals(platform.rentals(), webhookUrls)
-        .mount(router);
-
-    router.route("/v1/*").handler(customers);
-    router.route("/v1/*").handler(rateLimit);
-    AbuseRoutes abuseRoutes = new AbuseRoutes(
-        abuse == null ? new AbuseRepository(platform.pool()) : abuse.repository(), abuse,
-        new com.otporchestrator.abuse.HeldRefunds(platform.pool()));
-    new WalletRoutes(platform.wallets(), platform.catalog()).mount(router);
-    com.otporchestrator.wallet.Payouts payouts = new com.otporchestrator.wallet.Payouts(platform.pool());
-    new WalletOpsRoutes(platform.wallets(), payouts, idempotency).mount(router);
-    new ActivationRoutes(platform.purchases(), platform.activations(), idempotency, webhookUrls,
-        new com.otporchestrator.activation.ActivationRefunds(platform.activations(), platform.policies()))
-        .afterPurchase(abuseRoutes::recordPurchaseAddress).mount(router);
-    new BatchRoutes(platform.batchPurchases(), idempotency, webhookUrls).mount(router);
-    new WebhookRoutes(new WebhookRepository(platform.pool()), webhookUrls, idempotency).mount(router);
-    new ActivationEventRoutes(platform.activations(), push).mount(router);
-    new RentalRoutes(platform.rentals(), idempotency, webhookUrls).mount(router);
-
-    router.route("/admin/v1/*").handler(new AdminAuth(platform.config().adminToken()));
-    new AdminRoutes(platform.accounts(), platform.wallets(), platform.catalog(), platform.providerRepository(),
-        platform.providers(), platform.invariants(), platform.plans()).mount(router);
-    new PolicyRoutes(platform.policies()).mount(router);
-    new RentalAdminRoutes(platform.rentals(), platform.sandbox()).mount(router);
-    new AdminWalletRoutes(payouts,
-        new com.otporchestrator.wallet.Terminations(platform.pool()),
-        new com.otporchestrator.wallet.ServiceCredits(platform.pool())).mount(router);
-    new OutageRoutes(new com.otporchestrator.outage.OutageRepository(platform.pool()),
-        com.otporchestrator.outage.OutageRefundJob.of(platform), platform.providers()).mount(router);
-    claims.mount(router);
-    abuseRoutes.mount(router);
-
-    if (platform.sandbox() != null) new SandboxRoutes(platform.sandbox(), platform.activationRepository()).mount(router);
+    health.mount(router);
+    router.route("/v1/*").handler(guards.customers());
+    router.route("/v1/*").handler(guards.rateLimit());
+    router.route("/admin/v1/*").handler(guards.admins());
+    modules.forEach(module -> module.mount(router));
 
     router.route().failureHandler(Problems::send);
     router.errorHandler(404, Problems::send);
     router.errorHandler(405, Problems::send);
 
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(platform.config().httpHost())
-        .setPort(platform.config().httpPort())
+        .setHost(config.httpHost())
+        .setPort(config.httpPort())
         .setDecompressionSupported(true)
         .setCompressionSupported(true)
         .setMaxFormAttributeSize((int) BODY_LIMIT_BYTES);
@@ -117,6 +77,6 @@ public final class HttpApiVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     if (server == null) return Future.succeededFuture();
-    return server.shutdown(platform.config().lifecycle().shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
+    return server.shutdown(config.lifecycle().shutdownDrain().toMillis(), TimeUnit.MILLISECONDS);
   }
 }

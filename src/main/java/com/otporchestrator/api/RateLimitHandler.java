@@ -13,10 +13,10 @@ import io.vertx.ext.web.RoutingContext;
  * RateLimit-Remaining and RateLimit-Reset (seconds until the bucket is full again); a refusal is
  * 429 with Retry-After.
  */
-final class RateLimitHandler implements Handler<RoutingContext> {
+public final class RateLimitHandler implements Handler<RoutingContext> {
   private final RateLimiter limiter;
 
-  RateLimitHandler(RateLimiter limiter) {
+  public RateLimitHandler(RateLimiter limiter) {
     this.limiter = limiter;
   }
 

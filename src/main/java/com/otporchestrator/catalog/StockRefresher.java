@@ -1,7 +1,7 @@
 package com.otporchestrator.catalog;
 
 import com.otporchestrator.upstream.Provider;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;

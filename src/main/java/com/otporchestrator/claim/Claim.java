@@ -1,8 +1,5 @@
 package com.otporchestrator.claim;
 
-import com.otporchestrator.common.Money;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -30,40 +27,5 @@ public record Claim(long id, long accountId, long orderId, String orderKind, Str
 
   private static List<String> list(String[] values) {
     return values == null ? List.of() : Arrays.asList(values);
-  }
-
-  /**
-   * The claim as JSON. Customers see who acted as "support" or "system", never an admin's name.
-   *
-   * @param escalationRole the role of the current escalation level, if the policy names one
-   */
-  public JsonObject toJson(boolean admin, String escalationRole) {
-    JsonObject json = new JsonObject().put("id", id).put("orderId", orderId).put("orderKind", orderKind).put("type", type)
-        .put("text", text).put("tags", new JsonArray(tags))
-        .put("policy", new JsonObject().put("id", policyId).put("version", policyVersion))
-        .put("state", state.name()).put("missingEvidence", new JsonArray(missingEvidence))
-        .put("evidenceCount", evidenceCount)
-        .put("escalation", new JsonObject().put("level", escalationLevel).put("role", escalationRole))
-        .put("filedAt", text(filedAt)).put("responseDueAt", text(responseDueAt)).put("respondedAt", text(respondedAt))
-        .put("resolutionDueAt", text(resolutionDueAt)).put("automaticRemedy", autoRemedy).put("overdue", overdue);
-    if (responseMissedAt != null) json.put("responseMissedAt", text(responseMissedAt));
-    if (resolutionMissedAt != null) json.put("resolutionMissedAt", text(resolutionMissedAt));
-    if (decidedAt != null) {
-      JsonObject decision = new JsonObject().put("at", text(decidedAt)).put("by", shownActor(decidedBy, admin))
-          .put("note", decisionNote).put("remedy", remedy)
-          .put("refunded", refundAmount == null ? null : Money.format(refundAmount));
-      json.put("decision", decision);
-    }
-    if (admin) json.put("accountId", accountId);
-    return json;
-  }
-
-  static String shownActor(String actor, boolean admin) {
-    if (actor == null || admin) return actor;
-    return actor.startsWith("admin") ? "support" : actor;
-  }
-
-  static String text(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }

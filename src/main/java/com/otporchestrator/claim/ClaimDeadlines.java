@@ -16,7 +16,7 @@ public final class ClaimDeadlines {
     return claims::fireDeadlines;
   }
 
-  public static SweepSource sweepSource(ClaimService claims) {
+  public static SweepSource sweepSource(ClaimRepository claims) {
     return new SweepSource() {
       @Override
       public TimerKind kind() {

@@ -1,12 +1,12 @@
 package com.otporchestrator.claim;
 
+import com.otporchestrator.claim.ClaimRepository.NewClaim;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundPolicy;
 import com.otporchestrator.policy.RefundPolicy.ClaimType;
 import com.otporchestrator.policy.RefundPolicy.Deadline;
-import com.otporchestrator.policy.RefundPolicy.OrderKind;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
@@ -14,13 +14,9 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgException;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.Tuple;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Claims: filing (judged by the order's policy version), evidence, the admin workflow and the decisions that move
- * money. PostgreSQL holds every claim and decides every transition; Redis only schedules the deadlines.
+ * Claims' rules: filing (judged by the order's policy version), evidence, the admin workflow and the decisions that
+ * move money, and the deadlines. PostgreSQL holds every claim and decides every transition ({@link ClaimRepository});
+ * Redis only schedules the deadlines. Answers are records; their JSON is {@link ClaimViews}'.
  */
 public final class ClaimService {
   private static final Logger LOG = LoggerFactory.getLogger(ClaimService.class);
@@ -39,12 +36,12 @@ public final class ClaimService {
   public static final int MAX_FILE_BYTES = 10 * 1024 * 1024;
   private static final long RETRY_PENDING_MS = 60_000;
 
-  private final Pool pool;
+  private final ClaimRepository claims;
   private final Policies policies;
   private final TimerService timers;
 
-  public ClaimService(Pool pool, Policies policies, TimerService timers) {
-    this.pool = pool;
+  public ClaimService(ClaimRepository claims, Policies policies, TimerService timers) {
+    this.claims = claims;
     this.policies = policies;
     this.timers = timers;
   }
@@ -55,57 +52,57 @@ public final class ClaimService {
   /** An evidence file to send back. */
   public record EvidenceFile(EvidenceMedia media, Buffer data) {}
 
+  /**
+   * A claim with its evidence and history, as one audience sees it: an admin ({@code forAdmin}) sees internal notes
+   * and who acted; a customer does not.
+   *
+   * @param escalationRole the role of the claim's escalation level, when the policy names one
+   */
+  public record Detail(Claim claim, String escalationRole, List<ClaimRepository.Evidence> evidence,
+                       List<ClaimRepository.Event> history, boolean forAdmin) {}
+
   // ---------------------------------------------------------------- customer
 
-  public Future<JsonObject> file(long accountId, Filing filing) {
-    return order(filing.orderId(), accountId).compose(order -> policyOf(order).compose(policy -> {
+  public Future<Detail> file(long accountId, Filing filing) {
+    return claims.order(filing.orderId(), accountId).compose(order -> policyOf(order).compose(policy -> {
       Set<String> tags = Eligibility.tags(order, filing.tags());
       Eligibility.Verdict verdict = Eligibility.judge(policy, order, filing.type(), tags, order.dbNow());
       ClaimState initial = verdict.missingEvidence().isEmpty() ? ClaimState.SUBMITTED : ClaimState.NEEDS_EVIDENCE;
       Optional<Deadline> response = policy.review().responseWithin();
       Optional<Deadline> resolution = verdict.type().resolutionWithin().map(d -> new Deadline(Optional.of(d),
           Optional.empty(), Optional.empty())).or(() -> policy.review().resolutionWithin());
-      Tuple args = Tuple.tuple().addLong(accountId).addLong(order.id())
-          .addString(order.kind().name().toLowerCase(java.util.Locale.ROOT)).addString(filing.type())
-          .addString(filing.text()).addArrayOfString(tags.toArray(String[]::new)).addString(policy.id())
-          .addInteger(policy.version()).addString(initial.name())
-          .addArrayOfString(verdict.missingEvidence().toArray(String[]::new))
-          .addValue(millis(response)).addValue(businessDays(response))
-          .addValue(millis(resolution)).addValue(businessDays(resolution))
-          .addValue(verdict.filingDeadline().map(i -> i.atOffset(java.time.ZoneOffset.UTC)).orElse(null))
-          .addValue(verdict.autoRemedy().orElse(null));
-      return pool.preparedQuery(ClaimSql.FILE).execute(args).recover(e -> Future.failedFuture(openClaimConflict(e)))
-          .compose(rows -> {
-            if (rows.size() == 0) {
-              // the database clock passed the filing deadline between reading the order and writing the claim
-              return Future.failedFuture(new DomainException(Kind.POLICY_REFUSED, "the filing window closed at "
-                  + verdict.filingDeadline().orElseThrow(), new JsonObject().put("rule", "claim.filing_window")
-                  .put("policyId", policy.id()).put("policyVersion", policy.version()).put("claimType", filing.type())));
-            }
-            Row row = rows.iterator().next();
-            long id = row.getLong("id");
-            schedule(id, row.getLong("due_ms"));
-            return view(id, accountId, false);
-          });
+      NewClaim claim = new NewClaim(accountId, order.id(), order.kind(), filing.type(), filing.text(), List.copyOf(tags),
+          policy.id(), policy.version(), initial, verdict.missingEvidence(), millis(response), businessDays(response),
+          millis(resolution), businessDays(resolution),
+          verdict.filingDeadline().map(i -> i.atOffset(ZoneOffset.UTC)).orElse(null), verdict.autoRemedy().orElse(null));
+      return claims.file(claim).compose(filed -> {
+        if (filed.isEmpty()) {
+          // the database clock passed the filing deadline between reading the order and writing the claim
+          return Future.failedFuture(new DomainException(Kind.POLICY_REFUSED, "the filing window closed at "
+              + verdict.filingDeadline().orElseThrow(), new JsonObject().put("rule", "claim.filing_window")
+              .put("policyId", policy.id()).put("policyVersion", policy.version()).put("claimType", filing.type())));
+        }
+        schedule(filed.get().id(), filed.get().dueMillis());
+        return detail(filed.get().id(), accountId);
+      });
     }));
   }
 
-  public Future<JsonObject> get(long id, Long accountId) {
-    return view(id, accountId, accountId == null);
+  /** The claim, to its owner ({@code accountId}) or to an admin (null). */
+  public Future<Detail> get(long id, Long accountId) {
+    return detail(id, accountId);
   }
 
-  public Future<JsonObject> listOwn(long accountId, Long before, int limit) {
-    return pool.preparedQuery(ClaimSql.LIST_OWN).execute(Tuple.of(accountId, before, limit))
-        .compose(rows -> page(rows, limit, false));
+  public Future<List<Claim>> listOwn(long accountId, Long before, int limit) {
+    return claims.listOwn(accountId, before, limit);
   }
 
-  public Future<JsonObject> queue(String state, String type, Long accountId, boolean overdue, Long before, int limit) {
-    return pool.preparedQuery(ClaimSql.QUEUE).execute(Tuple.of(state, type, accountId, before, overdue, limit))
-        .compose(rows -> page(rows, limit, true));
+  public Future<List<Claim>> queue(String state, String type, Long accountId, boolean overdue, Long before, int limit) {
+    return claims.queue(state, type, accountId, overdue, before, limit);
   }
 
   /** Stores one file (type from its bytes); a declared type other than octet-stream must agree with them. */
-  public Future<JsonObject> addEvidence(long id, long accountId, Buffer data, String declaredType) {
+  public Future<Detail> addEvidence(long id, long accountId, Buffer data, String declaredType) {
     if (data == null || data.length() == 0) return Future.failedFuture(DomainException.invalid("the evidence file is empty"));
     if (data.length() > MAX_FILE_BYTES) {
       return Future.failedFuture(new DomainException(Kind.PAYLOAD_TOO_LARGE, "an evidence file is at most "
@@ -120,14 +117,12 @@ public final class ClaimService {
       return Future.failedFuture(new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "the body was declared "
           + declaredType + " but its bytes are " + media.get().type()));
     }
-    return claim(id, accountId).compose(claim -> {
+    return claims.claim(id, accountId).compose(claim -> {
       List<String> proven = claim.missingEvidence().stream()
           .filter(kind -> Eligibility.proves(kind, media.get().mediaClass())).toList();
-      Tuple args = Tuple.of(id, accountId, proven.toArray(String[]::new), media.get().type(), data.length(),
-          sha256(data), data);
-      return pool.preparedQuery(ClaimSql.ADD_EVIDENCE).execute(args).compose(rows -> {
-        if (rows.size() == 1) return view(id, accountId, false);
-        return claim(id, accountId).compose(now -> Future.failedFuture(!now.state().open()
+      return claims.addEvidence(id, accountId, proven, media.get().type(), data, sha256(data)).compose(added -> {
+        if (added) return detail(id, accountId);
+        return claims.claim(id, accountId).compose(now -> Future.failedFuture(!now.state().open()
             ? new DomainException(Kind.INVALID_STATE, "the claim is " + now.state().name().toLowerCase()
                 + "; evidence is taken while it is open", new JsonObject().put("state", now.state().name()))
             : new DomainException(Kind.CONFLICT, "a claim holds at most " + MAX_FILES + " evidence files")));
@@ -137,28 +132,28 @@ public final class ClaimService {
 
   /** One file, to its owner ({@code accountId}) or to an admin (null). */
   public Future<EvidenceFile> evidence(long id, int n, Long accountId) {
-    return pool.preparedQuery(ClaimSql.EVIDENCE_FILE).execute(Tuple.of(id, n, accountId)).map(rows -> {
-      if (rows.size() == 0) throw DomainException.notFound("claim " + id + " has no evidence file " + n);
-      Row r = rows.iterator().next();
-      return new EvidenceFile(EvidenceMedia.ofType(r.getString("media_type")).orElseThrow(), r.getBuffer("data"));
+    return claims.evidenceFile(id, n, accountId).map(found -> {
+      ClaimRepository.StoredFile file = found.orElseThrow(
+          () -> DomainException.notFound("claim " + id + " has no evidence file " + n));
+      return new EvidenceFile(EvidenceMedia.ofType(file.mediaType()).orElseThrow(), file.data());
     });
   }
 
   // ---------------------------------------------------------------- admin
 
   /** Approves with a refund of the price (or a replacement, delivered as the same credit: README "Claims"). */
-  public Future<JsonObject> approve(long id, String actor, String remedy, String note) {
-    return claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
+  public Future<Detail> approve(long id, String actor, String remedy, String note) {
+    return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
       checkDecidable(claim, policy);
       checkRemedy(claim, policy, remedy);
-      return pool.preparedQuery(ClaimSql.APPROVE).execute(Tuple.of(id, actor, remedy, note, false)).compose(rows -> {
-        if (rows.size() == 0) return alreadyDecided(id);
-        Row r = rows.iterator().next();
-        if (r.getString("remedy") != null) {
+      return claims.approve(id, actor, remedy, note, false).compose(approval -> {
+        if (approval.isEmpty()) return alreadyDecided(id);
+        ClaimRepository.Approval a = approval.get();
+        if (a.remedy() != null) {
           timers.cancel(TimerKind.CLAIM_DEADLINE, id).recover(e -> Future.succeededFuture());
-          return view(id, null, true);
+          return detail(id, null);
         }
-        if (!r.getBoolean("captured") && !r.getBoolean("refunded")) {
+        if (!a.captured() && !a.refunded()) {
           return Future.failedFuture(new DomainException(Kind.INVALID_STATE, "order " + claim.orderId()
               + " is still open: its price is held, neither captured nor refunded; decide once the order has closed",
               new JsonObject().put("orderId", claim.orderId())));
@@ -168,23 +163,23 @@ public final class ClaimService {
     }));
   }
 
-  public Future<JsonObject> reject(long id, String actor, String reason) {
-    return claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
+  public Future<Detail> reject(long id, String actor, String reason) {
+    return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
       checkDecidable(claim, policy);
-      return pool.preparedQuery(ClaimSql.REJECT).execute(Tuple.of(id, actor, reason)).compose(rows -> {
-        if (rows.size() == 0) return alreadyDecided(id);
+      return claims.reject(id, actor, reason).compose(rejected -> {
+        if (!rejected) return alreadyDecided(id);
         timers.cancel(TimerKind.CLAIM_DEADLINE, id).recover(e -> Future.succeededFuture());
-        return view(id, null, true);
+        return detail(id, null);
       });
     }));
   }
 
-  public Future<JsonObject> requestEvidence(long id, String actor, String note) {
+  public Future<Detail> requestEvidence(long id, String actor, String note) {
     return move(id, List.of(ClaimState.SUBMITTED, ClaimState.IN_REVIEW, ClaimState.ESCALATED, ClaimState.NEEDS_EVIDENCE),
         ClaimState.NEEDS_EVIDENCE, null, actor, note, false);
   }
 
-  public Future<JsonObject> respond(long id, String actor, String note) {
+  public Future<Detail> respond(long id, String actor, String note) {
     return move(id, List.copyOf(ClaimState.OPEN), null, null, actor, note, false);
   }
 
@@ -192,8 +187,8 @@ public final class ClaimService {
    * Moves the claim to the next level of the policy's review.escalation list. A REJECTED claim may be escalated (an
    * appeal) when the policy's decisions are not final; an APPROVED one never (the money moved).
    */
-  public Future<JsonObject> escalate(long id, String actor, String note) {
-    return claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
+  public Future<Detail> escalate(long id, String actor, String note) {
+    return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
       checkEscalation(claim, policy);
       List<ClaimState> from = new ArrayList<>(ClaimState.OPEN);
       from.add(ClaimState.REJECTED);
@@ -205,15 +200,15 @@ public final class ClaimService {
    * The customer disagrees with a rejection ("reply ... and we will escalate to a senior agent"): the claim goes to the
    * next escalation level, unless the policy's decisions are final or no level is left.
    */
-  public Future<JsonObject> appeal(long id, long accountId, String text) {
-    return claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
+  public Future<Detail> appeal(long id, long accountId, String text) {
+    return claims.claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
       if (claim.state() != ClaimState.REJECTED) {
         throw new DomainException(Kind.INVALID_STATE, "only a rejected claim can be appealed; this one is "
             + claim.state().name().toLowerCase(), new JsonObject().put("state", claim.state().name()));
       }
       checkEscalation(claim, policy);
       return move(id, List.of(ClaimState.REJECTED), ClaimState.ESCALATED, claim.escalationLevel(),
-          "customer:" + accountId, text, false).compose(v -> view(id, accountId, false));
+          "customer:" + accountId, text, false).compose(v -> detail(id, accountId));
     }));
   }
 
@@ -232,16 +227,15 @@ public final class ClaimService {
     }
   }
 
-  private Future<JsonObject> move(long id, List<ClaimState> from, ClaimState to, Integer level, String actor, String note,
-      boolean internal) {
-    Tuple args = Tuple.of(id, from.stream().map(Enum::name).toArray(String[]::new), to == null ? null : to.name(), level,
-        actor, note, internal);
-    return claim(id, null).compose(before -> pool.preparedQuery(ClaimSql.MOVE).execute(args).compose(rows -> {
-      if (rows.size() == 1) return view(id, null, true).onSuccess(v -> resync(id));
-      return claim(id, null).compose(now -> Future.failedFuture(new DomainException(Kind.INVALID_STATE,
+  /** A non-deciding move by support; answers the admin's view. */
+  private Future<Detail> move(long id, List<ClaimState> from, ClaimState to, Integer level, String actor, String note,
+                              boolean internal) {
+    return claims.claim(id, null).compose(before -> claims.move(id, from, to, level, actor, note, internal)).compose(moved -> {
+      if (moved) return detail(id, null).onSuccess(v -> resync(id));
+      return claims.claim(id, null).compose(now -> Future.failedFuture(new DomainException(Kind.INVALID_STATE,
           "the claim is " + now.state().name().toLowerCase() + (now.state().open() ? " (it changed meanwhile; retry)" : ""),
           new JsonObject().put("state", now.state().name()))));
-    }));
+    });
   }
 
   private static void checkDecidable(Claim claim, RefundPolicy policy) {
@@ -274,8 +268,8 @@ public final class ClaimService {
     }
   }
 
-  private Future<JsonObject> alreadyDecided(long id) {
-    return claim(id, null).compose(now -> Future.failedFuture(new DomainException(Kind.INVALID_STATE,
+  private Future<Detail> alreadyDecided(long id) {
+    return claims.claim(id, null).compose(now -> Future.failedFuture(new DomainException(Kind.INVALID_STATE,
         "the claim is already " + now.state().name().toLowerCase(), new JsonObject().put("state", now.state().name()))));
   }
 
@@ -287,44 +281,24 @@ public final class ClaimService {
    * deadline is scheduled. A claim whose order is still open keeps its deadline pending and is looked at again later.
    */
   public Future<Void> fireDeadlines(List<Long> ids) {
-    Long[] array = ids.toArray(Long[]::new);
-    return pool.preparedQuery(ClaimSql.DUE_AUTO_REMEDY).execute(Tuple.of((Object) array)).compose(rows -> {
+    return claims.dueForAutoRemedy(ids).compose(due -> {
       Future<Void> chain = Future.succeededFuture();
-      for (Row r : rows) {
-        long id = r.getLong("id");
-        chain = chain.compose(v -> pool.preparedQuery(ClaimSql.APPROVE).execute(Tuple.of(id, "system", "refund",
-            "the resolution deadline passed undecided: the policy's remedy (a full refund) applies", true)).mapEmpty());
+      for (long id : due) {
+        chain = chain.compose(v -> claims.approve(id, "system", "refund",
+            "the resolution deadline passed undecided: the policy's remedy (a full refund) applies", true).mapEmpty());
       }
       return chain;
-    }).compose(v -> pool.preparedQuery(ClaimSql.RESPONSE_MISSED).execute(Tuple.of((Object) array)))
-        .compose(v -> pool.preparedQuery(ClaimSql.RESOLUTION_MISSED).execute(Tuple.of((Object) array)))
-        .compose(v -> pool.preparedQuery(ClaimSql.NEXT_DEADLINES).execute(Tuple.of((Object) array)))
-        .compose(rows -> {
+    }).compose(v -> claims.recordMissedDeadlines(ids))
+        .compose(v -> claims.nextDeadlines(ids))
+        .compose(deadlines -> {
           List<Timer> next = new ArrayList<>();
-          for (Row r : rows) {
-            long due = r.getLong("due_ms");
-            long now = r.getLong("now_ms");
+          for (ClaimRepository.NextDeadline d : deadlines) {
             // a deadline still pending after this pass (its order has not closed yet): look again in a minute
-            next.add(new Timer(TimerKind.CLAIM_DEADLINE, r.getLong("id"), due <= now ? now + RETRY_PENDING_MS : due));
+            long due = d.dueMillis() <= d.nowMillis() ? d.nowMillis() + RETRY_PENDING_MS : d.dueMillis();
+            next.add(new Timer(TimerKind.CLAIM_DEADLINE, d.claimId(), due));
           }
           return timers.scheduleAll(next);
         });
-  }
-
-  public Future<List<Long>> overdue(long graceMs, int limit) {
-    return pool.preparedQuery(ClaimSql.OVERDUE).execute(Tuple.of(graceMs, limit)).map(rows -> {
-      List<Long> out = new ArrayList<>();
-      rows.forEach(r -> out.add(r.getLong("id")));
-      return out;
-    });
-  }
-
-  public Future<List<Timer>> live(long afterId, int limit) {
-    return pool.preparedQuery(ClaimSql.LIVE).execute(Tuple.of(afterId, limit)).map(rows -> {
-      List<Timer> out = new ArrayList<>();
-      rows.forEach(r -> out.add(new Timer(TimerKind.CLAIM_DEADLINE, r.getLong("id"), r.getLong("due_ms"))));
-      return out;
-    });
   }
 
   private void schedule(long id, Long dueMs) {
@@ -334,30 +308,16 @@ public final class ClaimService {
   }
 
   private void resync(long id) {
-    pool.preparedQuery(ClaimSql.NEXT_DEADLINES).execute(Tuple.of((Object) new Long[] {id})).onSuccess(rows -> {
-      if (rows.size() == 0) {
+    claims.nextDeadlines(List.of(id)).onSuccess(next -> {
+      if (next.isEmpty()) {
         timers.cancel(TimerKind.CLAIM_DEADLINE, id);
       } else {
-        schedule(id, rows.iterator().next().getLong("due_ms"));
+        schedule(id, next.get(0).dueMillis());
       }
     });
   }
 
   // ---------------------------------------------------------------- reading
-
-  private Future<ClaimOrder> order(long orderId, long accountId) {
-    return pool.preparedQuery(ClaimSql.ORDER).execute(Tuple.of(orderId, accountId)).map(rows -> {
-      if (rows.size() == 0) throw DomainException.notFound("order " + orderId + " does not exist");
-      Row r = rows.iterator().next();
-      return new ClaimOrder(r.getLong("id"), r.getLong("account_id"), OrderKind.valueOf(r.getString("kind")),
-          r.getString("service"),
-          r.getString("state"), r.getLong("price"), r.getOffsetDateTime("created_at").toInstant(),
-          r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("cancellable_at").toInstant(),
-          Optional.ofNullable(r.getOffsetDateTime("first_sms_at")).map(java.time.OffsetDateTime::toInstant),
-          r.getBoolean("captured"), r.getBoolean("refunded"), r.getString("account_status"), r.getBoolean("flagged"),
-          r.getString("policy_id"), r.getInteger("policy_version"), r.getOffsetDateTime("db_now").toInstant());
-    });
-  }
 
   private Future<RefundPolicy> policyOf(ClaimOrder order) {
     return order.policyId() == null ? policies.inForce().map(Policies.InForce::policy)
@@ -368,62 +328,15 @@ public final class ClaimService {
     return policies.version(claim.policyId(), claim.policyVersion());
   }
 
-  private Future<Claim> claim(long id, Long accountId) {
-    return pool.preparedQuery(ClaimSql.GET).execute(Tuple.of(id, accountId)).map(rows -> {
-      if (rows.size() == 0) throw DomainException.notFound("claim " + id + " does not exist");
-      return Claim.of(rows.iterator().next());
-    });
-  }
-
-  /** The claim with its evidence list and history; customers see no internal note and no admin name. */
-  private Future<JsonObject> view(long id, Long accountId, boolean admin) {
-    return claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
+  /** The claim with its evidence list and history, to its owner ({@code accountId}) or to an admin (null). */
+  private Future<Detail> detail(long id, Long accountId) {
+    boolean admin = accountId == null;
+    return claims.claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
       List<String> levels = policy.review().escalation();
       String role = claim.escalationLevel() < levels.size() ? levels.get(claim.escalationLevel()) : null;
-      JsonObject json = claim.toJson(admin, role);
-      return pool.preparedQuery(ClaimSql.EVIDENCE_LIST).execute(Tuple.of(id)).compose(files -> {
-        JsonArray evidence = new JsonArray();
-        String base = (admin ? "/admin/v1/claims/" : "/v1/claims/") + id + "/evidence/";
-        for (Row f : files) {
-          evidence.add(new JsonObject().put("n", f.getInteger("n")).put("mediaType", f.getString("media_type"))
-              .put("size", f.getInteger("size_bytes")).put("sha256", f.getString("sha256"))
-              .put("uploadedAt", Claim.text(f.getOffsetDateTime("uploaded_at"))).put("href", base + f.getInteger("n")));
-        }
-        json.put("evidence", evidence);
-        return pool.preparedQuery(ClaimSql.EVENTS).execute(Tuple.of(id, admin));
-      }).map(events -> {
-        JsonArray history = new JsonArray();
-        for (Row e : events) {
-          JsonObject item = new JsonObject().put("at", Claim.text(e.getOffsetDateTime("at")))
-              .put("by", Claim.shownActor(e.getString("actor"), admin)).put("from", e.getString("from_state"))
-              .put("to", e.getString("to_state")).put("note", e.getString("note"));
-          if (admin) item.put("internal", e.getBoolean("internal"));
-          history.add(item);
-        }
-        return json.put("history", history);
-      });
+      return claims.evidence(id).compose(evidence -> claims.events(id, admin)
+          .map(history -> new Detail(claim, role, evidence, history, admin)));
     }));
-  }
-
-  private Future<JsonObject> page(RowSet<Row> rows, int limit, boolean admin) {
-    JsonArray items = new JsonArray();
-    Long last = null;
-    for (Row r : rows) {
-      Claim c = Claim.of(r);
-      items.add(c.toJson(admin, null));
-      last = c.id();
-    }
-    JsonObject out = new JsonObject().put("items", items);
-    if (rows.size() == limit && last != null) out.put("nextCursor", String.valueOf(last));
-    return Future.succeededFuture(out);
-  }
-
-  private static Throwable openClaimConflict(Throwable e) {
-    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())
-        && String.valueOf(pg.getConstraint()).equals("claims_one_open_per_order")) {
-      return new DomainException(Kind.CONFLICT, "this order already has an open claim; add to it or wait for its decision");
-    }
-    return e;
   }
 
   private static Long millis(Optional<Deadline> d) {

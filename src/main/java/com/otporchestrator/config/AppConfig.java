@@ -67,11 +67,11 @@ public record AppConfig(
   public record RentalSettings(int minHours, int maxHours, Duration cancelWindow) {}
 
   /**
-   * Supplier breakers (see {@code routing.BreakerSettings}) and the outage refund job: a job claims
+   * Supplier breakers (see {@link BreakerSettings}) and the outage refund job: a job claims
    * an outage for {@code outageLease} at a time, refunds {@code outageBatch} orders per statement,
    * and looks for outages to refund every {@code outagePoll}.
    */
-  public record RoutingSettings(com.otporchestrator.routing.BreakerSettings breaker, int outageBatch,
+  public record RoutingSettings(com.otporchestrator.config.BreakerSettings breaker, int outageBatch,
                                 Duration outagePoll, Duration outageLease) {}
 
   /** The simulated supplier started in dev mode and tests. */
@@ -129,7 +129,7 @@ public record AppConfig(
             e.intRange("RENTAL_MAX_HOURS", 1344, 1, 8760),
             e.seconds("RENTAL_CANCEL_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600)),
         new RoutingSettings(
-            new com.otporchestrator.routing.BreakerSettings(
+            new com.otporchestrator.config.BreakerSettings(
                 e.intRange("BREAKER_WINDOW_CALLS", 20, 1, 1000),
                 e.intRange("BREAKER_MIN_CALLS", 10, 1, 1000),
                 e.fraction("BREAKER_FAILURE_RATE", 0.5),

@@ -1,7 +1,5 @@
 package com.otporchestrator.dev;
 
-import com.otporchestrator.App;
-import com.otporchestrator.Node;
 import com.otporchestrator.config.AppConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,9 +14,19 @@ public final class DevMode {
   static final String DEFAULT_ADMIN_TOKEN = "dev-admin-token-0123456789";
   static final String DEFAULT_DEMO_KEY = "demo0000000000000000000000000001";
 
-  private DevMode() {}
+  private final AppConfig config;
+  private final String demoKey;
 
-  public static void run() {
+  private DevMode(AppConfig config, String demoKey) {
+    this.config = config;
+    this.demoKey = demoKey;
+  }
+
+  /**
+   * The settings of a dev node, with PostgreSQL and Redis made reachable (embedded ones started when
+   * the configured ones do not answer, and stopped when the JVM exits). The caller starts the node.
+   */
+  public static DevMode prepare() {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("ADMIN_TOKEN", DEFAULT_ADMIN_TOKEN);
     env.putIfAbsent("ROLES", "api,timers,sandbox");
@@ -27,12 +35,17 @@ public final class DevMode {
     embedded.ensurePostgres(env);
     embedded.ensureRedis(env);
     Runtime.getRuntime().addShutdownHook(new Thread(embedded::stop, "embedded-stop"));
+    return new DevMode(AppConfig.from(env), env.getOrDefault("DEMO_API_KEY", DEFAULT_DEMO_KEY));
+  }
 
-    AppConfig config = AppConfig.from(env);
-    Node node = App.run(config);
-    String demoKey = env.getOrDefault("DEMO_API_KEY", DEFAULT_DEMO_KEY);
+  public AppConfig config() {
+    return config;
+  }
+
+  /** Once the node runs: seeds the offers and the demo account, then prints how to try it. */
+  public void seedAndWelcome(DevSeed.Stores stores) {
     try {
-      DevSeed.seed(node.platform(), demoKey).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      DevSeed.seed(stores, demoKey).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("could not seed the dev data: " + e, e);
     }

@@ -1,17 +1,20 @@
 package com.otporchestrator.dev;
 
-import com.otporchestrator.Platform;
+import com.otporchestrator.account.AccountRepository;
+import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.Offer;
 import com.otporchestrator.common.Money;
+import com.otporchestrator.rental.RentalRepository;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.upstream.Countries;
+import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** Dev data: sandbox offers for every seeded service and country, and a funded demo account. */
-final class DevSeed {
+public final class DevSeed {
   private static final Map<String, String> PRICES = Map.of("tg", "0.80", "wa", "0.90", "go", "0.40", "ig", "0.35",
       "fb", "0.30", "dr", "0.60");
   private static final String DEFAULT_PRICE = "0.25";
@@ -19,36 +22,40 @@ final class DevSeed {
 
   private DevSeed() {}
 
-  static Future<Void> seed(Platform platform, String demoKey) {
-    return offers(platform).compose(v -> demoAccount(platform, demoKey));
+  /** Where the dev data goes: the node's own repositories. */
+  public record Stores(CatalogRepository catalog, RentalRepository rentals, AccountRepository accounts,
+                       WalletRepository wallets) {}
+
+  static Future<Void> seed(Stores stores, String demoKey) {
+    return offers(stores).compose(v -> demoAccount(stores, demoKey));
   }
 
-  private static Future<Void> offers(Platform platform) {
+  private static Future<Void> offers(Stores stores) {
     List<Future<?>> all = new ArrayList<>();
     for (int country : Countries.smshubNames().keySet()) {
       for (String service : List.of("tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am", "mm", "oi", "lf", "dr", "ot")) {
         long price = Money.parseUsd(PRICES.getOrDefault(service, DEFAULT_PRICE));
-        all.add(platform.catalog().upsertOffer(new Offer(service, country, SandboxSetup.PROVIDER_ID, price, price * 6 / 10, 0), null));
+        all.add(stores.catalog().upsertOffer(new Offer(service, country, SandboxSetup.PROVIDER_ID, price, price * 6 / 10, 0), null));
       }
     }
-    return Future.all(all).compose(v -> rentOffers(platform));
+    return Future.all(all).compose(v -> rentOffers(stores));
   }
 
   /** Sandbox rentals in every country: the whole number ("full") and Telegram only, per hour. */
-  private static Future<Void> rentOffers(Platform platform) {
+  private static Future<Void> rentOffers(Stores stores) {
     List<Future<?>> all = new ArrayList<>();
     for (int country : Countries.smshubNames().keySet()) {
-      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100, null));
-      all.add(platform.rentals().repository().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100, null));
+      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100, null));
+      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100, null));
     }
     return Future.all(all).mapEmpty();
   }
 
-  private static Future<Void> demoAccount(Platform platform, String demoKey) {
-    return platform.accounts().findByApiKey(demoKey).compose(found -> found.isPresent()
+  private static Future<Void> demoAccount(Stores stores, String demoKey) {
+    return stores.accounts().findByApiKey(demoKey).compose(found -> found.isPresent()
             ? Future.succeededFuture(found.get())
-            : platform.accounts().create("demo", demoKey))
-        .compose(account -> platform.wallets().deposit(account.id(), Money.parseUsd(DEMO_DEPOSIT), "dev-demo-initial-deposit"))
+            : stores.accounts().create("demo", demoKey))
+        .compose(account -> stores.wallets().deposit(account.id(), Money.parseUsd(DEMO_DEPOSIT), "dev-demo-initial-deposit"))
         .mapEmpty();
   }
 }

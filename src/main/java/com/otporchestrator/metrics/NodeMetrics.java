@@ -1,9 +1,5 @@
 package com.otporchestrator.metrics;
 
-import com.otporchestrator.activation.HoldCoalescer;
-import com.otporchestrator.push.StreamLimits;
-import com.otporchestrator.timer.TimerKind;
-import com.otporchestrator.timer.TimerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * One node's metrics: the Prometheus registry its Vertx reports into, the application meters on it,
  * and the counters other components already keep (timer engine, hold coalescer, event streams),
- * exposed as function meters read at scrape time.
+ * which their modules expose here as function meters read at scrape time. It knows no feature: the
+ * features register what they count.
  */
 public final class NodeMetrics {
   public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -73,31 +70,18 @@ public final class NodeMetrics {
     if (invariantGauges != null) invariantGauges.stop(vertx);
   }
 
-  public void bindTimers(TimerStats stats) {
-    counter("otp.timers.claimed", "Timers claimed from Redis by this process's engines", stats.claimed);
-    counter("otp.timers.applied", "Claimed timers whose batch committed and was acknowledged", stats.applied);
-    counter("otp.timer.batches.failed", "Claimed batches that failed or timed out (the reaper re-queues them)", stats.failedBatches);
-    counter("otp.timers.requeued", "Timers re-queued from expired leases by the reaper", stats.reaped);
-    counter("otp.timer.sweep.found", "Overdue timers the PostgreSQL sweep found and fired (Redis missed them)", stats.swept);
-    counter("otp.timers.reseeded", "Timers re-seeded into Redis from PostgreSQL after the index was lost", stats.reseeded);
-    stats.onLateness((TimerKind kind, long millis) -> meters.timerLateness(Meters.label(kind), millis));
-  }
-
-  public void bindHolds(HoldCoalescer holds) {
-    functionCounter("otp.hold.statements", "Hold statements sent (coalesced group commits)", holds, h -> h.statements());
-    functionCounter("otp.holds", "Orders held; holds / hold statements is the coalescing ratio", holds, h -> h.holdsRequested());
-  }
-
-  public void bindStreams(StreamLimits streams) {
-    Gauge.builder("otp.sse.streams.open", streams, StreamLimits::open)
-        .description("Server-sent event streams open on this node").register(registry);
-  }
-
-  private void counter(String name, String description, LongAdder adder) {
+  /** A counter another component keeps as a {@link LongAdder}, read at scrape time. */
+  public void counter(String name, String description, LongAdder adder) {
     functionCounter(name, description, adder, LongAdder::sum);
   }
 
-  private <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
+  /** A monotonic count another component keeps, read from {@code source} at scrape time. */
+  public <T> void functionCounter(String name, String description, T source, ToDoubleFunction<T> value) {
     FunctionCounter.builder(name, source, value).description(description).register(registry);
+  }
+
+  /** A current value another component keeps, read from {@code source} at scrape time. */
+  public <T> void gauge(String name, String description, T source, ToDoubleFunction<T> value) {
+    Gauge.builder(name, source, value).description(description).register(registry);
   }
 }

@@ -1,7 +1,6 @@
 package com.otporchestrator.outage;
 
 import com.otporchestrator.activation.ScopeRefunds;
-import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 
 /**
@@ -20,16 +19,5 @@ public record Outage(long id, String providerId, String service, Integer country
   public ScopeRefunds.Scope scope() {
     OffsetDateTime until = endsAt == null || endsAt.isAfter(confirmedAt) ? confirmedAt : endsAt;
     return new ScopeRefunds.Scope(providerId, service, country, startsAt, until);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject().put("id", id).put("provider", providerId).put("service", service).put("country", country)
-        .put("platformWide", platformWide).put("from", time(startsAt)).put("to", time(endsAt)).put("state", state)
-        .put("source", source).put("reason", reason).put("refunded", refunded).put("batches", batches)
-        .put("createdAt", time(createdAt)).put("confirmedAt", time(confirmedAt)).put("finishedAt", time(finishedAt));
-  }
-
-  private static String time(OffsetDateTime t) {
-    return t == null ? null : t.toInstant().toString();
   }
 }

@@ -32,14 +32,6 @@ public final class OutageRefundJob {
     this.lease = lease;
   }
 
-  /** The job of a node, on its stores and settings. */
-  public static OutageRefundJob of(com.otporchestrator.Platform platform) {
-    ScopeRefunds refunds = new ScopeRefunds(platform.pool(), platform.timers(), platform.activationTimers(),
-        platform.orderEvents(), platform.metrics().meters());
-    return new OutageRefundJob(new OutageRepository(platform.pool()), refunds,
-        platform.config().routing().outageBatch(), platform.config().routing().outageLease());
-  }
-
   /** Refunds every outage waiting for it, one after the other; a run already going makes this a no-op. */
   public Future<Void> run() {
     if (!running.compareAndSet(false, true)) return Future.succeededFuture();

@@ -6,7 +6,7 @@ import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.upstream.CloseOutcome;
 import com.otporchestrator.upstream.Provider;
-import com.otporchestrator.upstream.ProviderRegistry;
+import com.otporchestrator.routing.ProviderRegistry;
 import com.otporchestrator.upstream.smshub.SmsHubProvider;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Row;

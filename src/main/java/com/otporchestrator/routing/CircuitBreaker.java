@@ -1,5 +1,6 @@
 package com.otporchestrator.routing;
 
+import com.otporchestrator.config.BreakerSettings;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.function.LongSupplier;

@@ -1,5 +1,6 @@
 package com.otporchestrator.routing;
 
+import com.otporchestrator.config.BreakerSettings;
 import com.otporchestrator.upstream.UpstreamException;
 import io.vertx.core.json.JsonArray;
 import java.util.Comparator;

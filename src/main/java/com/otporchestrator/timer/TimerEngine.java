@@ -96,20 +96,20 @@ public final class TimerEngine {
   Future<Long> tick() {
     int shards = keys.shards();
     int offset = ThreadLocalRandom.current().nextInt(shards);
-    List<Future<Claim>> claims = new ArrayList<>(shards);
+    List<Future<LeasedBatch>> batches = new ArrayList<>(shards);
     for (int i = 0; i < shards; i++) {
       int shard = (offset + i) % shards;
-      claims.add(scripts.claim().run(redis, keys.claimKeys(shard),
+      batches.add(scripts.claim().run(redis, keys.claimKeys(shard),
               List.of(String.valueOf(settings.batchSize()), String.valueOf(settings.lease().toMillis()), nextLeaseId()))
-          .map(response -> Claim.from(shard, response)));
+          .map(response -> LeasedBatch.from(shard, response)));
     }
-    return Future.join(claims).transform(joined -> {
-      List<Claim> work = new ArrayList<>();
+    return Future.join(batches).transform(joined -> {
+      List<LeasedBatch> work = new ArrayList<>();
       long nextDue = Long.MAX_VALUE;
       long redisNow = 0;
-      for (Future<Claim> claim : claims) {
-        if (claim.failed()) continue;
-        Claim c = claim.result();
+      for (Future<LeasedBatch> leased : batches) {
+        if (leased.failed()) continue;
+        LeasedBatch c = leased.result();
         redisNow = Math.max(redisNow, c.redisNow());
         if (c.empty()) {
           if (c.nextDue() >= 0) nextDue = Math.min(nextDue, c.nextDue());
@@ -126,7 +126,7 @@ public final class TimerEngine {
   }
 
   /** Applies the claimed batches, at most {@code maxBatchesInFlight} at a time. */
-  private Future<Void> applyAll(List<Claim> work) {
+  private Future<Void> applyAll(List<LeasedBatch> work) {
     if (work.isEmpty()) return Future.succeededFuture();
     Promise<Void> done = Promise.promise();
     int[] next = {0};
@@ -134,9 +134,9 @@ public final class TimerEngine {
     Runnable[] launch = new Runnable[1];
     launch[0] = () -> {
       while (running[0] < settings.maxBatchesInFlight() && next[0] < work.size()) {
-        Claim claim = work.get(next[0]++);
+        LeasedBatch batch = work.get(next[0]++);
         running[0]++;
-        apply(claim).onComplete(ignored -> {
+        apply(batch).onComplete(ignored -> {
           running[0]--;
           if (next[0] >= work.size() && running[0] == 0) done.tryComplete();
           else launch[0].run();
@@ -147,14 +147,14 @@ public final class TimerEngine {
     return done.future();
   }
 
-  private Future<Void> apply(Claim claim) {
-    stats.claimed.add(claim.timers().size());
+  private Future<Void> apply(LeasedBatch batch) {
+    stats.claimed.add(batch.timers().size());
     Map<TimerKind, List<Long>> byKind = new EnumMap<>(TimerKind.class);
-    for (Timer timer : claim.timers()) {
+    for (Timer timer : batch.timers()) {
       byKind.computeIfAbsent(timer.kind(), k -> new ArrayList<>()).add(timer.id());
-      stats.recordLateness(timer.kind(), claim.redisNow() - timer.dueMillis());
+      stats.recordLateness(timer.kind(), batch.redisNow() - timer.dueMillis());
     }
-    Lease lease = new Lease(claim.shard(), claim.leaseId());
+    Lease lease = new Lease(batch.shard(), batch.leaseId());
     pendingLeases.add(lease);
     if (stopped) return release(List.of(lease)); // claimed while stopping: not ours to work on any more
     List<Future<Void>> applied = new ArrayList<>(byKind.size());
@@ -162,13 +162,13 @@ public final class TimerEngine {
     // Past its lease the batch is the reaper's again: waiting longer would only stall every other shard.
     return Future.all(applied)
         .timeout(settings.lease().toMillis(), TimeUnit.MILLISECONDS)
-        .compose(ok -> acknowledge(claim))
-        .onSuccess(ok -> stats.applied.add(claim.timers().size()))
+        .compose(ok -> acknowledge(batch))
+        .onSuccess(ok -> stats.applied.add(batch.timers().size()))
         .onFailure(error -> {
           pendingLeases.remove(lease);
           stats.failedBatches.increment();
           LOG.warn("timer batch of {} on shard {} failed, the reaper will re-queue it: {}",
-              claim.timers().size(), claim.shard(), error.toString());
+              batch.timers().size(), batch.shard(), error.toString());
         })
         .transform(ignored -> Future.succeededFuture());
   }
@@ -184,10 +184,10 @@ public final class TimerEngine {
     return handler;
   }
 
-  private Future<Void> acknowledge(Claim claim) {
-    return scripts.ack().run(redis, List.of(keys.leases(claim.shard()), keys.claims(claim.shard())),
-            List.of(claim.leaseId()))
-        .onComplete(done -> pendingLeases.remove(new Lease(claim.shard(), claim.leaseId())))
+  private Future<Void> acknowledge(LeasedBatch batch) {
+    return scripts.ack().run(redis, List.of(keys.leases(batch.shard()), keys.claims(batch.shard())),
+            List.of(batch.leaseId()))
+        .onComplete(done -> pendingLeases.remove(new Lease(batch.shard(), batch.leaseId())))
         .mapEmpty();
   }
 

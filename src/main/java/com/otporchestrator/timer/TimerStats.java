@@ -1,5 +1,7 @@
 package com.otporchestrator.timer;
 
+import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.metrics.NodeMetrics;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -27,5 +29,17 @@ public final class TimerStats {
   void recordLateness(TimerKind kind, long millis) {
     maxLatenessMillis.accumulateAndGet(millis, Math::max);
     latenessListener.lateness(kind, millis);
+  }
+
+  /** Exposes these counters on the node's metrics, and the lateness of each claimed timer as a histogram. */
+  public void bindTo(NodeMetrics metrics) {
+    metrics.counter("otp.timers.claimed", "Timers claimed from Redis by this process's engines", claimed);
+    metrics.counter("otp.timers.applied", "Claimed timers whose batch committed and was acknowledged", applied);
+    metrics.counter("otp.timer.batches.failed", "Claimed batches that failed or timed out (the reaper re-queues them)",
+        failedBatches);
+    metrics.counter("otp.timers.requeued", "Timers re-queued from expired leases by the reaper", reaped);
+    metrics.counter("otp.timer.sweep.found", "Overdue timers the PostgreSQL sweep found and fired (Redis missed them)", swept);
+    metrics.counter("otp.timers.reseeded", "Timers re-seeded into Redis from PostgreSQL after the index was lost", reseeded);
+    onLateness((kind, millis) -> metrics.meters().timerLateness(Meters.label(kind), millis));
   }
 }

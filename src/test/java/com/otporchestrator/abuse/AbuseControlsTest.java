@@ -88,7 +88,7 @@ class AbuseControlsTest {
   }
 
   private static String account(Customer c, String column) {
-    return Await.result(node.node().platform().pool().preparedQuery("SELECT " + column + " AS v FROM accounts WHERE id = $1")
+    return Await.result(node.node().core().pool().preparedQuery("SELECT " + column + " AS v FROM accounts WHERE id = $1")
         .execute(Tuple.of(c.id()))).iterator().next().getString("v");
   }
 

@@ -116,7 +116,7 @@ class HeldRefundsTest {
   void anExpiryOfAFlaggedAccountIsHeldTooAndADenialKeepsThePrice() {
     Customer c = flaggedCustomer("serial-expirer");
     long id = buy(c);
-    Await.result(node.node().platform().pool().preparedQuery("UPDATE activations SET expires_at = now() WHERE id = $1")
+    Await.result(node.node().core().pool().preparedQuery("UPDATE activations SET expires_at = now() WHERE id = $1")
         .execute(Tuple.of(id)));
     Await.until("the order expired", () -> "EXPIRED".equals(api.get("/v1/activations/" + id, c.apiKey()).json()
         .getString("state")));

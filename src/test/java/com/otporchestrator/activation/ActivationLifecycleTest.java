@@ -181,6 +181,6 @@ class ActivationLifecycleTest {
     pushSms(id, "code 5555");
     api.post("/v1/activations/" + id + "/finish", customer.apiKey(), (String) null);
     Await.until("sandbox saw FINISH_ACTIVATION 3", Duration.ofSeconds(5),
-        () -> node.node().platform().sandbox().counters().finishes(3) >= 1);
+        () -> node.node().modules().sandbox().supplier().counters().finishes(3) >= 1);
   }
 }

@@ -121,8 +121,8 @@ class BatchPurchaseTest {
   @DisplayName("coalesces many concurrent purchases of one account into few wallet statements, never overspending")
   void coalescesConcurrentHolds() throws Exception {
     Customer customer = node.customer("hot-wallet", "30.00", "bulk");
-    long statementsBefore = node.node().platform().holds().statements();
-    long holdsBefore = node.node().platform().holds().holdsRequested();
+    long statementsBefore = node.node().modules().activations().holds().statements();
+    long holdsBefore = node.node().modules().activations().holds().holdsRequested();
     ExecutorService pool = Executors.newFixedThreadPool(32);
     List<Future<Api.Response>> responses = new ArrayList<>();
     try {
@@ -143,8 +143,8 @@ class BatchPurchaseTest {
     } finally {
       pool.shutdownNow();
     }
-    long statements = node.node().platform().holds().statements() - statementsBefore;
-    long holds = node.node().platform().holds().holdsRequested() - holdsBefore;
+    long statements = node.node().modules().activations().holds().statements() - statementsBefore;
+    long holds = node.node().modules().activations().holds().holdsRequested() - holdsBefore;
     assertThat(holds).isEqualTo(100);
     assertThat(statements).as("hold statements for 100 concurrent purchases").isLessThan(100);
     assertThat(wallet(customer)).isEqualTo(new JsonObject().put("balance", "0.00").put("held", "30.00").put("currency", "USD"));

@@ -74,14 +74,14 @@ class MultiNodeExpiryTest {
     }
     nodes.get(2).assertMoneyInvariants();
     for (TestNode node : nodes) {
-      assertThat(node.node().platform().timerStats().applied.sum()).as("timers applied by every node").isPositive();
+      assertThat(node.node().core().timers().stats().applied.sum()).as("timers applied by every node").isPositive();
     }
     System.out.printf("multi-node: %d purchases in %.1f s (%.0f/s) over HTTP; all expired and refunded %.1f s after the first purchase;"
             + " timers applied per node: %d / %d / %d; max lateness %d ms%n",
         ORDERS, purchaseSeconds, ORDERS / purchaseSeconds, totalSeconds,
-        nodes.get(0).node().platform().timerStats().applied.sum(), nodes.get(1).node().platform().timerStats().applied.sum(),
-        nodes.get(2).node().platform().timerStats().applied.sum(),
-        nodes.stream().mapToLong(n -> n.node().platform().timerStats().maxLatenessMillis.get()).max().orElse(0));
+        nodes.get(0).node().core().timers().stats().applied.sum(), nodes.get(1).node().core().timers().stats().applied.sum(),
+        nodes.get(2).node().core().timers().stats().applied.sum(),
+        nodes.stream().mapToLong(n -> n.node().core().timers().stats().maxLatenessMillis.get()).max().orElse(0));
   }
 
   /** Buys ORDERS activations, spread over the three nodes, customers and offers, IN_FLIGHT at a time. */

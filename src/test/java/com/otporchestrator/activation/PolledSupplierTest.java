@@ -102,7 +102,7 @@ class PolledSupplierTest {
 
   /** The order's row as the supplier side sees it. */
   private static Row upstreamRow(long id) {
-    return Await.result(node.node().platform().pool().preparedQuery(
+    return Await.result(node.node().core().pool().preparedQuery(
             "SELECT provider_id, provider_activation_id, upstream_state, upstream_attempts, upstream_note FROM activations WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next();
   }
@@ -212,11 +212,11 @@ class PolledSupplierTest {
     Customer customer = node.customer("lost-poll", "100.00");
     long id = buy(customer, "tg", 0).getLong("id");
     String ref = upstreamRow(id).getString("provider_activation_id");
-    var timers = node.node().platform().timers();
+    var timers = node.node().core().timers().service();
     Await.result(timers.cancel(com.otporchestrator.timer.TimerKind.POLL, id));
     tiger.deliverSms(ref, "77881", "Telegram code: 77881");
     Await.until("the sweep restored the poll", Duration.ofSeconds(10),
         () -> "77881".equals(order(customer, id).getString("code")));
-    assertThat(node.node().platform().timerStats().swept.sum()).isPositive();
+    assertThat(node.node().core().timers().stats().swept.sum()).isPositive();
   }
 }

@@ -134,7 +134,7 @@ class RaceTest {
 
   private static List<Row> query(String sql) {
     List<Row> rows = new ArrayList<>();
-    Await.result(node.node().platform().pool().query(sql).execute()).forEach(rows::add);
+    Await.result(node.node().core().pool().query(sql).execute()).forEach(rows::add);
     return rows;
   }
 }

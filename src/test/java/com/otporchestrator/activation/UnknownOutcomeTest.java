@@ -91,7 +91,7 @@ class UnknownOutcomeTest {
   }
 
   private static Row row(long id) {
-    return Await.result(apiNode.node().platform().pool().preparedQuery(
+    return Await.result(apiNode.node().core().pool().preparedQuery(
             "SELECT state, provider_id, upstream_state, upstream_note, close_reason FROM activations WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next();
   }

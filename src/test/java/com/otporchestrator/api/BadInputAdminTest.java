@@ -59,7 +59,7 @@ class BadInputAdminTest {
         "SELECT service, country, provider_id, price, cost FROM offers ORDER BY service, country, provider_id",
         "SELECT count(*) FROM api_keys",
         "SELECT count(*) FROM activations")) {
-      for (Row row : Await.result(node.node().platform().pool().query(sql).execute())) rows.add(sql + " -> " + row.deepToString());
+      for (Row row : Await.result(node.node().core().pool().query(sql).execute())) rows.add(sql + " -> " + row.deepToString());
     }
     return rows;
   }

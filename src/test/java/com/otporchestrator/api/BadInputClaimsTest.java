@@ -51,7 +51,7 @@ class BadInputClaimsTest {
   }
 
   private static long claims() {
-    return Await.result(node.node().platform().pool().query("SELECT count(*) AS n FROM claims").execute())
+    return Await.result(node.node().core().pool().query("SELECT count(*) AS n FROM claims").execute())
         .iterator().next().getLong("n");
   }
 

@@ -49,7 +49,7 @@ class BadInputOutagesTest {
     for (String sql : List.of("SELECT id, state, provider_id, service, country, confirmed_at, finished_at FROM outages ORDER BY id",
         "SELECT id, protocol, base_url, enabled, priority, channels_limit FROM providers ORDER BY id",
         "SELECT count(*) FROM activations", "SELECT count(*) FROM ledger_entries")) {
-      for (Row row : Await.result(node.node().platform().pool().query(sql).execute())) rows.add(sql + " -> " + row.deepToString());
+      for (Row row : Await.result(node.node().core().pool().query(sql).execute())) rows.add(sql + " -> " + row.deepToString());
     }
     return rows;
   }
@@ -160,7 +160,7 @@ class BadInputOutagesTest {
     assertRefusedAndNothingChanged("POST", "/admin/v1/outages/" + id + "/dismiss", null, 409,
         "outage " + id + " is DONE; only a SUSPECTED outage can be dismissed");
 
-    OutageRepository outages = new OutageRepository(node.node().platform().pool());
+    OutageRepository outages = node.node().modules().outages().repository();
     long suspected = Await.result(outages.suspect("sandbox", "test")).orElseThrow();
     assertThat(Await.result(outages.suspect("sandbox", "again"))).as("one suspicion per supplier").isEmpty();
     Api.Response dismissed = send("POST", "/admin/v1/outages/" + suspected + "/dismiss", null);

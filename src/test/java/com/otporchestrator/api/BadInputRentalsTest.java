@@ -49,7 +49,7 @@ class BadInputRentalsTest {
   }
 
   private static long rentals() {
-    return Await.result(node.node().platform().pool().query("SELECT count(*) AS n FROM rentals").execute())
+    return Await.result(node.node().core().pool().query("SELECT count(*) AS n FROM rentals").execute())
         .iterator().next().getLong("n");
   }
 

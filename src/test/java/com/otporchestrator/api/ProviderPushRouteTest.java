@@ -58,7 +58,7 @@ class ProviderPushRouteTest {
   }
 
   private static long storedSms() {
-    return Await.result(node.node().platform().pool().query("SELECT count(*) AS n FROM activation_sms").execute())
+    return Await.result(node.node().core().pool().query("SELECT count(*) AS n FROM activation_sms").execute())
         .iterator().next().getLong("n");
   }
 

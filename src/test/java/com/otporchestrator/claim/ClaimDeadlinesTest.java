@@ -2,7 +2,6 @@ package com.otporchestrator.claim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.otporchestrator.Platform;
 import com.otporchestrator.testing.Await;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
@@ -63,8 +62,7 @@ class ClaimDeadlinesTest {
   }
 
   private static ClaimService service(TestNode node) {
-    Platform p = node.node().platform();
-    return new ClaimService(p.pool(), p.policies(), p.timers());
+    return node.node().modules().claims().service();
   }
 
   private static JsonObject claim(long id) {
@@ -112,7 +110,7 @@ class ClaimDeadlinesTest {
         .allMatch(id -> claim(id).getString("state").equals("APPROVED")));
     for (long order : orders) assertThat(f.ledgerCount(order, "refund")).as("refunds of %s", order).isEqualTo(1);
     assertThat(f.balance(c)).isEqualTo("20.00");
-    long decisions = Await.result(a.node().platform().pool().preparedQuery(
+    long decisions = Await.result(a.node().core().pool().preparedQuery(
         "SELECT count(*) AS n FROM claim_events WHERE claim_id = ANY($1::bigint[]) AND to_state = 'APPROVED'")
         .execute(Tuple.of((Object) claims.toArray(Long[]::new)))).iterator().next().getLong("n");
     assertThat(decisions).isEqualTo(20);
@@ -139,7 +137,7 @@ class ClaimDeadlinesTest {
     Customer c = a.customer("lost", "10.00");
     long order = f.captured(c);
     long id = f.filed(c, order, "major_defect").getLong("id");
-    Await.result(a.node().platform().timers().cancel(com.otporchestrator.timer.TimerKind.CLAIM_DEADLINE, id));
+    Await.result(a.node().core().timers().service().cancel(com.otporchestrator.timer.TimerKind.CLAIM_DEADLINE, id));
     Await.until("the sweep applies the remedy", Duration.ofSeconds(30), () -> claim(id).getString("state").equals("APPROVED"));
     assertThat(f.ledgerCount(order, "refund")).isEqualTo(1);
   }
@@ -154,7 +152,7 @@ class ClaimDeadlinesTest {
         {"2026-11-23T09:00:00Z", 5, "2026-11-30T09:00Z"},   // Monday + 5 = next Monday
         {"2026-11-18T12:00:00Z", 3, "2026-11-23T12:00Z"}};  // Wednesday + 3 = Monday
     for (Object[] c : cases) {
-      var row = Await.result(a.node().platform().pool().preparedQuery(sql)
+      var row = Await.result(a.node().core().pool().preparedQuery(sql)
           .execute(Tuple.of(java.time.OffsetDateTime.parse((String) c[0]), c[1]))).iterator().next();
       assertThat(row.getOffsetDateTime("t").toInstant().toString()).as("%s + %s", c[0], c[1])
           .isEqualTo(java.time.Instant.parse(((String) c[2]).replace("Z", ":00Z")).toString());

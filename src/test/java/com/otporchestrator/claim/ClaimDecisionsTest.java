@@ -203,7 +203,7 @@ class ClaimDecisionsTest {
     assertThat(open.status()).as("%s", open).isEqualTo(409);
     assertThat(open.json().getString("detail")).contains("still open");
     // esimpy refunds by itself at the window's end (no early cancel): end the window now
-    com.otporchestrator.testing.Await.result(node.node().platform().pool()
+    com.otporchestrator.testing.Await.result(node.node().core().pool()
         .preparedQuery("UPDATE activations SET expires_at = now() WHERE id = $1").execute(io.vertx.sqlclient.Tuple.of(order)));
     com.otporchestrator.testing.Await.until("the order expired and was refunded", () -> f.balance(c).equals("10.00"));
     Api.Response approved = f.admin("approve", claim, refund("sure"));

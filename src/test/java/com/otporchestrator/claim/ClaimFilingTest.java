@@ -64,7 +64,7 @@ class ClaimFilingTest {
   }
 
   private static long claimsOf(long orderId) {
-    return Await.result(node.node().platform().pool().preparedQuery("SELECT count(*) AS n FROM claims WHERE order_id = $1")
+    return Await.result(node.node().core().pool().preparedQuery("SELECT count(*) AS n FROM claims WHERE order_id = $1")
         .execute(Tuple.of(orderId))).iterator().next().getLong("n");
   }
 
@@ -219,10 +219,10 @@ class ClaimFilingTest {
     long captured = f.captured(c);
     String flag = "INSERT INTO abuse_flags (account_id, signal, observed, evidence, action) VALUES ($1, $2, 'test', '{}', $3)";
     // an observe-only flag does not deny anything
-    Await.result(node.node().platform().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "shared_ip", "flag")));
+    Await.result(node.node().core().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "shared_ip", "flag")));
     long observed = f.filed(c, captured, "refund_not_applied").getLong("id");
     assertThat(f.admin("reject", observed, new JsonObject().put("reason", "fine")).status()).isEqualTo(200);
-    Await.result(node.node().platform().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "cancels", "throttle")));
+    Await.result(node.node().core().pool().preparedQuery(flag).execute(Tuple.of(c.id(), "cancels", "throttle")));
     assertRefused(f.file(c, captured, "refund_not_applied"), "fraud_abuse", "smssb_refund_policy");
   }
 

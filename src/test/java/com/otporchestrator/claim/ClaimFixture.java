@@ -88,7 +88,7 @@ final class ClaimFixture {
    * it got at purchase (so it stays open), a closed one is already resolved.
    */
   void purchasedAgo(long orderId, Duration ago) {
-    Await.result(node.node().platform().pool().preparedQuery("""
+    Await.result(node.node().core().pool().preparedQuery("""
         WITH a AS (UPDATE activations SET created_at = now() - $2::bigint * interval '1 millisecond' WHERE id = $1
                    RETURNING id, created_at)
         UPDATE activation_sms s SET received_at = a.created_at + interval '1 second' FROM a WHERE s.activation_id = a.id""")
@@ -154,7 +154,7 @@ final class ClaimFixture {
   }
 
   long ledgerCount(long orderId, String kind) {
-    return Await.result(node.node().platform().pool().preparedQuery(
+    return Await.result(node.node().core().pool().preparedQuery(
         "SELECT count(*) AS n FROM ledger_entries WHERE order_id = $1 AND kind = $2").execute(Tuple.of(orderId, kind)))
         .iterator().next().getLong("n");
   }

@@ -75,7 +75,7 @@ class CompatRentTest {
   }
 
   private static void sql(String statement, Object... args) {
-    Await.result(node.node().platform().pool().preparedQuery(statement).execute(Tuple.from(args)));
+    Await.result(node.node().core().pool().preparedQuery(statement).execute(Tuple.from(args)));
   }
 
   private static JsonObject wallet(Customer c) {

@@ -122,7 +122,7 @@ class AppConfigTest {
   @DisplayName("reads the breaker and outage-job settings, with documented defaults, and refuses inconsistent ones")
   void readsRoutingSettings() {
     AppConfig.RoutingSettings defaults = AppConfig.from(env()).routing();
-    assertThat(defaults.breaker()).isEqualTo(new com.otporchestrator.routing.BreakerSettings(20, 10, 0.5, 5, Duration.ofSeconds(30)));
+    assertThat(defaults.breaker()).isEqualTo(new com.otporchestrator.config.BreakerSettings(20, 10, 0.5, 5, Duration.ofSeconds(30)));
     assertThat(defaults.outageBatch()).isEqualTo(500);
     assertThat(defaults.outagePoll()).isEqualTo(Duration.ofSeconds(5));
     assertThat(defaults.outageLease()).isEqualTo(Duration.ofSeconds(60));
@@ -131,7 +131,7 @@ class AppConfigTest {
         "BREAKER_FAILURE_RATE", "0.25", "BREAKER_CONSECUTIVE_FAILURES", "3", "BREAKER_OPEN_MS", "5000",
         "OUTAGE_REFUND_BATCH", "100", "OUTAGE_POLL_MS", "1000", "OUTAGE_LEASE_MS", "10000")).routing();
     assertThat(given).isEqualTo(new AppConfig.RoutingSettings(
-        new com.otporchestrator.routing.BreakerSettings(50, 20, 0.25, 3, Duration.ofSeconds(5)), 100,
+        new com.otporchestrator.config.BreakerSettings(50, 20, 0.25, 3, Duration.ofSeconds(5)), 100,
         Duration.ofSeconds(1), Duration.ofSeconds(10)));
 
     assertThat(refusal(env("BREAKER_MIN_CALLS", "30"))).contains("BREAKER_MIN_CALLS must be at most BREAKER_WINDOW_CALLS");

@@ -67,7 +67,7 @@ class MetricsEndpointTest {
       return now.value("otp_provider_call_seconds_count", "operation", "close") >= 3
           && now.value("otp_timers_applied_total") == now.value("otp_timers_claimed_total");
     });
-    Await.result(node.node().platform().metrics().invariants().refresh());
+    Await.result(node.node().core().metrics().invariants().refresh());
     metrics = scrape();
   }
 

@@ -2,7 +2,7 @@ package com.otporchestrator.outage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.otporchestrator.Platform;
+import com.otporchestrator.Modules;
 import com.otporchestrator.activation.ScopeRefunds;
 import com.otporchestrator.sandbox.SandboxSupplier;
 import com.otporchestrator.testing.Api;
@@ -102,17 +102,17 @@ class OutageRefundTest {
     return orders;
   }
 
-  private static Platform platform(TestNode node) {
-    return node.node().platform();
+  private static Modules modules(TestNode node) {
+    return node.node().modules();
   }
 
   private static Row outageRow(long id) {
-    return Await.result(platform(nodeA).pool().preparedQuery("SELECT state, refunded, lease_until FROM outages WHERE id = $1")
+    return Await.result(nodeA.node().core().pool().preparedQuery("SELECT state, refunded, lease_until FROM outages WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next();
   }
 
   private static long count(String sql, Object... args) {
-    return Await.result(platform(nodeA).pool().preparedQuery(sql).execute(Tuple.from(args))).iterator().next().getLong(0);
+    return Await.result(nodeA.node().core().pool().preparedQuery(sql).execute(Tuple.from(args))).iterator().next().getLong(0);
   }
 
   /** No order was resolved twice, and the books balance. */
@@ -130,7 +130,7 @@ class OutageRefundTest {
         .put("url", "http://127.0.0.1:" + receiver.actualPort() + "/hooks")).status()).isEqualTo(200);
     List<JsonObject> orders = buy(customer, "tg", List.of(0, 1, 2, 3), 500);
     List<JsonObject> outsideScope = buy(customer, "wa", List.of(0), 20);
-    SandboxSupplier sandbox = platform(nodeA).sandbox();
+    SandboxSupplier sandbox = modules(nodeA).sandbox().supplier();
 
     // 100 orders surely get their SMS before the outage; 200 more race with its refund
     List<Future<Void>> before = new ArrayList<>();
@@ -196,13 +196,13 @@ class OutageRefundTest {
   void twoNodesRefundTheSameOutageConcurrently() {
     Customer customer = nodeA.customer("outage-concurrent", "100.00", "bulk");
     List<JsonObject> orders = buy(customer, "ds", List.of(0, 1), 300);
-    OutageRepository outages = new OutageRepository(platform(nodeA).pool());
+    OutageRepository outages = modules(nodeA).outages().repository();
     // declared without the API, so no job starts on its own: the two jobs below race, lease or not
     Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "ds", null, false,
         OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30), null, "concurrency")));
 
     Future<Void> onA = job(nodeA, outages).refundAll(outage);
-    Future<Void> onB = job(nodeB, new OutageRepository(platform(nodeB).pool())).refundAll(outage);
+    Future<Void> onB = job(nodeB, modules(nodeB).outages().repository()).refundAll(outage);
     Await.result(Future.all(onA, onB));
 
     assertThat(outageRow(outage.id()).getString("state")).isEqualTo("DONE");
@@ -219,11 +219,11 @@ class OutageRefundTest {
   void resumesAfterThePodDied() {
     Customer customer = nodeA.customer("outage-resume", "100.00", "bulk");
     List<JsonObject> orders = buy(customer, "ig", List.of(0), 120);
-    OutageRepository outages = new OutageRepository(platform(nodeA).pool());
+    OutageRepository outages = modules(nodeA).outages().repository();
     Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "ig", 0, false,
         OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30), null, "resume")));
     // the "dead pod": holds the lease for 1.5 s and refunded one batch of 50 before dying
-    Await.result(platform(nodeA).pool().preparedQuery("UPDATE outages SET lease_until = now() + interval '1.5 seconds' WHERE id = $1")
+    Await.result(nodeA.node().core().pool().preparedQuery("UPDATE outages SET lease_until = now() + interval '1.5 seconds' WHERE id = $1")
         .execute(Tuple.of(outage.id())));
     Await.result(scopeRefunds(nodeA).refundBatch(outage.id(), outage.scope(), 50));
     assertThat(outageRow(outage.id()).getInteger("refunded")).isEqualTo(50);
@@ -238,11 +238,11 @@ class OutageRefundTest {
   void waitsForOrdersStillAllocating() {
     Customer customer = nodeA.customer("outage-allocating", "10.00");
     nodeA.offer("oi", 0, "0.10");
-    var repository = platform(nodeA).activationRepository();
+    var repository = modules(nodeA).activations().repository();
     long id = Await.result(repository.holdMany(customer.id(), List.of(new com.otporchestrator.activation.ActivationRepository.Hold(
         new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null)), Duration.ofMinutes(5)))
         .get(0).orElseThrow().id();
-    OutageRepository outages = new OutageRepository(platform(nodeA).pool());
+    OutageRepository outages = modules(nodeA).outages().repository();
     Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "oi", null, false,
         OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30), null, "allocating")));
 
@@ -261,8 +261,7 @@ class OutageRefundTest {
   }
 
   private static ScopeRefunds scopeRefunds(TestNode node) {
-    Platform p = platform(node);
-    return new ScopeRefunds(p.pool(), p.timers(), p.activationTimers(), p.orderEvents(), p.metrics().meters());
+    return modules(node).activations().scopeRefunds();
   }
 
   private static OutageRefundJob job(TestNode node, OutageRepository outages) {

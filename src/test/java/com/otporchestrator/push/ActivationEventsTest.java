@@ -53,7 +53,7 @@ class ActivationEventsTest {
   }
 
   private static OrderPush push() {
-    return node.node().push();
+    return node.node().modules().push().channel();
   }
 
   private static long buy(Customer customer) {

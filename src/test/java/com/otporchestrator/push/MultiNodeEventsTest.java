@@ -49,8 +49,8 @@ class MultiNodeEventsTest {
 
   @AfterEach
   void defaults() {
-    a.node().push().tune(PushSettings.DEFAULTS);
-    b.node().push().publishing(true);
+    a.node().modules().push().channel().tune(PushSettings.DEFAULTS);
+    b.node().modules().push().channel().publishing(true);
   }
 
   @AfterAll
@@ -72,10 +72,10 @@ class MultiNodeEventsTest {
   @Test
   @DisplayName("a stream on A shows the expiry that node B's timers applied, through the pub/sub notice")
   void showsAnExpiryAppliedOnTheOtherNode() {
-    PushStats stats = a.node().push().stats();
+    PushStats stats = a.node().modules().push().channel().stats();
     long noticedBefore = stats.eventsAfterNotice.sum();
     // a fallback far beyond the window: the EXPIRED event can only come from B's notice
-    a.node().push().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMinutes(5), 10_000, 100));
+    a.node().modules().push().channel().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMinutes(5), 10_000, 100));
     Customer customer = a.customer("far", "10.00");
     long id = buyOnA(customer);
     try (EventStream stream = EventStream.open(a.api(), "/v1/activations/" + id + "/events", customer.apiKey())) {
@@ -87,8 +87,8 @@ class MultiNodeEventsTest {
     }
     assertThat(stats.eventsAfterNotice.sum()).isGreaterThan(noticedBefore);
     assertThat(stats.noticesReceived.sum()).isPositive();
-    assertThat(b.node().push().stats().noticesPublished.sum()).isPositive();
-    Await.until("A's stream released", WAIT, () -> a.node().push().limits().open() == 0);
+    assertThat(b.node().modules().push().channel().stats().noticesPublished.sum()).isPositive();
+    Await.until("A's stream released", WAIT, () -> a.node().modules().push().channel().limits().open() == 0);
   }
 
   @Test
@@ -113,9 +113,9 @@ class MultiNodeEventsTest {
   @Test
   @DisplayName("the fallback re-read delivers a change whose notice was lost")
   void theFallbackDeliversAChangeWhoseNoticeWasLost() {
-    b.node().push().publishing(false);
-    a.node().push().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMillis(500), 10_000, 100));
-    PushStats stats = a.node().push().stats();
+    b.node().modules().push().channel().publishing(false);
+    a.node().modules().push().channel().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMillis(500), 10_000, 100));
+    PushStats stats = a.node().modules().push().channel().stats();
     long noticedBefore = stats.eventsAfterNotice.sum();
     long fallbackBefore = stats.eventsAfterFallback.sum();
     Customer customer = a.customer("unlucky", "10.00");
@@ -132,14 +132,14 @@ class MultiNodeEventsTest {
   @Test
   @DisplayName("the subscriber reconnects after Redis drops its connection, and notices flow again")
   void theSubscriberReconnectsAfterRedisDropsIt() {
-    PushStats stats = a.node().push().stats();
+    PushStats stats = a.node().modules().push().channel().stats();
     long subscriptions = stats.subscriptions.sum();
     assertThat(subscriptions).isPositive();
     long killed = killSubscriberOf(a);
     assertThat(killed).as("subscriber connections killed").isEqualTo(1);
     Await.until("A subscribed again", WAIT, () -> stats.subscriptions.sum() > subscriptions);
 
-    a.node().push().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMinutes(5), 10_000, 100));
+    a.node().modules().push().channel().tune(new PushSettings(Duration.ofSeconds(15), Duration.ofMinutes(5), 10_000, 100));
     long noticedBefore = stats.eventsAfterNotice.sum();
     Customer customer = a.customer("reconnected", "10.00");
     long id = buyOnA(customer);
@@ -153,13 +153,13 @@ class MultiNodeEventsTest {
 
   /** Kills only this node's subscriber connection (other test classes share the Redis server). */
   private static long killSubscriberOf(TestNode node) {
-    String name = node.node().push().subscriberName();
-    String clients = Await.result(node.node().platform().redis().send(Request.cmd(Command.CLIENT).arg("LIST"))).toString();
+    String name = node.node().modules().push().channel().subscriberName();
+    String clients = Await.result(node.node().core().redis().send(Request.cmd(Command.CLIENT).arg("LIST"))).toString();
     long killed = 0;
     for (String line : clients.split("\n")) {
       if (!line.contains(" name=" + name + " ")) continue;
       String clientId = line.substring(line.indexOf("id=") + 3, line.indexOf(' '));
-      killed += Await.result(node.node().platform().redis().send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(clientId))).toLong();
+      killed += Await.result(node.node().core().redis().send(Request.cmd(Command.CLIENT).arg("KILL").arg("ID").arg(clientId))).toLong();
     }
     return killed;
   }

@@ -86,11 +86,11 @@ class RentalLifecycleTest {
   }
 
   private static void sql(String statement, Object... args) {
-    Await.result(node.node().platform().pool().preparedQuery(statement).execute(Tuple.from(args)));
+    Await.result(node.node().core().pool().preparedQuery(statement).execute(Tuple.from(args)));
   }
 
   private static Row row(String query, Object... args) {
-    return Await.result(node.node().platform().pool().preparedQuery(query).execute(Tuple.from(args))).iterator().next();
+    return Await.result(node.node().core().pool().preparedQuery(query).execute(Tuple.from(args))).iterator().next();
   }
 
   private static void sandboxSms(long id, String sender, String text) {
@@ -243,16 +243,16 @@ class RentalLifecycleTest {
   void theEndTimerCapturesRefundsNothingAndClosesTheNumberUpstream() {
     Customer c = node.customer("ender", "10.00");
     long id = rent(c, 5).getLong("id");
-    long closedBefore = node.node().platform().sandbox().counters().finishes(3);
+    long closedBefore = node.node().modules().sandbox().supplier().counters().finishes(3);
     sql("UPDATE rentals SET ends_at = now() + interval '200 milliseconds' WHERE id = $1", id);
-    Await.result(node.node().platform().timers().schedule(new Timer(TimerKind.RENTAL, id, System.currentTimeMillis() + 200)));
+    Await.result(node.node().core().timers().service().schedule(new Timer(TimerKind.RENTAL, id, System.currentTimeMillis() + 200)));
     Await.until("ended", Duration.ofSeconds(10), () -> "ENDED".equals(rental(c, id).getString("state")));
     assertThat(wallet(c)).isEqualTo(new JsonObject().put("balance", "9.50").put("held", "0.00").put("currency", "USD"));
     assertThat(ledger(id, "void")).isZero();
     assertThat(ledger(id, "capture")).isEqualTo(1);
     Await.until("closed upstream", () -> "CLOSED".equals(row("SELECT upstream_state FROM rentals WHERE id = $1", id)
         .getString("upstream_state")));
-    assertThat(node.node().platform().sandbox().counters().finishes(3)).isGreaterThan(closedBefore);
+    assertThat(node.node().modules().sandbox().supplier().counters().finishes(3)).isGreaterThan(closedBefore);
     Api.Response extend = api.post("/v1/rentals/" + id + "/extend", c.apiKey(), new JsonObject().put("hours", 1));
     assertThat(extend.json().getString("reason")).isEqualTo("rent-ended");
   }
@@ -265,7 +265,7 @@ class RentalLifecycleTest {
     for (int i = 0; i < n; i++) ids.add(rent(c, 4).getLong("id"));
     long due = System.currentTimeMillis() + 1_000;
     sql("UPDATE rentals SET ends_at = now() + interval '1 second' WHERE id = ANY($1)", (Object) ids.toArray(Long[]::new));
-    for (long id : ids) Await.result(node.node().platform().timers().schedule(new Timer(TimerKind.RENTAL, id, due)));
+    for (long id : ids) Await.result(node.node().core().timers().service().schedule(new Timer(TimerKind.RENTAL, id, due)));
     ExecutorService pool = Executors.newFixedThreadPool(8);
     CountDownLatch go = new CountDownLatch(1);
     List<Integer> statuses = new CopyOnWriteArrayList<>();
@@ -310,7 +310,7 @@ class RentalLifecycleTest {
     for (int i = 0; i < n; i++) ids.add(rent(c, 4).getLong("id"));
     long due = System.currentTimeMillis() + 1_000;
     sql("UPDATE rentals SET ends_at = now() + interval '1 second' WHERE id = ANY($1)", (Object) ids.toArray(Long[]::new));
-    for (long id : ids) Await.result(node.node().platform().timers().schedule(new Timer(TimerKind.RENTAL, id, due)));
+    for (long id : ids) Await.result(node.node().core().timers().service().schedule(new Timer(TimerKind.RENTAL, id, due)));
     ExecutorService pool = Executors.newFixedThreadPool(6);
     List<Integer> statuses = new CopyOnWriteArrayList<>();
     for (int i = 0; i < n; i++) {

@@ -63,7 +63,7 @@ class RentalPolicyAndIncidentsTest {
   }
 
   private static String upstreamState(long id) {
-    return Await.result(node.node().platform().pool().preparedQuery("SELECT upstream_state FROM rentals WHERE id = $1")
+    return Await.result(node.node().core().pool().preparedQuery("SELECT upstream_state FROM rentals WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next().getString("upstream_state");
   }
 

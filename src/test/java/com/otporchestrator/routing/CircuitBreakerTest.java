@@ -1,5 +1,6 @@
 package com.otporchestrator.routing;
 
+import com.otporchestrator.config.BreakerSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.otporchestrator.upstream.UpstreamException;

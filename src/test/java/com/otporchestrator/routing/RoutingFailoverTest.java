@@ -93,7 +93,7 @@ class RoutingFailoverTest {
   }
 
   private static Row order(long id) {
-    return Await.result(node.node().platform().pool().preparedQuery(
+    return Await.result(node.node().core().pool().preparedQuery(
             "SELECT provider_id, cost, price, state, route_attempts, upstream_state FROM activations WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next();
   }

@@ -116,13 +116,13 @@ public final class TestNode implements AutoCloseable {
 
   /** How many activations match {@code where} (a SQL condition written by the test itself). */
   public long countActivations(String where) {
-    return Await.result(node.platform().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
+    return Await.result(node.core().pool().query("SELECT count(*) AS n FROM activations WHERE " + where).execute())
         .iterator().next().getLong("n");
   }
 
   /** Every money invariant of money-and-style.md A.9 holds. */
   public void assertMoneyInvariants() {
-    JsonObject result = Await.result(node.platform().invariants().check());
+    JsonObject result = Await.result(node.modules().wallets().invariants().check());
     assertThat(result.getBoolean("ok")).as("money invariants: %s", result.encodePrettily()).isTrue();
   }
 

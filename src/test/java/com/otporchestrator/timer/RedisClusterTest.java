@@ -150,7 +150,7 @@ class RedisClusterTest {
     first.offer("wa", 6, "0.05");
     List<Customer> customers = new ArrayList<>();
     for (int i = 0; i < CUSTOMERS; i++) customers.add(first.customer("cluster-" + i, "50.00", "bulk"));
-    long sweptBefore = nodes.stream().mapToLong(n -> n.node().platform().timerStats().swept.sum()).sum();
+    long sweptBefore = nodes.stream().mapToLong(n -> n.node().core().timers().stats().swept.sum()).sum();
 
     assertThat(buy(customers)).isEqualTo(ORDERS);
     Await.until("every activation expired", Duration.ofSeconds(90), () -> count("closed_at IS NULL") == 0);
@@ -164,15 +164,15 @@ class RedisClusterTest {
       assertThat(wallet.getString("held")).isEqualTo("0.00");
     }
     nodes.forEach(TestNode::assertMoneyInvariants);
-    long swept = nodes.stream().mapToLong(n -> n.node().platform().timerStats().swept.sum()).sum() - sweptBefore;
+    long swept = nodes.stream().mapToLong(n -> n.node().core().timers().stats().swept.sum()).sum() - sweptBefore;
     assertThat(swept).as("timers the PostgreSQL sweep had to fire").isZero();
     for (TestNode node : nodes) {
-      assertThat(node.node().platform().timerStats().applied.sum()).as("timers applied by every node").isPositive();
+      assertThat(node.node().core().timers().stats().applied.sum()).as("timers applied by every node").isPositive();
     }
 
     // the seeded markers live beside their shards, one per shard, on every master
-    TimerKeys keys = first.node().platform().timers().keys();
-    Redis redis = first.node().platform().redis();
+    TimerKeys keys = first.node().core().timers().service().keys();
+    Redis redis = first.node().core().redis();
     Set<Integer> markerOwners = new HashSet<>();
     for (int shard = 0; shard < keys.shards(); shard++) {
       assertThat(Await.result(redis.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.EXISTS)
@@ -182,7 +182,7 @@ class RedisClusterTest {
     }
     assertThat(markerOwners).containsExactlyInAnyOrderElementsOf(cluster.ports());
     System.out.printf("cluster nodes: %d activations expired and refunded once; timers applied per node %d / %d; swept %d%n",
-        ORDERS, first.node().platform().timerStats().applied.sum(), nodes.get(1).node().platform().timerStats().applied.sum(), swept);
+        ORDERS, first.node().core().timers().stats().applied.sum(), nodes.get(1).node().core().timers().stats().applied.sum(), swept);
   }
 
   @Test
@@ -213,15 +213,15 @@ class RedisClusterTest {
   void noticesReachSubscribersFromEveryMaster() {
     String channel = stores.redisPrefix() + "orders:changed";
     for (TestNode node : nodes) {
-      long before = node.node().push().stats().noticesReceived.sum();
+      long before = node.node().modules().push().channel().stats().noticesReceived.sum();
       for (int port : cluster.ports()) {
         assertThat((Long) cluster.command(port, "PUBLISH", channel, "987654321")).as("publish on %d", port).isGreaterThanOrEqualTo(0);
       }
       Await.until("three notices received", Duration.ofSeconds(5),
-          () -> node.node().push().stats().noticesReceived.sum() - before >= 3);
+          () -> node.node().modules().push().channel().stats().noticesReceived.sum() - before >= 3);
       int subscribedOn = 0;
       for (int port : cluster.ports()) {
-        if (String.valueOf(cluster.command(port, "CLIENT", "LIST")).contains("name=" + node.node().push().subscriberName())) subscribedOn++;
+        if (String.valueOf(cluster.command(port, "CLIENT", "LIST")).contains("name=" + node.node().modules().push().channel().subscriberName())) subscribedOn++;
       }
       assertThat(subscribedOn).as("nodes holding this node's subscriber connection").isEqualTo(1);
     }

@@ -70,7 +70,7 @@ class RedisLossTest {
       node.offer("wa", 0, "1.25");
       List<Customer> customers = new ArrayList<>();
       for (int c = 0; c < 6; c++) customers.add(node.customer("loss-" + c, Money.format(DEPOSIT)));
-      TimerStats stats = node.node().platform().timerStats();
+      TimerStats stats = node.node().core().timers().stats();
       long reseededBefore = stats.reseeded.sum();
       long sweptBefore = stats.swept.sum();
 
@@ -94,17 +94,17 @@ class RedisLossTest {
           }));
         }
         Await.until("half the orders bought", Duration.ofSeconds(30), () -> purchased.get() >= orders / 2);
-        firstWipe = RedisKeys.deleteAll(node.node().platform().redis(), stores.redisPrefix());
+        firstWipe = RedisKeys.deleteAll(node.node().core().redis(), stores.redisPrefix());
         Await.until("the safety net re-seeded Redis", Duration.ofSeconds(10), () -> stats.reseeded.sum() > reseededBefore);
         for (Future<?> task : tasks) task.get(60, TimeUnit.SECONDS);
       }
       assertThat(firstWipe).as("keys deleted mid-purchase").isPositive();
       assertThat(bought).hasSize(orders);
 
-      Pool pool = node.node().platform().pool();
+      Pool pool = node.node().core().pool();
       assertThat(openOrders(pool)).as("orders still open after the last customer action").isPositive();
       long reseededBeforeSecondWipe = stats.reseeded.sum();
-      long secondWipe = RedisKeys.deleteAll(node.node().platform().redis(), stores.redisPrefix());
+      long secondWipe = RedisKeys.deleteAll(node.node().core().redis(), stores.redisPrefix());
       assertThat(secondWipe).as("keys deleted while orders were open").isPositive();
 
       Await.until("every order reached a final state", Duration.ofSeconds(30), () -> openOrders(pool) == 0);
@@ -178,10 +178,10 @@ class RedisLossTest {
       }
 
       second = TestNode.start(secondEnv);
-      Pool pool = second.node().platform().pool();
+      Pool pool = second.node().core().pool();
       assertThat(count(pool, "SELECT count(*) FROM activations WHERE state IN ('WAITING_CODE', 'CODE_RECEIVED')"))
           .as("orders still open when the new node started").isEqualTo(40);
-      TimerStats stats = second.node().platform().timerStats();
+      TimerStats stats = second.node().core().timers().stats();
       assertThat(stats.reseeded.sum()).as("timers re-seeded at start-up").isGreaterThanOrEqualTo(40);
 
       Await.until("every order reached a final state", Duration.ofSeconds(20), () -> openOrders(pool) == 0);

@@ -61,7 +61,7 @@ class WalletOperationsTest {
   }
 
   private static long ledgerRows(String kind, long accountId) {
-    return Await.result(node.node().platform().pool().preparedQuery(
+    return Await.result(node.node().core().pool().preparedQuery(
         "SELECT count(*) AS n FROM ledger_entries WHERE kind = $1 AND account_id = $2").execute(Tuple.of(kind, accountId)))
         .iterator().next().getLong("n");
   }
@@ -148,7 +148,7 @@ class WalletOperationsTest {
     assertThat(api.post("/admin/v1/accounts/" + c.id() + "/deposits", ADMIN,
         new JsonObject().put("amount", "5.00").put("reference", "after-termination")).status()).isEqualTo(404);
 
-    Await.result(node.node().platform().pool().preparedQuery(
+    Await.result(node.node().core().pool().preparedQuery(
         "UPDATE activations SET expires_at = now() WHERE id = $1").execute(Tuple.of(open)));
     Await.until("the open order expired and was refunded", () -> ledgerRows("void", c.id()) == 1);
     Api.Response remainder = api.post("/admin/v1/accounts/" + c.id() + "/forfeit", ADMIN, (String) null);

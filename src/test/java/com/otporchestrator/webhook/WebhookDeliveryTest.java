@@ -87,7 +87,7 @@ class WebhookDeliveryTest {
   }
 
   private static List<Row> events(long orderId) {
-    var rows = Await.result(node.node().platform().pool()
+    var rows = Await.result(node.node().core().pool()
         .preparedQuery("SELECT id, state, attempts, url FROM webhook_events WHERE order_id = $1 ORDER BY id")
         .execute(Tuple.of(orderId)));
     return java.util.stream.StreamSupport.stream(rows.spliterator(), false).toList();
@@ -376,7 +376,7 @@ class WebhookDeliveryTest {
     Customer customer = node.customer("lost-timer", "5.00");
     long id = buy(customer, null).getLong("id");
     // As if the pod died between the SMS commit and scheduling: an overdue event, no timer in Redis.
-    Row inserted = Await.result(node.node().platform().pool().preparedQuery("""
+    Row inserted = Await.result(node.node().core().pool().preparedQuery("""
         INSERT INTO webhook_events (account_id, order_id, type, url, payload, next_attempt_at)
         VALUES ($1, $2, 'activation.sms', $3, '{"activationId":' || $2 || '}', now() - interval '10 seconds')
         RETURNING id""").execute(Tuple.of(customer.id(), id, receiver.url("/ok/swept")))).iterator().next();
@@ -389,18 +389,18 @@ class WebhookDeliveryTest {
   void aRedisThatLostItsIndexGetsPendingWebhookTimersBackFromPostgres() {
     Customer customer = node.customer("reseeded", "5.00");
     long id = buy(customer, null).getLong("id");
-    Row inserted = Await.result(node.node().platform().pool().preparedQuery("""
+    Row inserted = Await.result(node.node().core().pool().preparedQuery("""
         INSERT INTO webhook_events (account_id, order_id, type, url, payload, next_attempt_at)
         VALUES ($1, $2, 'activation.sms', $3, '{}', now() + interval '1 hour')
         RETURNING id, (extract(epoch FROM next_attempt_at) * 1000)::bigint AS due_ms""")
         .execute(Tuple.of(customer.id(), id, receiver.url("/ok/later")))).iterator().next();
     long eventId = inserted.getLong("id");
-    var keys = node.node().platform().timers().keys();
+    var keys = node.node().core().timers().service().keys();
     String dueKey = keys.due(keys.shardOf(eventId));
 
-    RedisKeys.deleteAll(node.node().platform().redis(), stores.redisPrefix());
+    RedisKeys.deleteAll(node.node().core().redis(), stores.redisPrefix());
     Await.until("the webhook timer is back in Redis", Duration.ofSeconds(10), () -> {
-      Response score = Await.result(node.node().platform().redis()
+      Response score = Await.result(node.node().core().redis()
           .send(Request.cmd(Command.ZSCORE).arg(dueKey).arg("w:" + eventId)));
       return score != null && (long) Double.parseDouble(score.toString()) == inserted.getLong("due_ms");
     });

@@ -61,7 +61,7 @@ class FiveSimLifecycleTest {
   }
 
   private static Row row(long id) {
-    return Await.result(node.node().platform().pool().preparedQuery("SELECT state, provider_activation_id, upstream_state, "
+    return Await.result(node.node().core().pool().preparedQuery("SELECT state, provider_activation_id, upstream_state, "
         + "upstream_attempts, upstream_note, upstream_next_at >= created_at + interval '120 seconds' AS waits_min_age "
         + "FROM activations WHERE id = $1").execute(Tuple.of(id))).iterator().next();
   }
@@ -112,7 +112,7 @@ class FiveSimLifecycleTest {
       assertThat(api.post("/v1/activations/" + id + "/cancel", customer.apiKey(), new JsonObject()).status()).isEqualTo(200);
       Await.until("a failed close attempt", Duration.ofSeconds(10), () -> row(id).getInteger("upstream_attempts") == 1);
       assertThat(row(id).getString("upstream_state")).isEqualTo("CLOSING");
-      long retryInSeconds = Await.result(node.node().platform().pool().preparedQuery(
+      long retryInSeconds = Await.result(node.node().core().pool().preparedQuery(
               "SELECT extract(epoch FROM upstream_next_at - now())::bigint AS s FROM activations WHERE id = $1")
           .execute(Tuple.of(id))).iterator().next().getLong("s");
       assertThat(retryInSeconds).as("the next try, after 5sim's retry delay").isBetween(20L, 30L);

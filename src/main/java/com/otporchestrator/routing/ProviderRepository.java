@@ -1,0 +1,45 @@
+package com.otporchestrator.routing;
+
+import com.otporchestrator.upstream.ProviderRecord;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The configured suppliers in PostgreSQL ({@link ProviderSql}); the registry builds their adapters from them. */
+public final class ProviderRepository {
+  private final Pool pool;
+
+  public ProviderRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<ProviderRecord>> all() {
+    return pool.query(ProviderSql.ALL).execute().map(rows -> {
+      List<ProviderRecord> list = new ArrayList<>();
+      for (Row row : rows) {
+        Buffer hash = row.getBuffer("push_key_hash");
+        list.add(new ProviderRecord(row.getString("id"), row.getString("protocol"), row.getString("base_url"),
+            row.getString("api_key"), hash == null ? null : hash.getBytes(), row.getBoolean("enabled"),
+            row.getInteger("priority")));
+      }
+      return list;
+    });
+  }
+
+  public Future<Void> upsert(ProviderRecord p) {
+    Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
+        p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority());
+    return pool.preparedQuery(ProviderSql.UPSERT).execute(args).mapEmpty();
+  }
+
+  /** Writes the whole supplier, its channels limit (null: none) included, in one statement. */
+  public Future<Void> upsert(ProviderRecord p, Integer channelsLimit) {
+    Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
+        p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority(), channelsLimit);
+    return pool.preparedQuery(ProviderSql.PUT).execute(args).mapEmpty();
+  }
+}

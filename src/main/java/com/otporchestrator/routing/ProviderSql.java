@@ -1,0 +1,23 @@
+package com.otporchestrator.routing;
+
+/** Every statement on the configured suppliers. */
+final class ProviderSql {
+  private ProviderSql() {}
+
+  static final String ALL = """
+      SELECT id, protocol, base_url, api_key, push_key_hash, enabled, priority FROM providers ORDER BY id""";
+  static final String UPSERT = """
+      INSERT INTO providers (id, protocol, base_url, api_key, push_key_hash, enabled, priority)
+      VALUES ($1, $2, $3, $4, $5, $6, $7)
+      ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, base_url = EXCLUDED.base_url,
+        api_key = EXCLUDED.api_key, push_key_hash = EXCLUDED.push_key_hash, enabled = EXCLUDED.enabled,
+        priority = EXCLUDED.priority""";
+
+  /** An admin's PUT: the whole record, channels limit included (null: no limit). */
+  static final String PUT = """
+      INSERT INTO providers (id, protocol, base_url, api_key, push_key_hash, enabled, priority, channels_limit)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (id) DO UPDATE SET protocol = EXCLUDED.protocol, base_url = EXCLUDED.base_url,
+        api_key = EXCLUDED.api_key, push_key_hash = EXCLUDED.push_key_hash, enabled = EXCLUDED.enabled,
+        priority = EXCLUDED.priority, channels_limit = EXCLUDED.channels_limit""";
+}
