@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
 /**
- * The money invariants (money-and-style.md A.9), each counted as violations; all zero means the
+ * The money invariants (docs/money.md, invariants), each counted as violations; all zero means the
  * books balance. Run after every concurrency test and exposed to operators.
  */
 public final class Invariants {
