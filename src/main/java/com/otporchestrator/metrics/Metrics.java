@@ -10,7 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.micrometer.Label;
-import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -49,10 +48,6 @@ public final class Metrics {
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))
         .setLabels(EnumSet.of(Label.HTTP_METHOD, Label.HTTP_CODE, Label.HTTP_ROUTE, Label.POOL_TYPE, Label.POOL_NAME,
             Label.NAMESPACE, Label.CLIENT_NAME, Label.EB_SIDE))
-        // Net-client meters (TCP connections and bytes of the Redis and PostgreSQL clients) are left off: the pool
-        // meters show those clients, and vertx-micrometer-metrics registers the same connection gauge once per client
-        // (one Redis client per event loop), which Micrometer reports at start-up as "Gauge already registered".
-        .addDisabledMetricsCategory(MetricsDomain.NET_CLIENT)
         .setJvmMetricsEnabled(true);
     return Vertx.builder().with(new VertxOptions(options).setMetricsOptions(metrics))
         .withMetrics(new MicrometerMetricsFactory(registry)).build();
