@@ -27,3 +27,7 @@ pick_java_home() {
 
 pick_java_home || exit 1
 export PATH="$JAVA_HOME/bin:$PATH"
+# Maven 3.9's bundled Guice uses sun.misc.Unsafe, which JDK 24+ warns about on every run (JEP 498); say it is allowed.
+if [ "$(java_major "$JAVA_HOME")" -ge 24 ] 2>/dev/null; then
+  export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow ${MAVEN_OPTS:-}"
+fi

@@ -5,6 +5,11 @@ import com.otporchestrator.config.ConfigException;
 import com.otporchestrator.dev.DevMode;
 import com.otporchestrator.dev.DevSeed;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -44,6 +49,12 @@ public final class App {
   /** Starts a node and stops it gracefully on SIGTERM; exits non-zero if it cannot start. */
   public static Node run(AppConfig config) {
     LOG.info("starting: {}", config.describe());
+    String busy = busyPort(config);
+    if (busy != null) {
+      LOG.error("could not start: {}", busy);
+      System.exit(1);
+      return null;
+    }
     Vertx vertx = com.otporchestrator.metrics.Metrics.vertx(new io.vertx.core.VertxOptions());
     Node node;
     try {
@@ -57,6 +68,34 @@ public final class App {
     LOG.info("ready on port {}", config.httpPort());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, node), "shutdown"));
     return node;
+  }
+
+  /**
+   * Names the first port this process is about to listen on that something else already holds (its setting, port
+   * and address), or null when all are free. Checked before anything starts, so the message is one line.
+   */
+  static String busyPort(AppConfig config) {
+    Map<String, InetSocketAddress> listeners = new LinkedHashMap<>();
+    if (config.runs(AppConfig.Role.API)) {
+      listeners.put("HTTP_PORT", new InetSocketAddress(config.httpHost(), config.httpPort()));
+    } else {
+      listeners.put("HEALTH_PORT", new InetSocketAddress(config.httpHost(), config.lifecycle().healthPort()));
+    }
+    if (config.runs(AppConfig.Role.SANDBOX)) {
+      listeners.put("SANDBOX_PORT", new InetSocketAddress(config.sandbox().host(), config.sandbox().port()));
+    }
+    for (Map.Entry<String, InetSocketAddress> listener : listeners.entrySet()) {
+      InetSocketAddress address = listener.getValue();
+      if (address.getPort() == 0) continue;
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(true);
+        socket.bind(address);
+      } catch (IOException e) {
+        return "%s %d is already in use on %s (%s): stop what listens there or set %s to a free port".formatted(
+            listener.getKey(), address.getPort(), address.getHostString(), e.getMessage(), listener.getKey());
+      }
+    }
+    return null;
   }
 
   /**

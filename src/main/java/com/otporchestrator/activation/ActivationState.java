@@ -3,7 +3,7 @@ package com.otporchestrator.activation;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** The lifecycle of DESIGN.md section 4; WAITING_RETRY is CODE_RECEIVED after the customer asked for another code. */
+/** The lifecycle of docs/activations.md; WAITING_RETRY is CODE_RECEIVED after the customer asked for another code. */
 public enum ActivationState {
   ALLOCATING, WAITING_CODE, CODE_RECEIVED, WAITING_RETRY, FINISHED, CANCELLED, EXPIRED, FAILED;
 

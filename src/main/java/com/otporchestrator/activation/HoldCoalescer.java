@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Group commit for holds on one wallet (DESIGN.md §3): while a hold statement for an account is in
+ * Group commit for holds on one wallet (docs/money.md, coalesced holds): while a hold statement for an account is in
  * flight, further holds for that account wait, and all that waited go in the next statement
  * together. A lone purchase pays no added latency; a bulk customer's thousands of concurrent
  * purchases lock its wallet row once per batch instead of once per order.

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The protocol's rent actions (protocols.md 1.8) over {@link RentalService}. Successes and refusals are JSON, as the
+ * The protocol's rent actions (docs/protocol-details.md, rent actions) over {@link RentalService}. Successes and refusals are JSON, as the
  * protocol has them ({@code {"status":"success",...}} / {@code {"status":"error","message":TOKEN}}); only the
  * authentication tokens before an action runs stay text, like every other action. Times are Moscow time.
  */

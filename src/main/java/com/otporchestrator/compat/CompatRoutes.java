@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code /stubs/handler_api.php}: the sms-activate protocol over our own services, so that scripts
  * written for sms-activate work by changing only the base URL and the key. GET query parameters or
- * a POST form; every answer is HTTP 200 with a text token or JSON (protocols.md 1.1). Routes stay
+ * a POST form; every answer is HTTP 200 with a text token or JSON (docs/protocol-details.md). Routes stay
  * thin: money moves only through {@link PurchaseService} and {@link ActivationService}, failures
  * become tokens only in {@link CompatTokens}.
  */
@@ -116,7 +116,7 @@ public final class CompatRoutes {
     actions.put("cancelActivation", (account, p) -> setStatus(account, p, "8"));
   }
 
-  /** Adds the protocol's rent actions (protocols.md 1.8), served by {@link CompatRentals}. */
+  /** Adds the protocol's rent actions (docs/protocol-details.md, rent actions), served by {@link CompatRentals}. */
   public CompatRoutes withRentals(com.otporchestrator.rental.RentalService rentals,
                                   com.otporchestrator.webhook.WebhookUrls webhookUrls) {
     new CompatRentals(rentals, webhookUrls).register(actions::put);

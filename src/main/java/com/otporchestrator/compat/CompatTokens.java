@@ -30,7 +30,7 @@ final class CompatTokens {
   static final String OPERATORS_NOT_FOUND = "OPERATORS_NOT_FOUND";
   static final String ERROR_SQL = "ERROR_SQL";
 
-  // rent actions (protocols.md 1.8); their errors travel as {"status":"error","message":TOKEN}
+  // rent actions (docs/protocol-details.md, rent actions); their errors travel as {"status":"error","message":TOKEN}
   static final String NO_ID_RENT = "NO_ID_RENT";
   static final String INVALID_PHONE = "INVALID_PHONE";
   static final String INCORECT_STATUS = "INCORECT_STATUS";
@@ -40,7 +40,7 @@ final class CompatTokens {
   static final String RENT_DIE = "RENT_DIE";
   static final String ACCOUNT_INACTIVE = "ACCOUNT_INACTIVE";
   static final String SERVER_ERROR = "SERVER_ERROR";
-  /** A rent_time outside the policy's durations: Hero's token (protocols.md 1.8, "Rent durations and rules"). */
+  /** A rent_time outside the policy's durations: Hero's token (docs/protocol-details.md, rent actions). */
   static final String BAD_DURATION = "BAD_DURATION";
   static final String STATUS_WAIT_CODE = "STATUS_WAIT_CODE";
   static final String STATUS_FINISH = "STATUS_FINISH";

@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 /**
- * The sms-activate shapes of our orders (protocols.md 1.3, 1.4, 1.2): text tokens and JSON. Money
+ * The sms-activate shapes of our orders (docs/protocol-details.md): text tokens and JSON. Money
  * is a JSON number in USD (currency 840) written from its exact decimal, never through a double.
  */
 final class CompatViews {

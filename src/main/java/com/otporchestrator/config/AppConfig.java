@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * Every setting of the service, read once from environment variables and validated at start-up.
- * A bad value stops the process with a message naming the variable (see README, "Configuration").
+ * A bad value stops the process with a message naming the variable (docs/configuration.md lists them all).
  */
 public record AppConfig(
     int httpPort,
@@ -83,7 +83,11 @@ public record AppConfig(
   }
 
   public static AppConfig from(Map<String, String> env) {
-    Env e = new Env(env);
+    return from(new Env(env));
+  }
+
+  /** Reads every setting through {@code e}, which afterwards knows each variable read and its default. */
+  static AppConfig from(Env e) {
     AppConfig config = new AppConfig(
         e.port("HTTP_PORT", 8080),
         e.string("HTTP_HOST", "0.0.0.0"),

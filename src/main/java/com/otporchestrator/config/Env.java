@@ -2,21 +2,40 @@ package com.otporchestrator.config;
 
 import java.net.URI;
 import java.time.Duration;
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Reads typed values from environment variables, collecting every problem before failing once. */
+/**
+ * Reads typed values from environment variables, collecting every problem before failing once. It also keeps, in
+ * reading order, each variable read and its default as text ({@link #defaults}): the test of docs/configuration.md
+ * compares the documented table with it.
+ */
 final class Env {
   private final Map<String, String> values;
   private final List<String> problems = new ArrayList<>();
+  private final Map<String, String> defaults = new LinkedHashMap<>();
 
   Env(Map<String, String> values) {
     this.values = values;
   }
 
+  /** Every variable read so far and its default as text (null: no default). */
+  Map<String, String> defaults() {
+    return Collections.unmodifiableMap(defaults);
+  }
+
+  private void declare(String name, Object fallback) {
+    defaults.put(name, fallback == null ? null : String.valueOf(fallback));
+  }
+
   String string(String name, String fallback) {
+    declare(name, fallback);
     String value = values.get(name);
     return value == null || value.isBlank() ? fallback : value.trim();
   }
@@ -29,6 +48,7 @@ final class Env {
   }
 
   int intRange(String name, int fallback, int min, int max) {
+    declare(name, fallback);
     String raw = values.get(name);
     if (raw == null || raw.isBlank()) return fallback;
     try {
@@ -56,6 +76,7 @@ final class Env {
   }
 
   double fraction(String name, double fallback) {
+    declare(name, BigDecimal.valueOf(fallback).stripTrailingZeros().toPlainString());
     String raw = values.get(name);
     if (raw == null || raw.isBlank()) return fallback;
     try {
@@ -69,9 +90,10 @@ final class Env {
   }
 
   boolean bool(String name, boolean fallback) {
+    declare(name, fallback);
     String raw = values.get(name);
     if (raw == null || raw.isBlank()) return fallback;
-    return switch (raw.trim().toLowerCase(java.util.Locale.ROOT)) {
+    return switch (raw.trim().toLowerCase(Locale.ROOT)) {
       case "true", "1", "yes" -> true;
       case "false", "0", "no" -> false;
       default -> {
@@ -122,6 +144,7 @@ final class Env {
   }
 
   Set<AppConfig.Role> roles(String name, Set<AppConfig.Role> fallback) {
+    declare(name, String.join(",", fallback.stream().map(r -> r.name().toLowerCase(Locale.ROOT)).toList()));
     String raw = values.get(name);
     if (raw == null || raw.isBlank()) return fallback;
     try {

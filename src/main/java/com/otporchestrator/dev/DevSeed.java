@@ -18,6 +18,8 @@ public final class DevSeed {
   private static final Map<String, String> PRICES = Map.of("tg", "0.80", "wa", "0.90", "go", "0.40", "ig", "0.35",
       "fb", "0.30", "dr", "0.60");
   private static final String DEFAULT_PRICE = "0.25";
+  private static final String RENT_FULL_HOURLY = "0.15";
+  private static final String RENT_TG_HOURLY = "0.06";
   private static final String DEMO_DEPOSIT = "100.00";
 
   private DevSeed() {}
@@ -41,12 +43,17 @@ public final class DevSeed {
     return Future.all(all).compose(v -> rentOffers(stores));
   }
 
-  /** Sandbox rentals in every country: the whole number ("full") and Telegram only, per hour. */
+  /**
+   * Sandbox rentals in every country, priced per hour like the market's: the whole number ("full") at $0.15 an hour
+   * ($3.60 a day), Telegram only at $0.06 ($1.44 a day); the supplier's cost is 60 % of it.
+   */
   private static Future<Void> rentOffers(Stores stores) {
     List<Future<?>> all = new ArrayList<>();
+    long full = Money.parseUsd(RENT_FULL_HOURLY);
+    long telegram = Money.parseUsd(RENT_TG_HOURLY);
     for (int country : Countries.smshubNames().keySet()) {
-      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", 20_000, 12_000, 100, null));
-      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", 8_000, 5_000, 100, null));
+      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "full", full, full * 6 / 10, 100, null));
+      all.add(stores.rentals().upsertOffer(SandboxSetup.PROVIDER_ID, country, "tg", telegram, telegram * 6 / 10, 100, null));
     }
     return Future.all(all).mapEmpty();
   }

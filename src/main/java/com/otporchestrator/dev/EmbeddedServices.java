@@ -10,22 +10,39 @@ import java.util.Map;
 import redis.embedded.RedisServer;
 
 /**
- * Dev mode only, before Vert.x starts: when PostgreSQL or Redis does not answer at its configured
- * address, start an embedded one (binaries shipped in Maven Central jars) and point the settings
- * at it.
+ * Dev mode only, before Vert.x starts: makes DATABASE_URL and REDIS_URL point at stores that work. A PostgreSQL that
+ * answers gets the URL's database created if it is missing; when none answers, or it refuses the URL's credentials,
+ * an embedded PostgreSQL is started instead (binaries shipped in Maven Central jars); likewise an embedded Redis when
+ * none answers. Each choice is said in one line.
  */
 final class EmbeddedServices {
+  static final String DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/test";
   private EmbeddedPostgres postgres;
   private RedisServer redis;
 
   void ensurePostgres(Map<String, String> env) {
-    String url = env.getOrDefault("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test");
-    if (reachable(url, 5432)) return;
-    System.out.println("PostgreSQL is not reachable at " + url + "; starting an embedded one");
+    String url = env.getOrDefault("DATABASE_URL", DEFAULT_DATABASE_URL);
+    String server = LocalPostgres.server(url);
+    if (!reachable(url, 5432)) {
+      startPostgres(env, "no PostgreSQL answers at " + server);
+      return;
+    }
+    LocalPostgres.Check check = LocalPostgres.prepare(url);
+    switch (check.outcome()) {
+      case READY -> { }
+      case CREATED -> System.out.println("created database '" + check.detail() + "' on the PostgreSQL at " + server);
+      case REFUSED -> startPostgres(env, "the PostgreSQL at " + server + " refused DATABASE_URL's credentials ("
+          + check.detail() + ")");
+      case FAILED -> startPostgres(env, "the PostgreSQL at " + server + " cannot be used (" + check.detail() + ")");
+    }
+  }
+
+  private void startPostgres(Map<String, String> env, String why) {
+    System.out.println(why + "; starting an embedded PostgreSQL");
     try {
       postgres = EmbeddedPostgres.builder().setPort(freePort()).start();
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start embedded PostgreSQL (it refuses to run as root): " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start an embedded PostgreSQL: " + e.getMessage(), e);
     }
     env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + postgres.getPort() + "/postgres");
   }
@@ -33,14 +50,16 @@ final class EmbeddedServices {
   void ensureRedis(Map<String, String> env) {
     String url = env.getOrDefault("REDIS_URL", "redis://127.0.0.1:6379");
     if (reachable(url, 6379)) return;
-    System.out.println("Redis is not reachable at " + url + "; starting an embedded one");
+    URI uri = URI.create(url);
+    System.out.println("no Redis answers at " + uri.getHost() + ":" + (uri.getPort() < 0 ? 6379 : uri.getPort())
+        + "; starting an embedded Redis");
     try {
       int port = freePort();
       redis = new RedisServer(port);
       redis.start();
       env.put("REDIS_URL", "redis://127.0.0.1:" + port);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start embedded Redis: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot start an embedded Redis: " + e.getMessage(), e);
     }
   }
 

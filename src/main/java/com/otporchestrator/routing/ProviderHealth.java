@@ -13,8 +13,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-supplier health and circuit breakers of this process (README, "Routing, breakers and
- * outages"). Fed by every supplier call ({@code MeteredProvider}); read by routing. A failure is a
+ * Per-supplier health and circuit breakers of this process (docs/routing-and-outages.md, "Health and
+ * breakers"). Fed by every supplier call ({@code MeteredProvider}); read by routing. A failure is a
  * call whose outcome is unknown (timeout, garbage, 5xx) or that broke; NO_NUMBERS and definite
  * refusals prove the supplier answers, so they count as healthy calls.
  *

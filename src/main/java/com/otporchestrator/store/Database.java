@@ -56,9 +56,9 @@ public final class Database {
     });
   }
 
-  /** The JDBC view of a postgresql:// URL, for Flyway. */
-  record JdbcTarget(String jdbcUrl, String user, String password) {
-    static JdbcTarget of(String databaseUrl) {
+  /** The JDBC view of a postgresql:// URL, for Flyway (and dev mode's and the tests' checks before start-up). */
+  public record JdbcTarget(String jdbcUrl, String user, String password) {
+    public static JdbcTarget of(String databaseUrl) {
       URI uri = URI.create(databaseUrl);
       String user = "postgres";
       String password = null;

@@ -10,7 +10,7 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Webhook signatures: {@code Webhook-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + body)>},
  * the key being the secret string's UTF-8 bytes as shown to the customer ("whsec_..."), so
- * {@code openssl dgst -sha256 -hmac "$SECRET"} verifies it (README, "Webhooks").
+ * {@code openssl dgst -sha256 -hmac "$SECRET"} verifies it (docs/api.md, "Webhooks").
  */
 public final class WebhookSigner {
   private static final SecureRandom RANDOM = new SecureRandom();

@@ -256,7 +256,7 @@ class ClaimFilingTest {
     assertThat(refused.json().getInteger("policyVersion")).isEqualTo(2);
   }
 
-  /** The README's rule: step a day at a time from the filing instant, counting only Monday to Friday (UTC). */
+  /** The documented rule (docs/claims.md): step a day at a time from the filing instant, counting only Monday to Friday (UTC). */
   static Instant businessDays(Instant from, int n) {
     ZonedDateTime t = from.atZone(ZoneOffset.UTC);
     int counted = 0;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The protocol's rent actions (protocols.md 1.8): shapes and every error token, over real HTTP. */
+/** The protocol's rent actions (docs/protocol-details.md, rent actions): shapes and every error token, over real HTTP. */
 @DisplayName("The sms-activate rent actions")
 class CompatRentTest {
   private static TestStores.Isolated stores;

@@ -398,12 +398,12 @@ class KubernetesManifestsTest {
         .flatMap(v -> Stream.of(v.split(","))).map(String::strip).collect(java.util.stream.Collectors.toSet());
   }
 
-  /** The variable names of the README's configuration table. */
+  /** The variable names of the configuration table (docs/configuration.md). */
   private static Set<String> documentedVariables() throws IOException {
     Set<String> names = new TreeSet<>();
-    var m = java.util.regex.Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(Files.readString(Path.of("README.md")));
+    var m = java.util.regex.Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\|").matcher(Files.readString(Path.of("docs/configuration.md")));
     while (m.find()) names.add(m.group(1));
-    assertThat(names).as("README configuration table").contains("ROLES", "DATABASE_URL", "TIMER_SHARDS");
+    assertThat(names).as("docs/configuration.md table").contains("ROLES", "DATABASE_URL", "TIMER_SHARDS");
     return names;
   }
 

@@ -9,6 +9,8 @@ import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
+import ch.qos.logback.core.status.Status;
+import ch.qos.logback.core.status.StatusUtil;
 import com.otporchestrator.testing.Api;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
@@ -146,6 +148,8 @@ class JsonLogTest {
       List<Appender<ch.qos.logback.classic.spi.ILoggingEvent>> appenders = new ArrayList<>();
       context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).iteratorForAppenders().forEachRemaining(appenders::add);
       assertThat(appenders).hasSize(1);
+      // logback prints its status lines at start-up whenever configuring warned; it must have nothing to say
+      assertThat(new StatusUtil(context).getHighestLevel(0)).as("logback status level").isLessThan(Status.WARN);
       Object encoder = ((ConsoleAppender<?>) appenders.get(0)).getEncoder();
       context.stop();
       return encoder;

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.FieldSource;
 /**
  * Faithfulness guard: every sentence a preset quotes (in a comment or an exclusion/description string) must appear
  * verbatim in its seed document. Quotes may be cut with " ... " or joined with " / "; each fragment is checked.
- * The seed documents are kept verbatim in src/test/resources/seeds (copies of shared/seeds), so the
+ * The seed documents (the published policy texts) are kept verbatim in src/test/resources/seeds, so the
  * check runs on every machine.
  */
 class PolicyQuotesTest {

@@ -120,7 +120,7 @@ public final class TestNode implements AutoCloseable {
         .iterator().next().getLong("n");
   }
 
-  /** Every money invariant of money-and-style.md A.9 holds. */
+  /** Every money invariant of docs/money.md holds. */
   public void assertMoneyInvariants() {
     JsonObject result = Await.result(node.modules().wallets().invariants().check());
     assertThat(result.getBoolean("ok")).as("money invariants: %s", result.encodePrettily()).isTrue();

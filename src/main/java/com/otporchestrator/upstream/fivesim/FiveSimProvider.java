@@ -18,7 +18,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Client of 5sim.net (protocols.md section 3): REST over GET with a Bearer token, JSON orders, plain
+ * Client of 5sim.net (docs/protocol-details.md, 5sim): REST over GET with a Bearer token, JSON orders, plain
  * text errors matched by substring. 5sim never pushes, so orders are polled ({@code /user/check}).
  * Never fails a purchase whose outcome it cannot prove: a timeout, a 5xx or a garbled body is unknown.
  */

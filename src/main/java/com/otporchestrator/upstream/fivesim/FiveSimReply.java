@@ -19,7 +19,7 @@ sealed interface FiveSimReply {
 
   record Garbage(String why) implements FiveSimReply {}
 
-  /** The error phrases of protocols.md section 3.4, most specific first. */
+  /** The error phrases of 5sim (docs/protocol-details.md), most specific first. */
   List<String> PHRASES = List.of("no free phones", "not enough user balance", "not enough rating",
       "country is incorrect", "bad country", "select country", "product is incorrect", "no product",
       "bad operator", "select operator", "order not found", "order has sms", "order no sms", "hosting order",

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A 5sim.net account over real HTTP for tests, speaking the JSON and text shapes of protocols.md
- * section 3: GET only, Bearer token, orders as JSON, errors as text. What it answers to a purchase
+ * A 5sim.net account over real HTTP for tests, speaking the JSON and text shapes of 5sim
+ * (docs/protocol-details.md): GET only, Bearer token, orders as JSON, errors as text. What it answers to a purchase
  * and to a close is set by the test ({@link #buyReply}, {@link #closeReply}).
  */
 final class FakeFiveSim implements AutoCloseable {
