@@ -144,7 +144,7 @@ public final class Node {
   }
 
   /**
-   * The graceful stop of SIGTERM (README, "Graceful shutdown"), in this order:
+   * The graceful stop of SIGTERM (docs/operations.md, graceful shutdown), in this order:
    * <ol>
    * <li>readiness answers 503 (DRAINING) and the periodic jobs stop;</li>
    * <li>at the same moment the timer engine stops claiming and hands its unacknowledged leases back

@@ -1,4 +1,4 @@
--- Activation lifecycle (DESIGN.md section 4):
+-- Activation lifecycle (docs/activations.md):
 --   ALLOCATING -> WAITING_CODE -> CODE_RECEIVED <-> WAITING_RETRY -> FINISHED (captured)
 --   ALLOCATING -> FAILED (voided); WAITING_CODE -> CANCELLED | EXPIRED (voided)
 -- upstream_state tracks closing the order with the supplier, separately from the customer's money.

@@ -186,7 +186,7 @@ final class ActivationSql {
    * outbox: when the order or its account has a webhook URL, the same statement writes the
    * {@code activation.sms} webhook event, so an event exists if and only if the SMS was stored (a
    * repeated SMS stores nothing and so creates no event). The payload is fixed here, once: the
-   * sms-activate activation webhook fields plus ours (README, "Webhooks"); times are UTC.
+   * sms-activate activation webhook fields plus ours (docs/api.md, webhooks); times are UTC.
    */
   private static final String STORE_SMS = """
       , sms AS (

@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * Claims (support tickets): customers file them on their orders under the order's policy version and attach evidence;
- * admins work the queue. README "Claims" has the decisions.
+ * admins work the queue. docs/claims.md has the decisions.
  */
 final class ClaimRoutes {
   private static final Set<String> FILE_FIELDS = Set.of("orderId", "type", "text", "tags");

@@ -141,7 +141,7 @@ public final class ClaimService {
 
   // ---------------------------------------------------------------- admin
 
-  /** Approves with a refund of the price (or a replacement, delivered as the same credit: README "Claims"). */
+  /** Approves with a refund of the price (or a replacement, delivered as the same credit: docs/claims.md). */
   public Future<Detail> approve(long id, String actor, String remedy, String note) {
     return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
       checkDecidable(claim, policy);

@@ -43,7 +43,7 @@ public final class Eligibility {
   public record Verdict(ClaimType type, Optional<Instant> filingDeadline, List<String> missingEvidence,
                         Optional<String> autoRemedy) {}
 
-  /** The order's tags: what the customer declared plus what the platform knows (README "Claims", tags). */
+  /** The order's tags: what the customer declared plus what the platform knows (docs/claims.md, tags). */
   public static Set<String> tags(ClaimOrder order, Set<String> declared) {
     Set<String> tags = new LinkedHashSet<>(declared);
     // Every order here is bought through an API (JSON or sms-activate compatible): there is no web shop.

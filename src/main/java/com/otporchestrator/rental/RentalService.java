@@ -305,7 +305,7 @@ public final class RentalService {
 
   /**
    * The supplier says the rented number is dead: recorded once as an incident for review. The money is not touched
-   * here: what the customer gets back is the claims queue's decision (README "Rentals").
+   * here: what the customer gets back is the claims queue's decision (docs/rentals.md).
    */
   public Future<Boolean> numberDead(long id, String evidence) {
     return rentals.recordIncident(id, "NUMBER_DEAD", evidence).onSuccess(fresh -> {

@@ -7,6 +7,13 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 
 /** Builds the shared PostgreSQL pool and runs the Flyway migrations (JDBC, so off the event loop). */
@@ -47,13 +54,41 @@ public final class Database {
   public static Future<Void> migrate(Vertx vertx, String databaseUrl) {
     return vertx.executeBlocking(() -> {
       JdbcTarget target = JdbcTarget.of(databaseUrl);
-      Flyway.configure()
+      Flyway flyway = Flyway.configure()
           .dataSource(target.jdbcUrl(), target.user(), target.password())
           .locations("classpath:db/migration")
-          .load()
-          .migrate();
+          .load();
+      acceptCommentEdits(target);
+      flyway.migrate();
       return null;
     });
+  }
+
+  /**
+   * Applied migrations whose comments were reworded (the SQL is unchanged): the version, Flyway's checksum of the
+   * old text and of the new one. Flyway refuses to start on a database that recorded the old checksum, so such a
+   * database is told the new one first, for exactly these versions and only from exactly the old checksum.
+   */
+  static final List<CommentEdit> COMMENT_EDITS = List.of(new CommentEdit("3", 764392150, -1656509997));
+
+  record CommentEdit(String version, int before, int after) {}
+
+  private static void acceptCommentEdits(JdbcTarget target) throws SQLException {
+    try (Connection connection = DriverManager.getConnection(target.jdbcUrl(), target.user(), target.password())) {
+      try (Statement probe = connection.createStatement();
+          ResultSet history = probe.executeQuery("SELECT to_regclass('flyway_schema_history') IS NOT NULL")) {
+        if (!history.next() || !history.getBoolean(1)) return;
+      }
+      try (PreparedStatement update = connection.prepareStatement(
+          "UPDATE flyway_schema_history SET checksum = ? WHERE version = ? AND checksum = ?")) {
+        for (CommentEdit edit : COMMENT_EDITS) {
+          update.setInt(1, edit.after());
+          update.setString(2, edit.version());
+          update.setInt(3, edit.before());
+          update.executeUpdate();
+        }
+      }
+    }
   }
 
   /** The JDBC view of a postgresql:// URL, for Flyway (and dev mode's and the tests' checks before start-up). */
