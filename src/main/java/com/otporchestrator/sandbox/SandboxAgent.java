@@ -92,6 +92,15 @@ final class SandboxAgent {
     if ((operator != null && !ANY_OPERATOR.equals(operator)) || dice.roll(settings.noNumbersRate())) {
       return noNumbers();
     }
+    Object reuse = request.getValue("reusePhone");
+    if (reuse != null) {
+      // our extension (docs/protocol-details.md): the same number again, for a reactivation or another service
+      if (!(reuse instanceof Number number)) return error("BAD_REQUEST: reusePhone must be a JSON number");
+      String phone = String.valueOf(number.longValue());
+      SandboxActivation holder = openByPhone.get(phone);
+      if (holder != null && holder.open() && holder.service.equals(service)) return noNumbers();
+      return pool.takeAgain(country, service, phone).map(p -> allocate(country, service, p)).orElseGet(this::noNumbers);
+    }
     return pool.take(country, service, prefixes(request.getValue("exceptionPhoneSet")))
         .map(phone -> allocate(country, service, phone))
         .orElseGet(this::noNumbers);
