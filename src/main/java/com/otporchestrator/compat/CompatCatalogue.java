@@ -51,7 +51,7 @@ final class CompatCatalogue {
     actions.accept("getCountries", (account, p) -> countries());
     actions.accept("getTopCountriesByService", (account, p) -> top(p, false));
     actions.accept("getTopCountriesByServiceRank", (account, p) -> top(p, true));
-    actions.accept("serviceCountRent", this::serviceCountRent);
+    actions.accept("serviceCountRent", CompatOrders.json(this::serviceCountRent)); // Hero's: JSON refusals
     actions.accept("getOperators", this::operators);
   }
 

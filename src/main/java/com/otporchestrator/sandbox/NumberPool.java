@@ -96,6 +96,11 @@ final class NumberPool {
     phonesInUse.remove(phone);
   }
 
+  /** Frees a service's stock slot of a number that stays in use (by a reactivation or another service on it). */
+  void releaseSlot(String country, String service) {
+    inUseByStockKey.merge(stockKey(country, service), -1, Integer::sum);
+  }
+
   void release(String country, String service, String phone) {
     if (phonesInUse.remove(phone)) {
       inUseByStockKey.merge(stockKey(country, service), -1, Integer::sum);

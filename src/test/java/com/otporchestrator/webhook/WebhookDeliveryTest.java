@@ -88,7 +88,8 @@ class WebhookDeliveryTest {
 
   private static List<Row> events(long orderId) {
     var rows = Await.result(node.node().core().pool()
-        .preparedQuery("SELECT id, state, attempts, url FROM webhook_events WHERE order_id = $1 ORDER BY id")
+        .preparedQuery("SELECT id, state, attempts, url FROM webhook_events WHERE order_id = $1 AND type = 'activation.sms'"
+            + " ORDER BY id")
         .execute(Tuple.of(orderId)));
     return java.util.stream.StreamSupport.stream(rows.spliterator(), false).toList();
   }
@@ -119,11 +120,12 @@ class WebhookDeliveryTest {
         .filter(d -> eventId.equals(d.getString("eventId"))).toList();
   }
 
-  /** What a customer does to check a delivery: HMAC-SHA256 over "timestamp.body" with the secret, hex. */
-  private static String expectedSignature(String secret, String timestamp, String body) throws Exception {
+  /** What a customer does to check a delivery (Standard Webhooks): base64 HMAC-SHA256 of "id.timestamp.body", the key decoded. */
+  private static String expectedSignature(String secret, String webhookId, String timestamp, String body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return "v1=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+    mac.init(new SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+    return "v1," + java.util.Base64.getEncoder().encodeToString(
+        mac.doFinal((webhookId + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
   }
 
   // ---- tests ----
@@ -146,7 +148,7 @@ class WebhookDeliveryTest {
     assertThat(hits).extracting(WebhookReceiver.Hit::status).containsExactly(500, 0, 200);
     assertThat(hits).extracting(WebhookReceiver.Hit::body).containsOnly(hits.get(0).body());
     for (WebhookReceiver.Hit hit : hits) {
-      assertThat(hit.signature()).isEqualTo(expectedSignature(secret, hit.timestamp(), hit.body()));
+      assertThat(hit.signature()).isEqualTo(expectedSignature(secret, hit.webhookId(), hit.timestamp(), hit.body()));
       assertThat(Long.parseLong(hit.timestamp())).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
     }
 
@@ -228,7 +230,7 @@ class WebhookDeliveryTest {
     JsonObject hook = api.get("/v1/webhook", customer.apiKey()).json();
     assertThat(hook.getString("url")).isNull();
     WebhookReceiver.Hit hit = receiver.hitsFor(eventId).get(0);
-    assertThat(hit.signature()).isEqualTo(expectedSignature(hook.getString("secret"), hit.timestamp(), hit.body()));
+    assertThat(hit.signature()).isEqualTo(expectedSignature(hook.getString("secret"), hit.webhookId(), hit.timestamp(), hit.body()));
   }
 
   @Test
