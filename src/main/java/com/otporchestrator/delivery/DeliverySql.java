@@ -31,7 +31,8 @@ final class DeliverySql {
         SELECT a.service, a.country, a.provider_id, date_trunc('hour', a.closed_at) AS hour,
                count(*) FILTER (WHERE a.state = 'FINISHED') AS delivered, count(*) AS ended
           FROM activations a, w
-         WHERE a.closed_at > w.since AND a.closed_at <= w.until AND """ + COUNTED + """
+         WHERE a.closed_at > w.since AND a.closed_at <= w.until
+           AND """ + " " + COUNTED + """
 
          GROUP BY 1, 2, 3, 4
       ), folded AS (

@@ -249,7 +249,8 @@ class WebhookDeliveryTest {
 
     assertThat(events(id)).hasSize(1);
     assertThat(receiver.hitsFor(eventId)).hasSize(1);
-    assertThat(receiver.hits()).filteredOn(h -> h.body().contains("\"activationId\" : " + id)).hasSize(1);
+    assertThat(receiver.hits()).filteredOn(h -> h.body().contains("\"activationId\" : " + id)
+        && h.body().contains("\"activation.sms\"")).hasSize(1);
   }
 
   @Test
