@@ -18,15 +18,19 @@ final class DeliverySql {
 
   /**
    * Folds the orders closed after the watermark and at least $1 ms ago (a transaction still open then cannot commit a
-   * close older than that; the lag covers it) into their hourly buckets, at most an hour of closes per run, and moves
-   * the watermark. Answers how many orders were folded, and
+   * close older than that; the lag covers it) into their hourly buckets, at most an hour of closes per run (from the
+   * first close after the watermark, so quiet hours are skipped in one step), and moves the watermark. Answers how many orders were folded, and
    * whether the watermark reached now minus the lag.
    */
   static final String FOLD = """
-      WITH w AS (
-        SELECT closed_until AS since,
-               LEAST(now() - $1::bigint * interval '1 millisecond', closed_until + interval '1 hour') AS until
-          FROM delivery_watermark WHERE id = 1 FOR UPDATE
+      WITH d AS (
+        SELECT closed_until FROM delivery_watermark WHERE id = 1 FOR UPDATE
+      ), w AS (
+        SELECT d.closed_until AS since,
+               LEAST(now() - $1::bigint * interval '1 millisecond',
+                     COALESCE((SELECT min(a.closed_at) FROM activations a WHERE a.closed_at > d.closed_until), now())
+                       + interval '1 hour') AS until
+          FROM d
       ), closes AS (
         SELECT a.service, a.country, a.provider_id, date_trunc('hour', a.closed_at) AS hour,
                count(*) FILTER (WHERE a.state = 'FINISHED') AS delivered, count(*) AS ended

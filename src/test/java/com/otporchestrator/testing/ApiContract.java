@@ -94,8 +94,8 @@ public final class ApiContract {
     String media = validatedAs(contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT));
     Operation operation = contract.findOperation(path, HttpMethod.valueOf(method));
     if (operation == null) {
-      // no such route: the router's own 404/405, a problem like every other failure
-      if ((status == 404 || status == 405) && "application/json".equals(media)) {
+      // no such route: the router's 404/405, or the guards' refusal before routing (401, 403, 429): a problem
+      if (status >= 400 && status != 400 && status < 500 && "application/json".equals(media)) {
         JsonObject problem = new JsonObject(body);
         if (problem.getInteger("status") == status && problem.getString("type") != null) return;
       }
