@@ -53,8 +53,10 @@ class OpenApiContractTest {
     JsonObject document = served.json();
     assertThat(document.getString("openapi")).isEqualTo("3.1.0");
     // the same document the suite validates against, and it loads (vertx-openapi checks it against the 3.1 schema)
-    assertThat(document.getJsonObject("paths").fieldNames()).containsExactlyInAnyOrderElementsOf(
-        ApiContract.get().contract().getRawContract().getJsonObject("paths").fieldNames());
+    Set<String> servedPaths = new TreeSet<>(document.getJsonObject("paths").fieldNames());
+    Set<String> checkedPaths = new TreeSet<>();
+    ApiContract.get().contract().operations().forEach(op -> checkedPaths.add(op.getOpenAPIPath()));
+    assertThat(servedPaths).isEqualTo(checkedPaths);
     assertThat(ApiContract.get().contract().operations()).hasSizeGreaterThan(50);
   }
 
