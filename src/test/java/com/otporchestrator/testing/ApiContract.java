@@ -92,6 +92,9 @@ public final class ApiContract {
       return;
     }
     String media = validatedAs(contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT));
+    if (status == 404 && !"application/json".equals(media)) {
+      return; // not our API's answer (its 404 is a problem): a listener without the api role, serving health only
+    }
     Operation operation = contract.findOperation(path, HttpMethod.valueOf(method));
     if (operation == null) {
       // no such route: the router's 404/405, or the guards' refusal before routing (401, 403, 429): a problem
