@@ -160,7 +160,7 @@ public class ChaosDriver {
     workloadSeconds = intOpt("seconds", full ? 1440 : 150);
     ordersPerSecond = Double.parseDouble(opt.getOrDefault("rate", full ? "80" : "35"));
     fuzzTarget = Long.parseLong(opt.getOrDefault("fuzz", full ? "1000000" : "100000"));
-    fuzzThreads = intOpt("fuzz-threads", 24);
+    fuzzThreads = intOpt("fuzz-threads", 48);
     raceRounds = intOpt("race-rounds", full ? 90 : 12);
     windowSeconds = intOpt("window", full ? 60 : 30);
     workerAccounts = intOpt("accounts", full ? 60 : 20);
@@ -197,6 +197,7 @@ public class ChaosDriver {
     setup();
     Thread readiness = Thread.ofVirtual().start(this::watchReadiness);
     List<Fault> schedule = schedule();
+    planned.addAll(schedule);
     Thread faultThread = Thread.ofVirtual().start(() -> runFaults(schedule));
     long workloadStart = now();
     ExecutorService fuzzPool = Executors.newVirtualThreadPerTaskExecutor();
@@ -538,6 +539,7 @@ public class ChaosDriver {
   // ================================================================= faults
   record Fault(String kind, String target, long plannedAt, long durationMs) {}
 
+  final List<Fault> planned = Collections.synchronizedList(new ArrayList<>());
   final List<JsonObject> faultLog = Collections.synchronizedList(new ArrayList<>());
   /** [start, end] of each fault as it happened, with its scope: "all", "supplier" or "node<i>". */
   final List<long[]> faultWindows = Collections.synchronizedList(new ArrayList<>());
@@ -570,11 +572,16 @@ public class ChaosDriver {
       if (wait > 0) sleep(wait);
       long start = now();
       JsonObject entry = new JsonObject().put("kind", f.kind).put("target", f.target).put("startSecond", start / 1000.0);
-      String scope = "all";
+      String scope = f.kind.startsWith("supplier") ? "supplier" : f.kind.startsWith("node") ? f.target : "all";
+      long[] window = {start, Long.MAX_VALUE / 2};  // open until the fault ends, so what happens meanwhile is judged as during it
+      synchronized (faultWindows) {
+        faultWindows.add(window);
+        faultScopes.add(scope);
+        faultLog.add(entry);
+      }
       try {
         switch (f.kind) {
           case "supplier-slow", "supplier-failing", "supplier-garbled" -> {
-            scope = "supplier";
             supplierProxy.mode = f.kind.substring("supplier-".length());
             log("fault: supplier %s for %d s", supplierProxy.mode, f.durationMs / 1000);
             sleep(f.durationMs);
@@ -582,7 +589,6 @@ public class ChaosDriver {
           }
           case "node-sigkill", "node-sigterm" -> {
             NodeProc n = nodeProcs.get(Integer.parseInt(f.target.substring(4)));
-            scope = f.target;
             n.up = false;
             boolean kill = f.kind.equals("node-sigkill");
             log("fault: %s %s (pid %d)", kill ? "SIGKILL" : "SIGTERM", f.target, n.process.pid());
@@ -620,14 +626,17 @@ public class ChaosDriver {
       }
       long end = now();
       entry.put("endSecond", end / 1000.0);
-      faultLog.add(entry);
-      faultWindows.add(new long[] {start, end});
-      faultScopes.add(scope);
+      window[1] = end;
     }
   }
 
   /** Whether a result at this time, on this node, for this operation falls in a fault's window (plus the grace). */
   String faultAt(long at, int node, String op) {
+    return faultAt(at, at, node, op);
+  }
+
+  /** Whether [from, to] (a request from its start to its answer) overlaps a fault's window that could explain it. */
+  String faultAt(long from, long to, int node, String op) {
     int bracket = op.indexOf(" [");
     if (bracket > 0) op = op.substring(0, bracket);
     long grace = faultGraceSeconds * 1000L;
@@ -635,13 +644,21 @@ public class ChaosDriver {
       for (int i = 0; i < faultWindows.size(); i++) {
         long[] w = faultWindows.get(i);
         String scope = faultScopes.get(i);
-        if (at < w[0] - 1000 || at > w[1] + grace) continue;
+        if (to < w[0] - 1000 || from > w[1] + grace) continue;
         if (scope.equals("all")) return faultLog.get(i).getString("kind");
         if (scope.equals("node" + node)) return faultLog.get(i).getString("kind");
         if (scope.equals("supplier") && SUPPLIER_OPS.contains(op)) return faultLog.get(i).getString("kind");
       }
     }
     return null;
+  }
+
+  boolean anyFaultOpen() {
+    long t = now();
+    synchronized (faultWindows) {
+      for (long[] w : faultWindows) if (t >= w[0] - 1000 && t <= w[1] + faultGraceSeconds * 1000L) return true;
+    }
+    return false;
   }
 
   /** Whether PostgreSQL or Redis was being restarted at this time (or within the grace after). */
@@ -935,7 +952,7 @@ public class ChaosDriver {
     String path = paths[r.nextInt(paths.length)];
     boolean adminPath = path.startsWith("/admin");
     String[] bad = adminPath
-        ? new String[] {null, me.key, ADMIN + "x", ADMIN.substring(0, ADMIN.length() - 1), "", " " + ADMIN}
+        ? new String[] {null, me.key, ADMIN + "x", ADMIN.substring(0, ADMIN.length() - 1), "", "x" + ADMIN}
         : new String[] {null, ADMIN, me.key + "0", me.key.substring(0, me.key.length() - 1), "", me.key.toUpperCase(), "Basic " + me.key};
     String key = bad[r.nextInt(bad.length)];
     Resp resp;
@@ -1003,7 +1020,9 @@ public class ChaosDriver {
     long every = workloadSeconds * 1000L / Math.max(1, raceRounds + 1);
     for (int round = 0; round < raceRounds && workloadRunning.get(); round++) {
       sleep(every);
-      if (faultAt(now(), -1, "race-buy") != null || faultAt(now() + 5000, -1, "race-buy") != null) {
+      long soon = now();
+      boolean faultDue = planned.stream().anyMatch(f -> f.plannedAt > soon - 1000 && f.plannedAt < soon + 8000);
+      if (faultAt(now(), -1, "race-buy") != null || faultAt(now(), -1, "buy") != null || faultDue || anyFaultOpen()) {
         round--;
         sleep(2000);
         if (now() > workloadSeconds * 1000L + 60_000) break;
@@ -1283,12 +1302,26 @@ public class ChaosDriver {
     JsonObject ex = new JsonObject();
     stats.examples.forEach((k, v) -> ex.put(k, new JsonArray(new ArrayList<>(v))));
     rep.put("examples", ex);
+    JsonObject cpu = new JsonObject();
+    for (NodeProc n : nodeProcs) cpu.put("node" + n.index + " (last process)", cpuSeconds(n.process.pid()));
+    if (supplier != null) cpu.put("supplier", cpuSeconds(supplier.pid()));
+    cpu.put("driver", ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1000.0).orElse(-1.0));
+    rep.put("cpuSeconds", cpu);
     rep.put("checks", checkArray).put("ok", ok);
     return rep;
   }
 
   static JsonObject check(String name, boolean ok, String detail) {
     return new JsonObject().put("name", name).put("ok", ok).put("detail", detail);
+  }
+
+  static double cpuSeconds(long pid) {
+    try {
+      String[] f = Files.readString(Path.of("/proc/" + pid + "/stat")).replaceAll("^.*\\) ", "").split(" ");
+      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    } catch (Exception e) {
+      return -1;
+    }
   }
 
   static String readQuiet(String path) {
@@ -1306,7 +1339,7 @@ public class ChaosDriver {
     Map<String, Long> duringByKey = new TreeMap<>();
     Map<String, JsonArray> examples = new LinkedHashMap<>();
     for (Stats.Bad b : list) {
-      String fault = faultAt(b.at, b.node, b.op);
+      String fault = faultAt(b.at, b.end, b.node, b.op);
       String key = b.op + " -> " + b.statusText();
       if (fault == null) {
         outside++;
@@ -1359,13 +1392,13 @@ public class ChaosDriver {
     o.put("worstSeconds", raw.get(raw.size() - 1)).put("p99Seconds", pct(raw, 0.99)).put("p50Seconds", pct(raw, 0.5))
         .put("worstAdjustedSeconds", adjSorted.get(adjSorted.size() - 1)).put("p99AdjustedSeconds", pct(adjSorted, 0.99))
         .put("over10sAdjusted", adjSorted.stream().filter(x -> x > 10).count()).put("over2sAdjusted", adjSorted.stream().filter(x -> x > 2).count());
-    // per fault: refunds due from the fault's start to 60 s after its end
+    // per fault: refunds due from the fault's start to the grace after its end
     JsonArray per = new JsonArray();
     synchronized (faultWindows) {
       for (int i = 0; i < faultWindows.size(); i++) {
         long[] w = faultWindows.get(i);
         List<Double> in = new ArrayList<>();
-        for (long[] it : items) if (it[0] >= w[0] && it[0] <= w[1] + 60_000) in.add(it[1] / 1000.0);
+        for (long[] it : items) if (it[0] >= w[0] - 1000 && it[0] <= w[1] + faultGraceSeconds * 1000L) in.add(it[1] / 1000.0);
         Collections.sort(in);
         JsonObject f = new JsonObject().put("fault", faultLog.get(i).getString("kind")).put("refundsDue", in.size());
         if (!in.isEmpty()) f.put("worstSeconds", in.get(in.size() - 1)).put("p99Seconds", pct(in, 0.99)).put("over10s", in.stream().filter(x -> x > 10).count());
@@ -1485,7 +1518,7 @@ public class ChaosDriver {
     final Map<Integer, Map<Long, int[]>> hist = new ConcurrentHashMap<>();
     static final int BUCKETS = 120;
 
-    record Bad(long at, int node, String op, int status, String request, String response) {
+    record Bad(long at, long end, int node, String op, int status, String request, String response) {
       String statusText() {
         return switch (status) {
           case IO_REFUSED -> "refused";
@@ -1503,8 +1536,8 @@ public class ChaosDriver {
       String st = status >= 100 ? String.valueOf(status) : status == IO_REFUSED ? "refused" : status == IO_TIMEOUT ? "timeout"
           : status == IO_CLOSED_SENDING ? "closed-while-sending" : status == IO_INCOMPLETE ? "incomplete-no-answer" : "dropped";
       byOpStatus.computeIfAbsent(op + " " + st, k -> new LongAdder()).increment();
-      if (status >= 500) fiveXx.add(new Bad(at, node, op, status, clip(request, 600), clip(response, 300)));
-      else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, node, op, status, clip(request, 600), clip(response, 300)));
+      if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 600), clip(response, 300)));
+      else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, at + ms, node, op, status, clip(request, 600), clip(response, 300)));
       if (source.equals("workload") && status > 0) {
         int b = (int) Math.min(BUCKETS - 1, Math.max(0, Math.round(Math.log(Math.max(1, ms)) / Math.log(1.1))));
         int[] h = hist.computeIfAbsent(node, k -> new ConcurrentHashMap<>()).computeIfAbsent(at / 1000, k -> new int[BUCKETS]);
@@ -1734,7 +1767,7 @@ public class ChaosDriver {
       long at = now();
       long start = System.nanoTime();
       boolean supplierOp = SUPPLIER_OPS.contains("fuzz:" + t.method + " " + t.path) || t.path.startsWith("/stubs");
-      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 2000 : supplierOp ? 30_000 : 10_000);
+      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 1000 : supplierOp ? 30_000 : 5_000, raw.incomplete);
       if (raw.incomplete && res.status < 0 && res.status != IO_REFUSED) res = new RawResult(IO_INCOMPLETE, res.head);
       long ms = (System.nanoTime() - start) / 1_000_000;
       sent.increment();
@@ -2066,7 +2099,7 @@ public class ChaosDriver {
       l.add(m("p.bad-escape", x -> { x.path = x.path.replaceFirst("/([a-z]+)$", "/%$1"); x.corrupted = true; }));
       l.add(m("p.unicode", x -> { x.path = x.path + "/%F0%9F%92%A9%E2%80%AE"; x.corrupted = true; }));
       // --- JSON bodies
-      l.add(m("b.truncated", x -> { String b = bodyText(x); setBody(x, b.substring(0, Math.max(1, b.length() / 2))); x.corrupted = true; }));
+      l.add(m("b.truncated", x -> { String b = bodyText(x); setBody(x, b.isEmpty() ? "{" : b.substring(0, Math.max(1, b.length() / 2))); x.corrupted = true; }));
       l.add(m("b.not-json", x -> { setBody(x, List.of("hello", "<xml/>", "{'a':1}", "{a:1}", "[1,2", "\"str\"", "{\"a\":1,}", "{}}", "nul").get(ThreadLocalRandom.current().nextInt(9))); x.corrupted = true; }));
       l.add(m("b.array", x -> { setBody(x, "[" + bodyText(x) + "]"); x.corrupted = true; }));
       l.add(m("b.null", x -> { setBody(x, "null"); x.corrupted = true; }));
@@ -2167,7 +2200,7 @@ public class ChaosDriver {
   // ---------------------------------------------------------------- one exchange on a raw socket
   record RawResult(int status, String head) {}
 
-  static RawResult exchange(int port, byte[] request, boolean streaming, int timeoutMs) {
+  static RawResult exchange(int port, byte[] request, boolean streaming, int timeoutMs, boolean halfClose) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 3000);
       s.setSoTimeout(timeoutMs);
@@ -2176,6 +2209,7 @@ public class ChaosDriver {
       try {
         o.write(request);
         o.flush();
+        if (halfClose) s.shutdownOutput(); // nothing more is coming: let the server see the end
       } catch (IOException e) {
         // the server may answer (413, 431) and close before reading everything: read what it said
         writeFailed = true;
