@@ -1338,6 +1338,7 @@ public class ChaosDriver {
     Map<String, Long> outsideByKey = new TreeMap<>();
     Map<String, Long> duringByKey = new TreeMap<>();
     Map<String, JsonArray> examples = new LinkedHashMap<>();
+    Map<String, JsonArray> duringExamples = new LinkedHashMap<>();
     for (Stats.Bad b : list) {
       String fault = faultAt(b.at, b.end, b.node, b.op);
       String key = b.op + " -> " + b.statusText();
@@ -1349,6 +1350,9 @@ public class ChaosDriver {
       } else {
         during++;
         duringByKey.merge(fault + ": " + key, 1L, Long::sum);
+        JsonArray ex = duringExamples.computeIfAbsent(fault + ": " + key, k -> new JsonArray());
+        if (ex.size() < 3) ex.add(new JsonObject().put("second", b.at / 1000.0).put("answeredSecond", b.end / 1000.0).put("node", b.node)
+            .put("request", clip(b.request, 200)).put("response", clip(b.response, 200)));
       }
     }
     JsonObject o = new JsonObject().put("what", what).put("outsideFaults", outside).put("duringFaults", during);
@@ -1358,7 +1362,10 @@ public class ChaosDriver {
     duringByKey.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(60).forEach(e -> db.put(e.getKey(), e.getValue()));
     JsonObject ex = new JsonObject();
     examples.forEach(ex::put);
-    return o.put("outsideByKind", ob).put("duringByKind", db).put("examplesOutside", ex);
+    JsonObject dex = new JsonObject();
+    duringByKey.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(30)
+        .forEach(e -> dex.put(e.getKey(), duringExamples.get(e.getKey())));
+    return o.put("outsideByKind", ob).put("duringByKind", db).put("examplesOutside", ex).put("examplesDuring", dex);
   }
 
   JsonObject lateness() {
@@ -1800,7 +1807,9 @@ public class ChaosDriver {
       }
       if (raw.badAuth && (t.auth.equals("customer") || t.auth.equals("admin"))) {
         keyProbes.increment();
-        if (ok2xx && !t.path.startsWith("/stubs")) {
+        // a path with dot segments may normalise onto another route (say /v1/x/../../admin/...), whose key is then right
+        boolean dotSegments = raw.path.contains("/..") || raw.path.toLowerCase().contains("%2e");
+        if (ok2xx && !t.path.startsWith("/stubs") && !dotSegments) {
           keyBypasses.increment();
           stats.example("key-bypass", clip(reqText, 200) + " -> " + res.status);
         }

@@ -78,7 +78,13 @@ log() { echo "chaos $(date +%H:%M:%S) $*" >&2; }
 cleanup() {
   # the driver stops the processes it started; this catches what an aborted driver left behind (by pid, ours only)
   if [ -f "$out/pids" ]; then
-    while read -r pid; do kill -9 "$pid" 2>/dev/null || true; done <"$out/pids"
+    while read -r pid; do
+      # only a process of this run: our jar, started with our Redis port (a pid may have been reused since)
+      if [ -r "/proc/$pid/environ" ] && tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "REDIS_URL=redis://127.0.0.1:$CHAOS_REDIS_PORT" \
+          && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "otp-orchestrator.jar"; then
+        kill -9 "$pid" 2>/dev/null || true
+      fi
+    done <"$out/pids"
   fi
   bash bench/chaos/stores.sh redis-kill || true
   bash bench/chaos/stores.sh pg-stop || true
