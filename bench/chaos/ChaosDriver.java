@@ -195,6 +195,11 @@ public class ChaosDriver {
     for (NodeProc n : nodeProcs) n.awaitReady(180_000);
     log("%d nodes ready after %.1f s", nodes, now() / 1000.0);
     setup();
+    try {
+      itemProbes();
+    } catch (Exception e) {
+      log("issue 16 probes failed: %s", e);
+    }
     Thread readiness = Thread.ofVirtual().start(this::watchReadiness);
     List<Fault> schedule = schedule();
     planned.addAll(schedule);
@@ -534,6 +539,62 @@ public class ChaosDriver {
 
   static long usd(String s) {
     return new java.math.BigDecimal(s).movePointRight(6).longValueExact();
+  }
+
+  // ================================================================= issue 16's items, one deterministic request each
+  final JsonArray probeResults = new JsonArray();
+
+  /** Sends one request of each kind issue 16 names (before any load or fault) and records what came back. */
+  void itemProbes() {
+    NodeProc n = nodeProcs.get(0);
+    String host = "Host: 127.0.0.1:" + n.port + "\r\n";
+    String cust = "Authorization: Bearer " + fuzzer.key + "\r\n";
+    String adm = "Authorization: Bearer " + ADMIN + "\r\n";
+    String json = "Content-Type: application/json\r\n";
+    String form = "Content-Type: application/x-www-form-urlencoded\r\n";
+    Account rich = newAccount("overflow", "9000000000000.00");
+    String longField = "a=" + "x".repeat(1100);
+    Object[][] probes = {
+        {"1", "bad %-escape in a query string", "GET /v1/activations?cursor=% HTTP/1.1\r\n" + host + cust + "\r\n"},
+        {"1", "bad %-escape in an admin query string", "GET /admin/v1/outages?cursor=%zz HTTP/1.1\r\n" + host + adm + "\r\n"},
+        {"2", "form body a=%zz on a JSON endpoint", req("POST /v1/activations", host + cust + form, "a=%zz")},
+        {"2", "form body =1 on a JSON endpoint", req("POST /v1/activations", host + cust + form, "=1")},
+        {"2", "form field over 1,024 bytes", req("POST /v1/activations", host + cust + form, longField)},
+        {"2", "form body a=%zz on the supplier push route", req("POST /providers/sandbox/sms", host + form, "a=%zz")},
+        {"3", "gzip garbage body", "POST /v1/activations HTTP/1.1\r\n" + host + cust + json + "Content-Encoding: gzip\r\nContent-Length: 20\r\n\r\n"
+            + new String(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 'g', 'a', 'r', 'b', 'a', 'g', 'e', 1, 2, 3}, StandardCharsets.ISO_8859_1)},
+        {"4", "no Host header", "GET /v1/wallet HTTP/1.1\r\n" + cust + "\r\n"},
+        {"4", "Host swallowed by a continuation line", "GET /v1/wallet HTTP/1.1\r\nX-A: 1\r\n Host: 127.0.0.1\r\n" + cust + "\r\n"},
+        {"5", "chunk size zz", "POST /v1/activations HTTP/1.1\r\n" + host + cust + json + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"},
+        {"5", "chunk size ffffffffffffffff", "POST /v1/activations HTTP/1.1\r\n" + host + cust + json + "Transfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n{}\r\n0\r\n\r\n"},
+        {"5", "unknown HTTP version", "GET /v1/wallet HTTP/1.2\r\n" + host + cust + "\r\n"},
+        {"6", "PUSH_SMS with a NUL byte in text (no order holds the phone)", req("POST /providers/sandbox/sms", host + json,
+            "{\"smsId\":1,\"phoneFrom\":\"x\",\"phone\":79990000001,\"text\":\"code 1\\u0000\",\"action\":\"PUSH_SMS\",\"key\":\"" + SUPPLIER_KEY + "\"}")},
+        {"7", "deposit past the bigint range (balance already 9e12 USD)", req("POST /admin/v1/accounts/" + rich.id + "/deposits", host + adm + json,
+            "{\"amount\":\"9000000000000.00\",\"reference\":\"overflow-2\"}")},
+        {"8", "suspension until +1000000000-01-01", req("PUT /admin/v1/accounts/" + rich.id + "/status", host + adm + json,
+            "{\"status\":\"suspended\",\"until\":\"+1000000000-01-01T00:00:00Z\"}")},
+        {"new", "multipart content type without a body part on a GET", req("GET /v1/wallet", host + cust + "Content-Type: multipart/form-data\r\n", "--\r\n\r\n")},
+        {"new", "header line starting with a space after the Host", "GET /v1/wallet HTTP/1.1\r\n" + host + " X-Space: 1\r\n" + cust + "\r\n"},
+        {"new", "unknown charset in Content-Type", req("POST /v1/activations", host + cust + "Content-Type: application/json; charset=bogus\r\n", "{\"service\":\"tg\",\"country\":0}")},
+        {"new", "bad %-escape in the query of a compatible-API form POST", req("POST /stubs/handler_api.php?cursor=%", host + form, "api_key=" + fuzzer.key + "&action=getBalance")},
+        {"new", "Transfer-Encoding: gzip (not chunked) on a GET", "GET /v1/wallet HTTP/1.1\r\n" + host + cust + "Transfer-Encoding: gzip\r\n\r\n"},
+        {"new", "empty limit", "GET /v1/activations?limit= HTTP/1.1\r\n" + host + cust + "\r\n"},
+    };
+    for (Object[] p : probes) {
+      byte[] bytes = ((String) p[2]).getBytes(StandardCharsets.ISO_8859_1);
+      long start = System.nanoTime();
+      RawResult r = exchange(n.port, bytes, false, 10_000, false);
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      String status = r.status > 0 ? String.valueOf(r.status) : new Stats.Bad(0, 0, 0, "", r.status, "", "").statusText();
+      probeResults.add(new JsonObject().put("item", p[0]).put("what", p[1]).put("request", clip((String) p[2], 300)).put("status", status)
+          .put("ms", ms).put("answer", clip(r.head, 300)));
+    }
+    log("issue 16 probes: %s", probeResults.stream().map(o -> ((JsonObject) o).getString("item") + ":" + ((JsonObject) o).getString("status")).toList());
+  }
+
+  static String req(String line, String headers, String body) {
+    return line + " HTTP/1.1\r\n" + headers + "Content-Length: " + body.getBytes(StandardCharsets.ISO_8859_1).length + "\r\n\r\n" + body;
   }
 
   // ================================================================= faults
@@ -1253,6 +1314,9 @@ public class ChaosDriver {
         + pushedSms.size() + " acknowledged ids)"));
     checks.add(check("idempotent replays give the same order", idempotentMismatches.sum() == 0,
         idempotentReplays.sum() + " replays, " + idempotentMismatches.sum() + " answered otherwise"));
+    rep.put("issue16Probes", probeResults);
+    long badProbes = probeResults.stream().map(o -> ((JsonObject) o).getString("status")).filter(st -> !st.matches("[1-4]\\d\\d")).count();
+    checks.add(check("issue 16 probes answered below 500", badProbes == 0, probeResults.size() + " probes, " + badProbes + " answered 5xx or not at all"));
     rep.put("probes", new JsonObject().put("crossAccount", crossProbes.sum() + fz.crossProbes.sum()).put("crossAccountLeaks", crossLeaks.sum() + fz.leaks.sum())
         .put("leakExamples", new JsonArray(new ArrayList<>(leakExamples))).put("keyProbes", keyProbes.sum() + fz.keyProbes.sum())
         .put("keyBypasses", keyBypasses.sum() + fz.keyBypasses.sum()).put("poisonPushes", new JsonArray(new ArrayList<>(poisonProbes))));
@@ -1500,6 +1564,11 @@ public class ChaosDriver {
       s.append(String.format("restart node%d (%s): ready %d ms after start, %d readiness flaps after; latency before %s, first 45 s after ready %s%n",
           j.getInteger("node"), j.getString("fault"), j.getLong("restartToReadyMs"), j.getLong("readinessFlapsAfterReady"),
           j.getJsonObject("latencyBefore").encode(), j.getJsonObject("latencyFirst45sAfterReady").encode()));
+    }
+    s.append("issue 16 probes (one request each, before load):\n");
+    for (Object p : rep.getJsonArray("issue16Probes", new JsonArray())) {
+      JsonObject j = (JsonObject) p;
+      s.append(String.format("  item %-3s %-62s -> %s%n", j.getString("item"), clip(j.getString("what"), 62), j.getString("status")));
     }
     s.append("checks:\n");
     for (Object c : rep.getJsonArray("checks")) {
