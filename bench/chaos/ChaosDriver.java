@@ -1410,7 +1410,7 @@ public class ChaosDriver {
         outside++;
         outsideByKey.merge(key, 1L, Long::sum);
         JsonArray ex = examples.computeIfAbsent(key, k -> new JsonArray());
-        if (ex.size() < 2) ex.add(new JsonObject().put("second", b.at / 1000.0).put("node", b.node).put("request", b.request).put("response", b.response));
+        if (ex.size() < 1) ex.add(new JsonObject().put("second", b.at / 1000.0).put("node", b.node).put("request", b.request).put("response", b.response));
       } else {
         during++;
         duringByKey.merge(fault + ": " + key, 1L, Long::sum);
@@ -1425,7 +1425,8 @@ public class ChaosDriver {
     JsonObject db = new JsonObject();
     duringByKey.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(60).forEach(e -> db.put(e.getKey(), e.getValue()));
     JsonObject ex = new JsonObject();
-    examples.forEach(ex::put);
+    outsideByKey.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(400)
+        .forEach(e -> ex.put(e.getKey(), examples.get(e.getKey())));
     JsonObject dex = new JsonObject();
     duringByKey.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).limit(30)
         .forEach(e -> dex.put(e.getKey(), duringExamples.get(e.getKey())));
@@ -1548,6 +1549,12 @@ public class ChaosDriver {
             .append("  =>  ").append(clip(ex.getJsonObject(0).getString("response"), 120).replace("\r\n", "\\r\\n")).append('\n');
       }
     }
+    s.append("excused by faults (most frequent):\n");
+    int shown = 0;
+    for (var e : rep.getJsonObject("fiveXx").getJsonObject("duringByKind")) {
+      if (shown++ >= 12) break;
+      s.append(String.format("  %6d  %s%n", ((Number) e.getValue()).longValue(), e.getKey()));
+    }
     JsonObject l = rep.getJsonObject("refundLateness");
     s.append(String.format("automatic refunds: %d; lateness worst %.1f s, p99 %.1f s (PostgreSQL downtime left out: worst %.1f s, p99 %.1f s, %d over 10 s)%n",
         l.getInteger("automaticRefunds"), l.getDouble("worstSeconds", 0.0), l.getDouble("p99Seconds", 0.0), l.getDouble("worstAdjustedSeconds", 0.0),
@@ -1611,9 +1618,10 @@ public class ChaosDriver {
       requests.increment();
       String st = status >= 100 ? String.valueOf(status) : status == IO_REFUSED ? "refused" : status == IO_TIMEOUT ? "timeout"
           : status == IO_CLOSED_SENDING ? "closed-while-sending" : status == IO_INCOMPLETE ? "incomplete-no-answer" : "dropped";
-      byOpStatus.computeIfAbsent(op + " " + st, k -> new LongAdder()).increment();
-      if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 600), clip(response, 300)));
-      else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, at + ms, node, op, status, clip(request, 600), clip(response, 300)));
+      String key = source.equals("fuzz") ? "fuzz " + op.substring(Math.max(0, op.indexOf(" ["))).trim() : op;
+      byOpStatus.computeIfAbsent(key + " " + st, k -> new LongAdder()).increment();
+      if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
+      else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
       if (source.equals("workload") && status > 0) {
         int b = (int) Math.min(BUCKETS - 1, Math.max(0, Math.round(Math.log(Math.max(1, ms)) / Math.log(1.1))));
         int[] h = hist.computeIfAbsent(node, k -> new ConcurrentHashMap<>()).computeIfAbsent(at / 1000, k -> new int[BUCKETS]);
@@ -1798,6 +1806,7 @@ public class ChaosDriver {
     final LongAdder keyBypasses = new LongAdder();
     final Map<String, long[]> byMutation = new ConcurrentHashMap<>(); // sent, 2xx, 4xx, 5xx, dropped
     final Map<String, long[]> byStatus = new ConcurrentHashMap<>();
+    final Map<String, LongAdder> byTemplate = new ConcurrentHashMap<>();
     final AtomicLong counter = new AtomicLong();
     final List<Template> templates = templates();
     final List<Mutation> mutations = mutations();
@@ -1809,7 +1818,9 @@ public class ChaosDriver {
       o.put("byStatus", st);
       JsonObject bm = new JsonObject();
       new TreeMap<>(byMutation).forEach((k, v) -> bm.put(k, new JsonObject().put("sent", v[0]).put("2xx", v[1]).put("4xx", v[2]).put("5xx", v[3]).put("noAnswer", v[4])));
-      return o.put("byMutation", bm);
+      JsonObject bt = new JsonObject();
+      new TreeMap<>(byTemplate).forEach((k, v) -> bt.put(k, v.sum()));
+      return o.put("byMutation", bm).put("byTemplateAndStatus", bt);
     }
 
     void loop() {
@@ -1851,6 +1862,8 @@ public class ChaosDriver {
       String mutation = String.join("+", names);
       String reqText = new String(bytes, 0, Math.min(bytes.length, 600), StandardCharsets.ISO_8859_1);
       stats.record("fuzz", op + " [" + mutation + "]", node.index, at, ms, res.status, reqText, res.head);
+      String st = res.status > 0 ? String.valueOf(res.status) : "no-answer";
+      byTemplate.computeIfAbsent(op + " " + st, k -> new LongAdder()).increment();
       long[] c = byMutation.computeIfAbsent(names.get(0), k -> new long[5]);
       long[] sc = byStatus.computeIfAbsent(res.status > 0 ? String.valueOf(res.status) : res.status == IO_TIMEOUT ? "timeout" : res.status == IO_REFUSED ? "refused" : res.status == IO_INCOMPLETE ? "incomplete-no-answer" : res.status == IO_CLOSED_SENDING ? "closed-while-sending" : "dropped", k -> new long[1]);
       synchronized (c) {
