@@ -1597,7 +1597,7 @@ public class ChaosDriver {
     final ConcurrentLinkedQueue<Bad> fiveXx = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Bad> dropped = new ConcurrentLinkedQueue<>();
     final Map<String, List<String>> examples = new ConcurrentHashMap<>();
-    /** Workload latency per node and second, in log buckets of 10 %: node -> second -> counts. */
+    /** Workload latency (operations that do not call the supplier) per node and second, in log buckets of 10 %. */
     final Map<Integer, Map<Long, int[]>> hist = new ConcurrentHashMap<>();
     static final int BUCKETS = 120;
 
@@ -1622,7 +1622,8 @@ public class ChaosDriver {
       byOpStatus.computeIfAbsent(key + " " + st, k -> new LongAdder()).increment();
       if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
       else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
-      if (source.equals("workload") && status > 0) {
+      // latency of what does not wait on the supplier: how fast the node itself serves
+      if (source.equals("workload") && status > 0 && !SUPPLIER_OPS.contains(op)) {
         int b = (int) Math.min(BUCKETS - 1, Math.max(0, Math.round(Math.log(Math.max(1, ms)) / Math.log(1.1))));
         int[] h = hist.computeIfAbsent(node, k -> new ConcurrentHashMap<>()).computeIfAbsent(at / 1000, k -> new int[BUCKETS]);
         synchronized (h) {
