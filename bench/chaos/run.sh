@@ -60,7 +60,7 @@ fi
 base_port=${CHAOS_BASE_PORT:-18400}
 export CHAOS_PG_PORT=${CHAOS_PG_PORT:-55440}
 export CHAOS_REDIS_PORT=${CHAOS_REDIS_PORT:-16390}
-for p in "$CHAOS_PG_PORT" "$CHAOS_REDIS_PORT" $((base_port + 1)) $((base_port + 2)) $((base_port + 3)) $((base_port + 4)) $((base_port + 10)); do
+for p in "$CHAOS_REDIS_PORT" $((base_port + 1)) $((base_port + 2)) $((base_port + 3)) $((base_port + 4)) $((base_port + 10)); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
     echo "chaos: port $p is already in use (another run, or something else); stop it or choose other ports" >&2
     exit 2
@@ -95,8 +95,16 @@ cleanup() {
 trap cleanup EXIT
 
 log "size $size, results in $out, stores in $CHAOS_WORK (PostgreSQL :$CHAOS_PG_PORT, Redis :$CHAOS_REDIS_PORT)"
-bash bench/chaos/stores.sh pg-init
-bash bench/chaos/stores.sh pg-start
+# the first free port of 55440..55449 (CHAOS_PG_PORT first): ours, but inside the kernel's ephemeral range
+started_pg=0
+for p in "$CHAOS_PG_PORT" $(seq 55440 55449); do
+  export CHAOS_PG_PORT=$p
+  bash bench/chaos/stores.sh pg-init
+  if CHAOS_PG_NO_WAIT=1 bash bench/chaos/stores.sh pg-start; then started_pg=1; break; fi
+  log "PostgreSQL could not listen on $p, trying the next port"
+done
+[ "$started_pg" = 1 ] || { echo "chaos: PostgreSQL could not start on any of 55440..55449" >&2; exit 2; }
+log "PostgreSQL on :$CHAOS_PG_PORT"
 psql -X -q -h 127.0.0.1 -p "$CHAOS_PG_PORT" -U postgres -d postgres -c "CREATE DATABASE chaos" >/dev/null
 bash bench/chaos/stores.sh redis-start
 

@@ -44,7 +44,16 @@ log_min_error_statement = panic
 EOF
     ;;
   pg-start)
-    as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$CHAOS_WORK/postgres.log" -w -t 60 start >/dev/null
+    # Our port lies in the kernel's ephemeral range: an outgoing connection anywhere on the machine may hold it as
+    # its local port for a while. Try again for up to 30 s rather than give up.
+    for attempt in $(seq 1 30); do
+      if as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$CHAOS_WORK/postgres.log" -w -t 60 start >/dev/null 2>&1; then exit 0; fi
+      tail -5 "$CHAOS_WORK/postgres.log" | grep -q "Address already in use" || { tail -5 "$CHAOS_WORK/postgres.log" >&2; exit 1; }
+      [ "${CHAOS_PG_NO_WAIT:-0}" = 1 ] && exit 1
+      sleep 1
+    done
+    echo "stores: port $CHAOS_PG_PORT stayed taken for 30 s" >&2
+    exit 1
     ;;
   pg-crash)
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m immediate -w -t 60 stop >/dev/null
