@@ -9,6 +9,7 @@ import com.otporchestrator.catalog.CatalogModule;
 import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.compat.CompatModule;
 import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.delivery.DeliveryModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
@@ -41,6 +42,7 @@ public final class Modules {
   private final WalletModule wallets;
   private final AccountModule accounts;
   private final CatalogModule catalog;
+  private final DeliveryModule delivery;
   private final WebhookModule webhooks;
   private final ActivationModule activations;
   private final PushModule push;
@@ -61,6 +63,7 @@ public final class Modules {
     wallets = new WalletModule(core, api);
     accounts = new AccountModule(core, wallets, scripts.rateLimit());
     catalog = new CatalogModule(core, routing);
+    delivery = new DeliveryModule(core);
     webhooks = new WebhookModule(core, api);
     activations = new ActivationModule(core, api, routing, catalog, policies, webhooks);
     push = new PushModule(core, activations);
@@ -68,7 +71,7 @@ public final class Modules {
     claims = new ClaimModule(core, api, accounts, policies);
     abuse = new AbuseModule(core, activations, scripts.abuseWindow());
     outages = new OutageModule(core, routing, activations);
-    compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks);
+    compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks, delivery, policies);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
@@ -76,8 +79,8 @@ public final class Modules {
 
   /** Every module, in the order their routes are mounted. */
   public List<FeatureModule> all() {
-    List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, wallets, activations,
-        webhooks, push, rentals, policies, outages, claims, abuse));
+    List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, delivery, wallets,
+        activations, webhooks, push, rentals, policies, outages, claims, abuse));
     if (sandbox != null) all.add(sandbox);
     return all;
   }
@@ -128,6 +131,10 @@ public final class Modules {
 
   public CatalogModule catalog() {
     return catalog;
+  }
+
+  public DeliveryModule delivery() {
+    return delivery;
   }
 
   public WebhookModule webhooks() {

@@ -33,8 +33,8 @@ class PackageLayersTest {
       Set.of("module"),
       // the HTTP front's cross-cutting parts: authentication, idempotency, problems, request parsing
       Set.of("api"),
-      // features everything else stands on: accounts, wallets, policies, suppliers, catalog, webhooks
-      Set.of("account", "wallet", "policy", "routing", "catalog", "webhook"),
+      // features everything else stands on: accounts, wallets, policies, suppliers, catalog, webhooks, delivery rates
+      Set.of("account", "wallet", "policy", "routing", "catalog", "webhook", "delivery"),
       // the orders
       Set.of("activation", "push", "claim", "rental"),
       // features over the orders

@@ -224,7 +224,12 @@ public final class ActivationRepository {
 
   /** The account's orders that hold a number and may still receive a code, newest first. */
   public Future<List<Activation>> live(long accountId, int limit) {
-    return pool.preparedQuery(ActivationSql.LIVE_FOR_ACCOUNT).execute(Tuple.of(accountId, limit))
+    return live(accountId, 0, limit);
+  }
+
+  /** A page of {@link #live(long, int)}: skips the {@code offset} newest. */
+  public Future<List<Activation>> live(long accountId, int offset, int limit) {
+    return pool.preparedQuery(ActivationSql.LIVE_FOR_ACCOUNT).execute(Tuple.of(accountId, limit, offset))
         .map(ActivationRepository::activations);
   }
 

@@ -43,6 +43,11 @@ public final class ActivationService {
     return activations.live(accountId, limit);
   }
 
+  /** A page of the live orders: the {@code offset} newest skipped. */
+  public Future<List<Activation>> live(long accountId, int offset, int limit) {
+    return activations.live(accountId, offset, limit);
+  }
+
   /** Orders that got a number, bought between {@code from} and {@code to} (each optional), newest first. */
   public Future<List<Activation>> history(long accountId, java.time.OffsetDateTime from, java.time.OffsetDateTime to,
                                           int offset, int limit) {

@@ -257,7 +257,7 @@ final class ActivationSql {
   static final String LIVE_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """
        FROM activations a
       WHERE a.account_id = $1 AND a.state IN """ + LIVE_STATES + """
-      ORDER BY a.id DESC LIMIT $2""";
+      ORDER BY a.id DESC OFFSET $3 LIMIT $2""";
 
   /** An account's orders that got a number, bought in [$2, $3] (either bound optional), newest first. */
   static final String HISTORY_FOR_ACCOUNT = "SELECT " + VIEW_COLUMNS + """

@@ -111,11 +111,23 @@ public final class PurchaseService {
     return catalog.rankedOffers(request.service(), request.country()).map(ranked -> {
       List<Candidate> candidates = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
+      Offer aboveCeiling = null; // the cheapest offer passed over for the customer's maxPrice
       for (CatalogRepository.RankedOffer r : ranked) {
         Offer offer = r.offer();
         Provider provider = providers.get(offer.providerId()).orElse(null);
         if (candidates.size() == MAX_SUPPLIERS_PER_PURCHASE) break;
-        if (provider == null) skipped.add(offer.providerId() + ":not configured");
+        if (request.reuse() != null && !offer.providerId().equals(request.reuse().providerId())) {
+          continue; // the number lives at one supplier: no other is asked
+        }
+        if (request.reuse() != null && (provider == null || !provider.reusesNumbers())) {
+          throw reuseRefused(request);
+        }
+        if (request.maxPrice() != null && offer.price() > request.maxPrice()) {
+          // routing weighs price with delivery rates, so a dearer offer may rank first: the ceiling skips it
+          if (aboveCeiling == null || offer.price() < aboveCeiling.price()) aboveCeiling = offer;
+          skipped.add(offer.providerId() + ":above maxPrice");
+        }
+        else if (provider == null) skipped.add(offer.providerId() + ":not configured");
         else if (r.atLimit()) skipped.add(offer.providerId() + ":channels limit");
         else if (!candidates.isEmpty() && offer.cost() > candidates.get(0).offer().price()) {
           skipped.add(offer.providerId() + ":cost above price");
@@ -123,6 +135,8 @@ public final class PurchaseService {
         else if (!providers.health().admits(offer.providerId())) skipped.add(offer.providerId() + ":breaker open");
         else candidates.add(new Candidate(offer, provider));
       }
+      if (candidates.isEmpty() && aboveCeiling != null) checkPriceCeiling(aboveCeiling, request.maxPrice());
+      if (candidates.isEmpty() && request.reuse() != null) throw reuseRefused(request);
       if (candidates.isEmpty()) {
         // which suppliers and why is for operators, never for customers
         LOG.atInfo().addKeyValue("skipped", String.join(", ", skipped))
@@ -133,6 +147,15 @@ public final class PurchaseService {
       checkPriceCeiling(candidates.get(0).offer(), request.maxPrice());
       return new Quote(candidates);
     });
+  }
+
+  /** Why a number cannot be had again: its supplier cannot hand it out twice, or no longer sells the service there. */
+  public static final String REUSE_NOT_AVAILABLE = "reuse-not-available";
+
+  private static DomainException reuseRefused(PurchaseRequest request) {
+    return new DomainException(Kind.INVALID_STATE, "the supplier of order " + request.reuse().fromOrder()
+        + " cannot hand out its number again for service '" + request.service() + "'",
+        new JsonObject().put("reason", REUSE_NOT_AVAILABLE));
   }
 
   /** The suppliers one purchase may be offered to, in order; the first one's offer sets the price. */
@@ -186,7 +209,7 @@ public final class PurchaseService {
     Candidate candidate = quote.candidates().get(index);
     Offer offer = candidate.offer();
     AllocationRequest ask = new AllocationRequest(offer.service(), offer.country(), request.operator(), offer.cost(),
-        request.excludedPrefixes());
+        request.excludedPrefixes(), null, request.reuse() == null ? null : request.reuse().phone());
     return candidate.provider().allocate(ask).transform(result -> {
       if (result.succeeded()) return opened(id, candidate.provider(), result.result());
       String passed = passedBecause(result.cause());

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpApiVerticle extends VerticleBase {
   static final long BODY_LIMIT_BYTES = 64 * 1024;
+  /** One per process: the OpenAPI document is read once. */
+  private static final ApiDocs DOCS = new ApiDocs();
 
   private final Guards guards;
   private final List<FeatureModule> modules;
@@ -51,6 +53,7 @@ public final class HttpApiVerticle extends VerticleBase {
     modules.forEach(module -> module.mountBeforeBody(router));
     router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
     health.mount(router);
+    DOCS.mount(router); // the contract and its docs page: public, before the guards
     router.route("/v1/*").handler(guards.customers());
     router.route("/v1/*").handler(guards.rateLimit());
     router.route("/admin/v1/*").handler(guards.admins());

@@ -9,8 +9,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * Spends one token of the caller's bucket per request. Every answer carries RateLimit-Limit,
- * RateLimit-Remaining and RateLimit-Reset (seconds until the bucket is full again); a refusal is
+ * Spends one token of the caller's bucket per request. Every answer carries the IETF draft's RateLimit-Policy
+ * ({@code "default";q=<burst>;w=<seconds to refill>}) and RateLimit ({@code "default";r=<remaining>;t=<seconds until
+ * full>}), and for one more release the older RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset; a refusal is
  * 429 with Retry-After.
  */
 public final class RateLimitHandler implements Handler<RoutingContext> {
@@ -28,10 +29,14 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
         ctx.next();
         return;
       }
+      long reset = seconds(decision.resetMillis());
       ctx.response()
+          .putHeader("RateLimit-Policy", policy(decision))
+          .putHeader("RateLimit", "\"" + POLICY + "\";r=" + decision.remaining() + ";t=" + reset)
+          // the earlier drafts' triple, kept for one release (docs/api.md, rate limits)
           .putHeader("RateLimit-Limit", String.valueOf(decision.limit()))
           .putHeader("RateLimit-Remaining", String.valueOf(decision.remaining()))
-          .putHeader("RateLimit-Reset", String.valueOf(seconds(decision.resetMillis())));
+          .putHeader("RateLimit-Reset", String.valueOf(reset));
       if (decision.allowed()) {
         ctx.next();
         return;
@@ -41,6 +46,19 @@ public final class RateLimitHandler implements Handler<RoutingContext> {
       ctx.fail(new DomainException(Kind.RATE_LIMITED, "too many requests; retry in " + retryAfter + " s",
           new JsonObject().put("retryAfter", retryAfter)));
     });
+  }
+
+  /** The quota policy's name in both fields: one policy per account, its plan's bucket. */
+  static final String POLICY = "default";
+
+  /**
+   * {@code RateLimit-Policy} (draft-ietf-httpapi-ratelimit-headers-10): the bucket's capacity {@code q} over the window
+   * {@code w} it takes to refill completely, in seconds.
+   */
+  static String policy(Decision decision) {
+    long window = decision.refillPerSecond() <= 0 ? 1
+        : Math.max(1, (long) Math.ceil(decision.limit() / decision.refillPerSecond()));
+    return "\"" + POLICY + "\";q=" + decision.limit() + ";w=" + window;
   }
 
   private static long seconds(long millis) {

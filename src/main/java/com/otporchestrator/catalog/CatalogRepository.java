@@ -101,8 +101,45 @@ public final class CatalogRepository {
     String[] services = lines.stream().map(StockLine::service).toArray(String[]::new);
     Integer[] countries = lines.stream().map(StockLine::country).toArray(Integer[]::new);
     Integer[] counts = lines.stream().map(StockLine::count).toArray(Integer[]::new);
+    String[] operators = lines.stream().map(StockLine::operator).toArray(String[]::new);
     return pool.preparedQuery(CatalogSql.REFRESH_STOCK)
-        .execute(Tuple.of(providerId, services, countries, counts)).map(rows -> rows.rowCount());
+        .execute(Tuple.of(providerId, services, countries, counts)).map(rows -> rows.rowCount())
+        .compose(updated -> pool.preparedQuery(CatalogSql.REFRESH_OPERATORS)
+            .execute(Tuple.of(providerId, countries, operators, counts)).map(updated));
+  }
+
+  /** Country id to the operators suppliers report there with stock. */
+  public Future<java.util.Map<Integer, List<String>>> operators(Integer country) {
+    return pool.preparedQuery(CatalogSql.OPERATORS).execute(Tuple.of(country)).map(rows -> {
+      java.util.Map<Integer, List<String>> byCountry = new java.util.TreeMap<>();
+      rows.forEach(r -> byCountry.put(r.getInteger("country"), List.of(r.getArrayOfStrings("operators"))));
+      return byCountry;
+    });
+  }
+
+  /** One supplier's offer: its price and stock. */
+  public record OfferLine(String service, int country, String providerId, long price, long stock) {}
+
+  /** Every enabled supplier's offer of {@code service} (null: every service), by country and price. */
+  public Future<List<OfferLine>> offerLines(String service) {
+    return pool.preparedQuery(CatalogSql.OFFER_LINES).execute(Tuple.of(service)).map(rows -> {
+      List<OfferLine> list = new java.util.ArrayList<>(rows.size());
+      rows.forEach(r -> list.add(new OfferLine(r.getString("service"), r.getInteger("country"), r.getString("provider_id"),
+          r.getLong("price"), r.getInteger("stock"))));
+      return list;
+    });
+  }
+
+  /** A country and what is sold there. */
+  public record CountryFlags(int id, String name, boolean activations, boolean rentals) {}
+
+  public Future<List<CountryFlags>> countryFlags() {
+    return pool.preparedQuery(CatalogSql.COUNTRY_FLAGS).execute().map(rows -> {
+      List<CountryFlags> list = new java.util.ArrayList<>(rows.size());
+      rows.forEach(r -> list.add(new CountryFlags(r.getInteger("id"), r.getString("name"), r.getBoolean("activations"),
+          r.getBoolean("rentals"))));
+      return list;
+    });
   }
 
   private static Offer toOffer(Row row) {

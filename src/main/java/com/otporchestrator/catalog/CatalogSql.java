@@ -4,8 +4,17 @@ final class CatalogSql {
   private CatalogSql() {}
 
   /**
-   * Every enabled supplier's offer for a (service, country), best first: in stock, then the lowest
-   * price (what the customer pays), then the supplier's priority, then the lowest cost. {@code at_limit}
+   * The routing weight: price / smoothed delivery rate, i.e. the expected price of one delivered code. The rate is
+   * (delivered + 8) / (ended + 10): a supplier with no history counts as 80 % (so one failure does not bury it, and a
+   * new supplier is neither favoured nor shunned), and its own figures outweigh that prior after a few dozen orders
+   * (docs/routing-and-outages.md, "Delivery rates").
+   */
+  static final String PRICE_PER_DELIVERY = "(COALESCE(d.ended, 0) + 10) / (COALESCE(d.delivered, 0) + 8)";
+
+  /**
+   * Every enabled supplier's offer for a (service, country), best first: in stock, then the lowest price per code
+   * delivered (the price weighed by the supplier's delivery rate, below), then the supplier's priority, then the lowest
+   * cost. {@code at_limit}
    * says the supplier already holds {@code channels_limit} of our orders holding a number (the live
    * states, which the partial index activations_open_by_phone covers, so the count is an index scan).
    */
@@ -16,8 +25,11 @@ final class CatalogSql {
                   AND a.state IN ('WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')) >= p.channels_limit
                AS at_limit
         FROM offers o JOIN providers p ON p.id = o.provider_id AND p.enabled
+        LEFT JOIN delivery_rates d ON d.service = o.service AND d.country = o.country AND d.provider_id = o.provider_id
        WHERE o.service = $1 AND o.country = $2
-       ORDER BY (o.stock > 0) DESC, o.price, p.priority, o.cost, o.provider_id""";
+       ORDER BY (o.stock > 0) DESC, o.price::numeric * """ + PRICE_PER_DELIVERY + """
+      , p.priority, o.cost, o.provider_id""";
+
 
   static final String KNOWN = """
       SELECT EXISTS (SELECT 1 FROM services WHERE code = $1) AS service_known,
@@ -53,6 +65,40 @@ final class CatalogSql {
                                 WHERE s.service = o.service AND s.country = o.country), 0),
              stock_updated_at = now()
        WHERE o.provider_id = $1""";
+
+  /** Replaces a supplier's operators (per country, with their stock) with what it just reported. Lock order: none. */
+  static final String REFRESH_OPERATORS = """
+      WITH gone AS (
+        DELETE FROM supplier_operators WHERE provider_id = $1
+      )
+      INSERT INTO supplier_operators (provider_id, country, operator, stock)
+      SELECT $1, country, operator, sum(count)::int FROM unnest($2::int[], $3::text[], $4::int[]) AS s(country, operator, count)
+       WHERE operator IS NOT NULL AND length(operator) BETWEEN 1 AND 50
+       GROUP BY country, operator
+      ON CONFLICT (provider_id, country, operator) DO UPDATE SET stock = EXCLUDED.stock""";
+
+  /** The operators enabled suppliers report with stock, per country ($1 null: every country). */
+  static final String OPERATORS = """
+      SELECT o.country, array_agg(DISTINCT o.operator ORDER BY o.operator) AS operators
+        FROM supplier_operators o JOIN providers p ON p.id = o.provider_id AND p.enabled
+       WHERE o.stock > 0 AND ($1::int IS NULL OR o.country = $1)
+       GROUP BY o.country""";
+
+  /** Every enabled supplier's offer of a service ($1 null: every service) with its price and stock: price ladders. */
+  static final String OFFER_LINES = """
+      SELECT o.service, o.country, o.provider_id, o.price, o.stock
+        FROM offers o JOIN providers p ON p.id = o.provider_id AND p.enabled
+       WHERE ($1::text IS NULL OR o.service = $1)
+       ORDER BY o.country, o.price""";
+
+  /** Per country: whether activations (any offer) and rentals (a rent offer in stock) are sold there. */
+  static final String COUNTRY_FLAGS = """
+      SELECT c.id, c.name,
+             EXISTS (SELECT 1 FROM offers o JOIN providers p ON p.id = o.provider_id AND p.enabled
+                      WHERE o.country = c.id) AS activations,
+             EXISTS (SELECT 1 FROM rent_offers r JOIN providers p ON p.id = r.provider_id AND p.enabled
+                      WHERE r.country = c.id AND r.stock > 0) AS rentals
+        FROM countries c ORDER BY c.id""";
 
   static final String UPSERT_SERVICE = """
       INSERT INTO services (code, name) VALUES ($1, $2)

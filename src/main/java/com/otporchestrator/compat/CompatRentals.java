@@ -29,6 +29,8 @@ final class CompatRentals {
   private static final int DEFAULT_RENT_HOURS = 4;
   private static final int LIST_LIMIT = 500;
   private static final int PAGE_MAX = 500;
+  /** The names clients give the rental's length, all in hours. */
+  static final List<String> DURATION_NAMES = List.of("rent_time", "time", "duration");
   private static final DateTimeFormatter END_DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
   private final RentalService rentals;
@@ -81,9 +83,11 @@ final class CompatRentals {
 
   /** {"countries":{"0":2}, "operators":{"0":"any"}, "services":{"full":{"cost":..,"quant":..}}, "currency":840}. */
   private Future<Reply> servicesAndCountries(Account account, Params p) {
+    PurchaseParams.check(p, PurchaseParams.RENT);
+    anyOperator(p);
     int hours = rentHours(p);
     Integer asked = p.optionalCountry();
-    return rentals.repository().catalogue(null).map(rows -> {
+    return rentals.repository().catalogue(null, hours).map(rows -> {
       JsonObject countries = new JsonObject();
       List<Integer> ids = rows.stream().map(r -> r.getInteger("country")).distinct().toList();
       for (int i = 0; i < ids.size(); i++) countries.put(String.valueOf(i), ids.get(i));
@@ -91,9 +95,11 @@ final class CompatRentals {
       JsonObject services = new JsonObject();
       for (JsonObject row : rows) {
         if (row.getInteger("country") != country) continue;
+        java.math.BigDecimal price = CompatViews.usd(Math.multiplyExact(row.getLong("hourlyPrice"), (long) hours));
+        // the classic fields (cost, quant) and Hero's (price, retail_price, quantity): the same figures
         services.put(row.getString("service"), new JsonObject()
-            .put("cost", CompatViews.usd(Math.multiplyExact(row.getLong("hourlyPrice"), (long) hours)))
-            .put("quant", row.getLong("stock")));
+            .put("cost", price).put("quant", row.getLong("stock"))
+            .put("price", price).put("retail_price", price).put("quantity", row.getLong("stock")));
       }
       return Reply.json(new JsonObject().put("countries", countries)
           .put("operators", new JsonObject().put("0", "any")).put("services", services).put("currency", 840));
@@ -104,6 +110,8 @@ final class CompatRentals {
 
   private Future<Reply> rentNumber(Account account, Params p) {
     if (!account.active()) throw refuse(CompatTokens.ACCOUNT_INACTIVE);
+    PurchaseParams.check(p, PurchaseParams.RENT);
+    anyOperator(p);
     String service = p.optionalService();
     Integer country = p.optionalCountry();
     int hours = rentHours(p);
@@ -124,12 +132,14 @@ final class CompatRentals {
 
   private Future<Reply> continueRent(Account account, Params p) {
     if (!account.active()) throw refuse(CompatTokens.ACCOUNT_INACTIVE);
+    PurchaseParams.check(p, PurchaseParams.RENT_EXTEND);
     long id = rentId(p);
     int hours = rentHours(p);
     return rentals.extend(id, account.id(), hours).map(r -> success(new JsonObject().put("phone", phone(r))));
   }
 
   private Future<Reply> continuePrice(Account account, Params p) {
+    PurchaseParams.check(p, PurchaseParams.RENT_EXTEND);
     long id = rentId(p);
     int hours = rentHours(p);
     return rentals.extensionPrice(id, account.id(), hours)
@@ -196,12 +206,27 @@ final class CompatRentals {
     return Long.parseLong(raw.strip());
   }
 
-  /** rent_time in hours (the PHP and Java SDKs), or time (the Python package); 4 when absent. */
-  private static int rentHours(Params p) {
-    String raw = p.get("rent_time");
-    if (raw == null || raw.isBlank()) raw = p.get("time");
-    if (raw == null || raw.isBlank()) return DEFAULT_RENT_HOURS;
-    if (!raw.strip().matches("\\d{1,4}") || Integer.parseInt(raw.strip()) < 1) throw refuse(CompatTokens.BAD_DURATION);
-    return Integer.parseInt(raw.strip());
+  /**
+   * The rental's length in hours: {@code rent_time} (the PHP and Java SDKs), {@code time} (the Python package) or
+   * {@code duration} (Hero's clients); 4 when none is sent. Sent more than once with different values, the length is
+   * contradictory and refused (BAD_DURATION): a request never rents a length it did not ask for.
+   */
+  static int rentHours(Params p) {
+    Integer hours = null;
+    for (String name : DURATION_NAMES) {
+      String raw = p.get(name);
+      if (raw == null || raw.isBlank()) continue;
+      if (!raw.strip().matches("\\d{1,4}") || Integer.parseInt(raw.strip()) < 1) throw refuse(CompatTokens.BAD_DURATION);
+      int value = Integer.parseInt(raw.strip());
+      if (hours != null && hours != value) throw refuse(CompatTokens.BAD_DURATION);
+      hours = value;
+    }
+    return hours == null ? DEFAULT_RENT_HOURS : hours;
+  }
+
+  /** A rented number's operator is the supplier's choice: only "any" (or none) can be honoured. */
+  private static void anyOperator(Params p) {
+    String operator = p.get("operator");
+    if (operator != null && !operator.isBlank() && !operator.strip().equals("any")) throw refuse(CompatTokens.WRONG_OPERATOR);
   }
 }

@@ -47,11 +47,10 @@ import org.slf4j.LoggerFactory;
 public final class CompatRoutes {
   public static final String PATH = "/stubs/handler_api.php";
   private static final Logger LOG = LoggerFactory.getLogger(CompatRoutes.class);
-  private static final int LIST_LIMIT = 500;
+  /** Hero's largest getActiveActivations page, and its default. */
+  static final int ACTIVE_PAGE_MAX = 100;
   private static final int HISTORY_DEFAULT = 50;
   private static final int HISTORY_MAX = 500;
-  /** The only operator we can promise: suppliers pick the operator. */
-  private static final String ANY_OPERATOR = "any";
 
   private final Authenticator authenticator;
   private final PurchaseService purchases;
@@ -100,20 +99,24 @@ public final class CompatRoutes {
     actions.put("getBalanceAndCashBack", this::balance);
     actions.put("getPrices", this::prices);
     actions.put("getNumbersStatus", this::numbersStatus);
-    actions.put("getCountries", (account, p) -> countries());
     actions.put("getServicesList", this::servicesList);
-    actions.put("getTopCountriesByService", this::topCountries);
-    actions.put("getOperators", this::operators);
     actions.put("getNumber", (account, p) -> buy(account, p).map(a -> Reply.text("ACCESS_NUMBER:" + a.id() + ":" + a.phone())));
     actions.put("getNumberV2", (account, p) -> buy(account, p).map(a -> Reply.json(CompatViews.number(a, p.get("operator")))));
     actions.put("getStatus", (account, p) -> order(account, p).map(a -> Reply.text(CompatViews.status(a))));
     actions.put("getStatusV2", (account, p) -> order(account, p).map(CompatRoutes::statusV2));
     actions.put("getFullSms", (account, p) -> order(account, p).map(a -> Reply.text(CompatViews.fullSms(a))));
-    actions.put("getActiveActivations", (account, p) -> activeActivations(account));
+    actions.put("getActiveActivations", this::activeActivations);
     actions.put("getHistory", this::history);
     actions.put("setStatus", (account, p) -> setStatus(account, p, p.get("status")));
-    actions.put("finishActivation", (account, p) -> setStatus(account, p, "6"));
-    actions.put("cancelActivation", (account, p) -> setStatus(account, p, "8"));
+    // Hero's actions: their refusals take Hero's JSON variant, EARLY_CANCEL_DENIED with info.minActivationTime
+    actions.put("finishActivation", CompatOrders.json((account, p) -> setStatus(account, p, "6")));
+    actions.put("cancelActivation", CompatOrders.json((account, p) -> setStatus(account, p, "8")));
+  }
+
+  /** Adds actions served by another class of this package. */
+  CompatRoutes with(java.util.function.Consumer<java.util.function.BiConsumer<String, Action>> registrar) {
+    registrar.accept(actions::put);
+    return this;
   }
 
   /** Adds the protocol's rent actions (docs/protocol-details.md, rent actions), served by {@link CompatRentals}. */
@@ -230,19 +233,6 @@ public final class CompatRoutes {
     });
   }
 
-  /** {"0": {id, rus, eng, chn, visible, retry, rent, multiService}}; we keep English names only. */
-  private Future<Reply> countries() {
-    return catalog.countries().map(list -> {
-      JsonObject byId = new JsonObject();
-      for (Named country : list) {
-        byId.put(country.key(), new JsonObject().put("id", Integer.parseInt(country.key()))
-            .put("rus", country.name()).put("eng", country.name()).put("chn", country.name())
-            .put("visible", 1).put("retry", 1).put("rent", 0).put("multiService", 0));
-      }
-      return Reply.json(byId);
-    });
-  }
-
   /** {"status": "success", "services": [{code, name}]}; with a country, the services sold there. */
   private Future<Reply> servicesList(Account account, Params p) {
     Integer country = p.optionalCountry();
@@ -263,61 +253,27 @@ public final class CompatRoutes {
     }));
   }
 
-  /** {"0": {country, count, price, retail_price[, freePriceMap]}}, most stock first. */
-  private Future<Reply> topCountries(Account account, Params p) {
-    String service = p.optionalService();
-    boolean freePrice = "true".equalsIgnoreCase(p.get("freePrice")) || "1".equals(p.get("freePrice"));
-    return catalog.customerOffers(service, null).map(offers -> {
-      Map<Integer, long[]> byCountry = new LinkedHashMap<>(); // country -> {stock, lowest price}
-      for (Object item : offers) {
-        JsonObject offer = (JsonObject) item;
-        long price = Money.parseUsd(offer.getString("price"));
-        byCountry.merge(offer.getInteger("country"), new long[] {offer.getLong("stock"), price},
-            (a, b) -> new long[] {a[0] + b[0], Math.min(a[1], b[1])});
-      }
-      List<Map.Entry<Integer, long[]>> ranked = new ArrayList<>(byCountry.entrySet());
-      ranked.sort(Comparator.<Map.Entry<Integer, long[]>>comparingLong(e -> -e.getValue()[0])
-          .thenComparingLong(e -> e.getValue()[1]).thenComparing(Map.Entry::getKey));
-      JsonObject top = new JsonObject();
-      for (int i = 0; i < ranked.size(); i++) {
-        long[] v = ranked.get(i).getValue();
-        JsonObject row = new JsonObject().put("country", ranked.get(i).getKey()).put("count", v[0])
-            .put("price", CompatViews.usd(v[1])).put("retail_price", CompatViews.usd(v[1]));
-        if (freePrice) row.put("freePriceMap", new JsonObject().put(Money.format(v[1]), v[0]));
-        top.put(String.valueOf(i), row);
-      }
-      return Reply.json(top);
-    });
-  }
-
-  /** {"status": "success", "countryOperators": {"0": ["any"]}}: suppliers choose the operator. */
-  private Future<Reply> operators(Account account, Params p) {
-    Integer country = p.optionalCountry();
-    return catalog.countries().map(list -> {
-      JsonObject byCountry = new JsonObject();
-      for (Named c : list) {
-        if (country == null || c.key().equals(String.valueOf(country))) {
-          byCountry.put(c.key(), new JsonArray().add(ANY_OPERATOR));
-        }
-      }
-      if (byCountry.isEmpty()) throw refuse(CompatTokens.OPERATORS_NOT_FOUND);
-      return Reply.json(new JsonObject().put("status", "success").put("countryOperators", byCountry));
-    });
-  }
-
   // ---- ordering
 
   private Future<Activation> buy(Account account, Params p) {
     if (!account.active()) throw refuse(CompatTokens.banned(account));
+    PurchaseParams.check(p, PurchaseParams.NUMBER);
     String service = p.get("service");
     if (service == null || !service.strip().matches("[a-z0-9_]{1,20}")) throw refuse(CompatTokens.BAD_SERVICE);
     Integer country = p.optionalCountry();
-    Long maxPrice = p.maxPrice();
+    Long maxPrice = PurchaseParams.ceiling(p);
     String operator = p.get("operator");
     if (operator != null && (operator.isBlank() || operator.length() > 50)) operator = null;
     PurchaseRequest request = new PurchaseRequest(service.strip(), country == null ? 0 : country, maxPrice,
         operator == null ? null : operator.strip(), p.excludedPrefixes(), null);
-    return purchases.purchase(account.id(), request);
+    if (!PurchaseParams.fixedPrice(p)) return purchases.purchase(account.id(), request);
+    // fixedPrice: the price sold now must be maxPrice exactly; otherwise the family's WRONG_MAX_PRICE:<price>
+    return catalog.customerOffers(request.service(), request.country()).compose(offers -> {
+      if (offers.isEmpty()) return purchases.purchase(account.id(), request); // answers why nothing is sold
+      long lowest = Money.parseUsd(offers.getJsonObject(0).getString("price"));
+      if (lowest != maxPrice) throw refuse("WRONG_MAX_PRICE:" + Money.format(lowest));
+      return purchases.purchase(account.id(), request);
+    });
   }
 
   // ---- reading
@@ -334,15 +290,23 @@ public final class CompatRoutes {
     };
   }
 
-  private Future<Reply> activeActivations(Account account) {
-    return activations.live(account.id(), LIST_LIMIT).compose(live -> {
+  /**
+   * The live orders, newest first, {@code start} (offset) and {@code limit} (at most {@value #ACTIVE_PAGE_MAX}) paging
+   * them as Hero does. The items are under {@code data} (Hero) and, the same list, under {@code activeActivations}
+   * (the classic form); an empty page is NO_ACTIVATIONS.
+   */
+  private Future<Reply> activeActivations(Account account, Params p) {
+    int start = p.count("start", 0, 1_000_000);
+    int limit = p.count("limit", ACTIVE_PAGE_MAX, ACTIVE_PAGE_MAX);
+    if (limit == 0) throw refuse(CompatTokens.ERROR_SQL);
+    return activations.live(account.id(), start, limit).compose(live -> {
       if (live.isEmpty()) return Future.failedFuture(refuse(CompatTokens.NO_ACTIVATIONS));
       return catalog.countries().map(countries -> {
         Map<String, String> names = new TreeMap<>();
         countries.forEach(c -> names.put(c.key(), c.name()));
         JsonArray items = new JsonArray();
         live.forEach(a -> items.add(CompatViews.active(a, names.get(String.valueOf(a.country())))));
-        return Reply.json(new JsonObject().put("status", "success").put("activeActivations", items));
+        return Reply.json(new JsonObject().put("status", "success").put("data", items).put("activeActivations", items.copy()));
       });
     });
   }
@@ -384,9 +348,18 @@ public final class CompatRoutes {
       ActivationState state = order.state();
       if (state.codeReceived()) return activations.finish(id, accountId);
       if (!state.open()) return Future.succeededFuture(order);
-      return activations.cancel(id, accountId).recover(failure -> mayRetry
-          && failure instanceof DomainException d && d.kind() == DomainException.Kind.INVALID_STATE
-          ? cancelOrCapture(id, accountId, false) : Future.failedFuture(failure));
+      return activations.cancel(id, accountId).recover(failure -> {
+        if (mayRetry && failure instanceof DomainException d && d.kind() == DomainException.Kind.INVALID_STATE) {
+          return cancelOrCapture(id, accountId, false);
+        }
+        if (failure instanceof DomainException d && d.kind() == DomainException.Kind.TOO_EARLY) {
+          // what Hero's JSON variant carries: the minimum age before a cancel, in seconds (and, ours, from when)
+          return Future.failedFuture(new CompatTokens.DetailedRefusal(CompatTokens.EARLY_CANCEL_DENIED, d.getMessage(),
+              new JsonObject().put("minActivationTime", CompatOrders.minActivationSeconds(order))
+                  .put("cancellableAt", CompatTokens.time(order.cancellableAt()))));
+        }
+        return Future.failedFuture(failure);
+      });
     });
   }
 
@@ -398,6 +371,13 @@ public final class CompatRoutes {
       String value = ctx.request().getParam(name);
       if (value == null) value = ctx.request().getFormAttribute(name);
       return value;
+    }
+
+    /** Every parameter name sent, in the query or the form. */
+    Set<String> names() {
+      Set<String> names = new java.util.HashSet<>(ctx.request().params().names());
+      names.addAll(ctx.request().formAttributes().names());
+      return names;
     }
 
     Integer optionalCountry() {

@@ -3,6 +3,7 @@ package com.otporchestrator.compat;
 import com.otporchestrator.account.Account;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
+import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +30,16 @@ final class CompatTokens {
   static final String EARLY_CANCEL_DENIED = "EARLY_CANCEL_DENIED";
   static final String OPERATORS_NOT_FOUND = "OPERATORS_NOT_FOUND";
   static final String ERROR_SQL = "ERROR_SQL";
+  /** Something the family sells that we do not: forwarding, call or voice verification, multi-service numbers. */
+  static final String NOT_AVAILABLE = "NOT_AVAILABLE";
+  /** A currency other than USD (840): Hero's token. */
+  static final String WRONG_CURRENCY = "WRONG_CURRENCY";
+  static final String WRONG_OPERATOR = "WRONG_OPERATOR";
+  /** Reactivation refused (the order is not finished, or its supplier cannot hand the number out again). */
+  static final String RENEW_ACTIVATION_NOT_AVAILABLE = "RENEW_ACTIVATION_NOT_AVAILABLE";
+  static final String WRONG_ADDITIONAL_SERVICE = "WRONG_ADDITIONAL_SERVICE";
+  static final String WRONG_ACTIVATION_ID = "WRONG_ACTIVATION_ID";
+  static final String REPEAT_ADDITIONAL_SERVICE = "REPEAT_ADDITIONAL_SERVICE";
 
   // rent actions (docs/protocol-details.md, rent actions); their errors travel as {"status":"error","message":TOKEN}
   static final String NO_ID_RENT = "NO_ID_RENT";
@@ -55,7 +66,7 @@ final class CompatTokens {
   private static final String INDEFINITELY = "9999-12-31 23-59-59";
 
   /** A refusal the protocol has a token for; the caller's error is not logged. */
-  static final class Refusal extends RuntimeException {
+  static class Refusal extends RuntimeException {
     final String token;
 
     Refusal(String token) {
@@ -79,6 +90,41 @@ final class CompatTokens {
 
   static Refusal refuse(String token) {
     return new Refusal(token);
+  }
+
+  /** A refusal with the machine-readable details Hero's JSON variant carries ({@code info}). */
+  static final class DetailedRefusal extends Refusal {
+    final String details;
+    final JsonObject info;
+
+    DetailedRefusal(String token, String details, JsonObject info) {
+      super(token);
+      this.details = details;
+      this.info = info;
+    }
+  }
+
+  /**
+   * The JSON variant of a refusal (Hero's {@code {"title","details","info"}}), for the actions whose answers are JSON
+   * in the Hero generation: the title is the token without its arguments, which move to {@code info}
+   * (WRONG_MAX_PRICE:0.50 becomes {@code info.min = 0.50}, BANNED:'...' {@code info.readable_date}). Null when the
+   * failure is unexpected (the caller logs it).
+   */
+  static JsonObject jsonError(Throwable failure) {
+    String token = of(failure);
+    if (token == null) return null;
+    JsonObject info = failure instanceof DetailedRefusal d && d.info != null ? d.info.copy() : new JsonObject();
+    String details = failure instanceof DetailedRefusal d ? d.details
+        : failure instanceof DomainException domain ? domain.getMessage() : token;
+    String title = token;
+    if (token.startsWith("WRONG_MAX_PRICE:")) {
+      title = "WRONG_MAX_PRICE";
+      info.put("min", new java.math.BigDecimal(token.substring(token.indexOf(':') + 1)));
+    } else if (token.startsWith("BANNED:")) {
+      title = "BANNED";
+      info.put("readable_date", token.substring(token.indexOf(':') + 1).replace("'", ""));
+    }
+    return new JsonObject().put("title", title).put("details", details == null ? title : details).put("info", info);
   }
 
   /** The token for a failure, or null when the failure is unexpected (the caller logs it and answers ERROR_SQL). */

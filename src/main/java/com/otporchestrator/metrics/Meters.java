@@ -40,8 +40,52 @@ public final class Meters {
   /** Hot path (every claimed timer): resolved once per kind. */
   private final java.util.concurrent.ConcurrentHashMap<String, Timer> lateness = new java.util.concurrent.ConcurrentHashMap<>();
 
+  /** Label values known in advance, registered at 0 when a node starts (docs/operations.md, metrics). */
+  static final java.util.List<String> REFUND_REASONS =
+      java.util.List.of("expired", "cancelled", "failed_allocation", "closed_by_supplier", "outage");
+  static final java.util.List<String> CAPTURE_TRIGGERS = java.util.List.of("finished", "window_end", "rental_end");
+  static final java.util.List<String> SMS_RESULTS = java.util.List.of("stored", "duplicate", "no_open_order");
+  static final java.util.List<String> DUPLICATE_SOURCES = java.util.List.of("sms", "expiry_cas_miss");
+  static final java.util.List<String> WEBHOOK_OUTCOMES = java.util.List.of("delivered", "retry", "failed");
+  static final java.util.List<String> PROVIDER_OPERATIONS =
+      java.util.List.of("stock", "allocate", "poll", "request_another_code", "close", "open_activations");
+  static final java.util.List<String> PROVIDER_ERROR_CLASSES = java.util.List.of("no_numbers", "rejected", "unknown", "error");
+
   public Meters(MeterRegistry registry) {
     this.registry = registry;
+    registerKnownAtZero();
+  }
+
+  /**
+   * Every labelled counter the Grafana dashboard (deploy/grafana) queries exists from the start, at 0, for each label
+   * value known in advance: a rate() over a series that appears with its first event misses that event, and a panel
+   * shows "no data" instead of 0. Supplier series are added when each supplier is configured ({@link #provider}).
+   */
+  private void registerKnownAtZero() {
+    purchases("created", 0);
+    for (com.otporchestrator.common.DomainException.Kind kind : com.otporchestrator.common.DomainException.Kind.values()) {
+      counter(PURCHASES, "Purchases (one per number asked for), by outcome", "outcome", label(kind));
+    }
+    counter(PURCHASES, "Purchases (one per number asked for), by outcome", "outcome", "error");
+    REFUND_REASONS.forEach(r -> counter(REFUNDS, "Orders whose hold was voided (price returned), by reason", "reason", r));
+    CAPTURE_TRIGGERS.forEach(t -> counter(CAPTURES, "Orders whose hold was captured (charged), by trigger", "trigger", t));
+    SMS_RESULTS.forEach(r -> counter(SMS, "SMS handed to the delivery function (pushed or polled), by result", "result", r));
+    DUPLICATE_SOURCES.forEach(d -> counter(DUPLICATES, "At-least-once deliveries absorbed without effect, by source", "source", d));
+    WEBHOOK_OUTCOMES.forEach(o -> counter(WEBHOOK_DELIVERIES, "Webhook delivery attempts, by outcome", "outcome", o));
+  }
+
+  /** A supplier's error counters, at 0 for every operation and error class, when the supplier is configured. */
+  public void provider(String provider) {
+    for (String operation : PROVIDER_OPERATIONS) {
+      for (String error : PROVIDER_ERROR_CLASSES) {
+        Counter.builder(PROVIDER_ERRORS).description("Failed supplier calls, by supplier, operation and error")
+            .tag("provider", provider).tag("operation", operation).tag("error", error).register(registry);
+      }
+    }
+  }
+
+  private void counter(String name, String description, String tag, String value) {
+    Counter.builder(name).description(description).tag(tag, value).register(registry);
   }
 
   /** Meters that go nowhere anyone looks, for code built outside a node (unit tests, tools). */
@@ -55,7 +99,7 @@ public final class Meters {
 
   /** {@code outcome}: created, or the failure kind in snake case (insufficient_funds, no_numbers...). */
   public void purchases(String outcome, long n) {
-    if (n <= 0) return;
+    if (n < 0) return;
     Counter.builder(PURCHASES).description("Purchases (one per number asked for), by outcome")
         .tag("outcome", outcome).register(registry).increment(n);
   }

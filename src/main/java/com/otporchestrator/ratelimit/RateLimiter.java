@@ -59,6 +59,6 @@ public final class RateLimiter {
 
   private static Decision decision(PlanRepository.Plan plan, Response reply) {
     return new Decision(reply.get(0).toInteger() == 1, plan.burst(), reply.get(1).toLong(), reply.get(2).toLong(),
-        reply.get(3).toLong());
+        reply.get(3).toLong(), plan.requestsPerSecond());
   }
 }

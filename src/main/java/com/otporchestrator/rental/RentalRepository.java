@@ -61,11 +61,21 @@ public final class RentalRepository {
 
   /** Rows of (country, service, hourly_price, stock), for the protocol's rent catalogue. */
   public Future<List<JsonObject>> catalogue(Integer country) {
-    return pool.preparedQuery(RentalSql.CATALOGUE).execute(Tuple.of(country)).map(rows -> {
+    return catalogue(country, null);
+  }
+
+  /**
+   * Rows of (country, service, hourlyPrice, stock, hours) of the offers selling a rental of {@code hours} (any length
+   * when null); {@code hours} of a row lists the lengths its offers sell, absent when one of them sells any length.
+   */
+  public Future<List<JsonObject>> catalogue(Integer country, Integer hours) {
+    return pool.preparedQuery(RentalSql.CATALOGUE).execute(Tuple.of(country, hours)).map(rows -> {
       List<JsonObject> list = new ArrayList<>();
       for (Row r : rows) {
+        Integer[] sold = r.getArrayOfIntegers("hours");
         list.add(new JsonObject().put("country", r.getInteger("country")).put("service", r.getString("service"))
-            .put("hourlyPrice", r.getLong("hourly_price")).put("stock", r.getLong("stock")));
+            .put("hourlyPrice", r.getLong("hourly_price")).put("stock", r.getLong("stock"))
+            .put("hours", sold == null ? null : new JsonArray(java.util.Arrays.asList(sold))));
       }
       return list;
     });

@@ -84,7 +84,7 @@ public final class RentalService {
   }
 
   /** The shortest and longest rental in hours: the policy's rental rule, else the platform's defaults. */
-  Bounds bounds(RefundPolicy policy) {
+  public Bounds bounds(RefundPolicy policy) {
     Optional<RefundPolicy.Rental> rule = policy.rental();
     int min = rule.flatMap(RefundPolicy.Rental::minDuration).map(d -> (int) Math.max(1, ceilHours(d))).orElse(settings.minHours());
     int max = rule.flatMap(RefundPolicy.Rental::maxDuration).map(d -> (int) d.toHours()).orElse(settings.maxHours());

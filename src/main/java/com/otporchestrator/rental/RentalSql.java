@@ -43,11 +43,19 @@ final class RentalSql {
       SELECT EXISTS (SELECT 1 FROM countries WHERE id = $1) AS country_known,
              ($2 = 'full' OR EXISTS (SELECT 1 FROM services WHERE code = $2)) AS service_known""";
 
-  /** Rent offers for getRentServicesAndCountries: per service, lowest hourly price and total stock. */
+  /**
+   * Rent offers for the compatible catalogue: per country and service, lowest hourly price and total stock, of the offers
+   * selling a rental of $2 hours (every offer when $2 is null). {@code hours} lists the lengths sold (null: any length).
+   */
   static final String CATALOGUE = """
-      SELECT o.country, o.service, min(o.hourly_price)::bigint AS hourly_price, sum(o.stock)::bigint AS stock
+      SELECT o.country, o.service, min(o.hourly_price)::bigint AS hourly_price, sum(o.stock)::bigint AS stock,
+             CASE WHEN bool_or(o.allowed_hours IS NULL) THEN NULL
+                  ELSE (SELECT array_agg(DISTINCT h ORDER BY h) FROM rent_offers x JOIN providers q ON q.id = x.provider_id,
+                                unnest(x.allowed_hours) AS h
+                         WHERE q.enabled AND x.stock > 0 AND x.country = o.country AND x.service = o.service) END AS hours
         FROM rent_offers o JOIN providers p ON p.id = o.provider_id
        WHERE p.enabled AND o.stock > 0 AND ($1::int IS NULL OR o.country = $1)
+         AND ($2::int IS NULL OR o.allowed_hours IS NULL OR $2 = ANY (o.allowed_hours))
        GROUP BY o.country, o.service ORDER BY o.country, o.service""";
 
   static final String UPSERT_OFFER = """

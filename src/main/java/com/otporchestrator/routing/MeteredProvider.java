@@ -29,6 +29,7 @@ public final class MeteredProvider implements Provider {
     this.delegate = delegate;
     this.meters = meters;
     this.health = health;
+    meters.provider(delegate.id());
   }
 
   /** Wraps every adapter the given factory makes. */
@@ -54,6 +55,11 @@ public final class MeteredProvider implements Provider {
   @Override
   public boolean rents() {
     return delegate.rents();
+  }
+
+  @Override
+  public boolean reusesNumbers() {
+    return delegate.reusesNumbers();
   }
 
   @Override

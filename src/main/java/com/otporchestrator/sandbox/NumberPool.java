@@ -69,6 +69,17 @@ final class NumberPool {
   }
 
   /**
+   * {@code phone} again for {@code service} (a reactivation, or another service on a number in use), when the service
+   * has stock; the number counts against the service's stock like a fresh one.
+   */
+  Optional<String> takeAgain(String country, String service, String phone) {
+    if (available(country, service) <= 0) return Optional.empty();
+    phonesInUse.add(phone);
+    inUseByStockKey.merge(stockKey(country, service), 1, Integer::sum);
+    return Optional.of(phone);
+  }
+
+  /**
    * A number for a rental: unique while in use like any other, but outside the activation stock (the sandbox's rental
    * capacity is not limited; the rent offers' stock is what the platform sells).
    */
@@ -83,6 +94,11 @@ final class NumberPool {
 
   void releaseRental(String phone) {
     phonesInUse.remove(phone);
+  }
+
+  /** Frees a service's stock slot of a number that stays in use (by a reactivation or another service on it). */
+  void releaseSlot(String country, String service) {
+    inUseByStockKey.merge(stockKey(country, service), -1, Integer::sum);
   }
 
   void release(String country, String service, String phone) {

@@ -92,6 +92,13 @@ final class SandboxAgent {
     if ((operator != null && !ANY_OPERATOR.equals(operator)) || dice.roll(settings.noNumbersRate())) {
       return noNumbers();
     }
+    Object reuse = request.getValue("reusePhone");
+    if (reuse != null) {
+      // our extension (docs/protocol-details.md): the same number again, for a reactivation or another service
+      if (!(reuse instanceof Number number)) return error("BAD_REQUEST: reusePhone must be a JSON number");
+      String phone = String.valueOf(number.longValue());
+      return pool.takeAgain(country, service, phone).map(p -> allocate(country, service, p)).orElseGet(this::noNumbers);
+    }
     return pool.take(country, service, prefixes(request.getValue("exceptionPhoneSet")))
         .map(phone -> allocate(country, service, phone))
         .orElseGet(this::noNumbers);
@@ -148,9 +155,13 @@ final class SandboxAgent {
     }
     activation.finishStatus = status;
     if (activation.pendingSmsTimer != null) vertx.cancelTimer(activation.pendingSmsTimer);
-    openByPhone.remove(activation.phone);
+    // a reused number may already be held by a newer activation: it keeps the number
+    boolean held = openByPhone.get(activation.phone) != activation && openByPhone.containsKey(activation.phone);
+    openByPhone.remove(activation.phone, activation);
     if (activation.rentHours != null) {
       pool.releaseRental(activation.phone);
+    } else if (held) {
+      pool.releaseSlot(activation.country, activation.service);
     } else {
       pool.release(activation.country, activation.service, activation.phone);
     }

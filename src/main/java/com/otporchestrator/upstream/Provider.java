@@ -41,6 +41,14 @@ public interface Provider {
     return false;
   }
 
+  /**
+   * True when {@link #allocate} can honour {@link AllocationRequest#reusePhone()}: hand out the same number again
+   * (a reactivation, an additional service). Adapters that cannot answer false and are never asked.
+   */
+  default boolean reusesNumbers() {
+    return false;
+  }
+
   /** The supplier's ids of activations it considers open, for reconciling unknown outcomes. */
   Future<List<String>> openActivationIds();
 }

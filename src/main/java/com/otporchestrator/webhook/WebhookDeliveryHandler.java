@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * endpoints never hold the timer engine's batches, which expiries share. The posts then run with
  * at most {@link #MAX_IN_FLIGHT} per process; an event over the limit is simply tried a second
  * later. A process that dies mid-post leaves the event to be claimed again when its lease ends, so
- * delivery is at least once and the customer deduplicates on {@code Webhook-Id}.
+ * delivery is at least once and the customer deduplicates on {@code webhook-id}.
  */
 public final class WebhookDeliveryHandler implements TimerHandler {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDeliveryHandler.class);
@@ -93,9 +93,9 @@ public final class WebhookDeliveryHandler implements TimerHandler {
   }
 
   private void attempt(WebhookRepository.Claimed event) {
-    Future<String> secret = event.secret() != null ? Future.succeededFuture(event.secret())
-        : repository.ensureSecret(event.accountId());
-    secret.compose(key -> post(event, key))
+    Future<String[]> secrets = event.secret() != null ? Future.succeededFuture(new String[] {event.secret(), event.previousSecret()})
+        : repository.ensureSecret(event.accountId()).map(secret -> new String[] {secret});
+    secrets.compose(keys -> post(event, keys))
         .compose(outcome -> record(event, outcome))
         .onFailure(error -> LOG.warn("webhook event {} attempt {} not recorded; retried after its lease: {}",
             event.id(), event.attempts() + 1, error.toString()))
@@ -109,7 +109,7 @@ public final class WebhookDeliveryHandler implements TimerHandler {
     }
   }
 
-  private Future<Outcome> post(WebhookRepository.Claimed event, String secret) {
+  private Future<Outcome> post(WebhookRepository.Claimed event, String[] secrets) {
     long started = System.nanoTime();
     long timestamp = System.currentTimeMillis() / 1000;
     Future<Outcome> sent;
@@ -119,9 +119,9 @@ public final class WebhookDeliveryHandler implements TimerHandler {
           .idleTimeout(ATTEMPT_TIMEOUT_MS)
           .followRedirects(false)
           .putHeader("Content-Type", "application/json")
-          .putHeader("Webhook-Id", "evt_" + event.id())
-          .putHeader("Webhook-Timestamp", String.valueOf(timestamp))
-          .putHeader("Webhook-Signature", WebhookSigner.signature(secret, timestamp, event.payload()))
+          .putHeader("webhook-id", "evt_" + event.id())
+          .putHeader("webhook-timestamp", String.valueOf(timestamp))
+          .putHeader("webhook-signature", WebhookSigner.signature("evt_" + event.id(), timestamp, event.payload(), secrets))
           .as(BodyCodec.none())
           .sendBuffer(Buffer.buffer(event.payload()))
           .timeout(ATTEMPT_TIMEOUT_MS, TimeUnit.MILLISECONDS)

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class WebhookModule implements FeatureModule {
   private static final int RETENTION_DAYS = 30;
+  /** How soon an event written by a state-change trigger gets its first attempt, at most. */
+  private static final java.time.Duration PICKUP_EVERY = java.time.Duration.ofMillis(500);
 
   /** Customer webhooks get their own client: no redirects, short timeouts, never sharing the suppliers' pool. */
   private final WebClient client;
@@ -28,6 +30,7 @@ public final class WebhookModule implements FeatureModule {
   private final WebhookUrls urls;
   private final WebhookDeliveryHandler delivery;
   private final WebhookRoutes routes;
+  private final WebhookPickup pickup;
 
   public WebhookModule(Core core, ApiModule api) {
     this.client = WebClient.create(core.vertx(), new WebClientOptions().setFollowRedirects(false).setKeepAlive(true)
@@ -38,6 +41,7 @@ public final class WebhookModule implements FeatureModule {
     this.delivery = new WebhookDeliveryHandler(repository, core.timers().service(), client, core.config().webhooks(),
         core.metrics().meters());
     this.routes = new WebhookRoutes(repository, urls, api.idempotency());
+    this.pickup = new WebhookPickup(repository, core.timers().service());
   }
 
   public WebhookRepository repository() {
@@ -64,10 +68,11 @@ public final class WebhookModule implements FeatureModule {
     return List.of(new WebhookSweepSource(repository));
   }
 
-  /** Finished deliveries are kept {@value #RETENTION_DAYS} days. */
+  /** Finished deliveries are kept {@value #RETENTION_DAYS} days; events the order triggers write are armed here. */
   @Override
   public List<PeriodicJob> periodicJobs() {
-    return List.of(PeriodicJob.withTimerSweep("webhook delivery purge", () -> repository.purgeFinished(RETENTION_DAYS)));
+    return List.of(PeriodicJob.withTimerSweep("webhook delivery purge", () -> repository.purgeFinished(RETENTION_DAYS)),
+        PeriodicJob.timersNodes("webhook pickup", PICKUP_EVERY, PICKUP_EVERY, pickup::run));
   }
 
   @Override

@@ -31,8 +31,12 @@ public final class WebhookRepository {
         .map(rows -> endpoint(rows).orElseThrow());
   }
 
+  /** How long a replaced secret keeps signing beside the new one. */
+  public static final Duration ROTATION_OVERLAP = Duration.ofHours(24);
+
   public Future<Endpoint> rotateSecret(long accountId) {
-    return pool.preparedQuery(WebhookSql.ROTATE_SECRET).execute(Tuple.of(accountId, WebhookSigner.newSecret()))
+    return pool.preparedQuery(WebhookSql.ROTATE_SECRET)
+        .execute(Tuple.of(accountId, WebhookSigner.newSecret(), ROTATION_OVERLAP.toMillis()))
         .map(rows -> endpoint(rows).orElseThrow());
   }
 
@@ -69,7 +73,7 @@ public final class WebhookRepository {
 
   /** A pending event claimed for one attempt ({@code secret} null when the account has none yet). */
   record Claimed(long id, long accountId, long orderId, String url, String payload, int attempts, String secret,
-                 long leaseEndMillis) {}
+                 String previousSecret, long leaseEndMillis) {}
 
   /** What a fire found: events to post now, and where the timers of the others should stand. */
   record Claim(List<Claimed> claimed, List<long[]> others) {}
@@ -82,7 +86,8 @@ public final class WebhookRepository {
       for (Row r : rows) {
         if (r.getBoolean("claimed")) {
           claimed.add(new Claimed(r.getLong("id"), r.getLong("account_id"), r.getLong("order_id"), r.getString("url"),
-              r.getString("payload"), r.getInteger("attempts"), r.getString("secret"), r.getLong("due_ms")));
+              r.getString("payload"), r.getInteger("attempts"), r.getString("secret"), r.getString("previous_secret"),
+              r.getLong("due_ms")));
         } else {
           others.add(new long[] {r.getLong("id"), r.getLong("due_ms")});
         }
@@ -110,6 +115,11 @@ public final class WebhookRepository {
       rows.forEach(r -> ids.add(r.getLong("id")));
       return ids;
     });
+  }
+
+  /** Pending events after {@code afterId} with their due time, oldest first: what the pickup job arms. */
+  Future<List<long[]>> pendingAfter(long afterId, int limit) {
+    return live(afterId, limit);
   }
 
   public Future<List<long[]>> live(long afterId, int limit) {

@@ -17,9 +17,16 @@ final class WebhookSql {
       ON CONFLICT (account_id) DO UPDATE SET url = EXCLUDED.url, updated_at = now()
       RETURNING url, secret, updated_at""";
 
+  /**
+   * A new secret at once; the one it replaces keeps signing beside it for $3 ms (several signatures in one header,
+   * as the Standard Webhooks specification rotates), so receivers can switch without losing an event.
+   */
   static final String ROTATE_SECRET = """
       INSERT INTO account_webhooks (account_id, url, secret) VALUES ($1, NULL, $2)
-      ON CONFLICT (account_id) DO UPDATE SET secret = EXCLUDED.secret, updated_at = now()
+      ON CONFLICT (account_id) DO UPDATE
+         SET previous_secret = account_webhooks.secret,
+             previous_until = now() + $3::bigint * interval '1 millisecond',
+             secret = EXCLUDED.secret, updated_at = now()
       RETURNING url, secret, updated_at""";
 
   /** Removes the account's URL; the secret stays, since per-order URLs are signed with it too. */
@@ -53,11 +60,12 @@ final class WebhookSql {
         RETURNING e.id, e.account_id, e.order_id, e.url, e.payload, e.attempts, e.next_attempt_at
       )
       SELECT c.id, true AS claimed, c.account_id, c.order_id, c.url, c.payload, c.attempts, w.secret,
+             CASE WHEN w.previous_until > now() THEN w.previous_secret END AS previous_secret,
              """ + MS.formatted("c.next_attempt_at") + " AS due_ms" + """
 
         FROM claimed c LEFT JOIN account_webhooks w ON w.account_id = c.account_id
       UNION ALL
-      SELECT e.id, false, e.account_id, e.order_id, NULL, NULL, e.attempts, NULL,
+      SELECT e.id, false, e.account_id, e.order_id, NULL, NULL, e.attempts, NULL, NULL,
              """ + MS.formatted(
                  "CASE WHEN e.next_attempt_at <= now() THEN now() + interval '1 second' ELSE e.next_attempt_at END")
       + " AS due_ms" + """

@@ -9,7 +9,8 @@ final class WebhookViews {
 
   static JsonObject endpoint(WebhookRepository.Endpoint e) {
     return new JsonObject().put("url", e.url()).put("secret", e.secret())
-        .put("signature", "Webhook-Signature: v1=hex(HMAC-SHA256(secret, Webhook-Timestamp + \".\" + body))")
+        .put("signature", "Standard Webhooks: webhook-signature: v1,base64(HMAC-SHA256(base64decode(secret without whsec_),"
+            + " webhook-id + \".\" + webhook-timestamp + \".\" + body))")
         .put("updatedAt", Views.time(e.updatedAt()));
   }
 

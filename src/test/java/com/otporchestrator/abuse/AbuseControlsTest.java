@@ -183,7 +183,8 @@ class AbuseControlsTest {
       assertThat(flags(a)).isEmpty();
       assertThat(flags(b)).isEmpty();
       buy(c);
-      Await.until("the shared-address signal trips", () -> !flags(c).isEmpty());
+      // one flag per account, written one after another: wait for the three
+      Await.until("the shared-address signal trips", () -> !flags(a).isEmpty() && !flags(b).isEmpty() && !flags(c).isEmpty());
       for (Customer x : List.of(a, b, c)) {
         JsonObject flag = flags(x).getJsonObject(0);
         assertThat(flag.getString("signal")).isEqualTo("shared_ip");

@@ -180,6 +180,9 @@ class CompatApiTest {
     assertThat(countries.getJsonObject("187")).isEqualTo(new JsonObject().put("id", 187).put("rus", "USA")
         .put("eng", "USA").put("chn", "USA").put("visible", 1).put("retry", 1).put("rent", 0).put("multiService", 0));
     assertThat(countries.getJsonObject("0").getString("eng")).isEqualTo("Russia");
+    // nothing is sold in Ukraine here: not visible, no retry, no rent
+    assertThat(countries.getJsonObject("1")).isEqualTo(new JsonObject().put("id", 1).put("rus", "Ukraine")
+        .put("eng", "Ukraine").put("chn", "Ukraine").put("visible", 0).put("retry", 0).put("rent", 0).put("multiService", 0));
   }
 
   @Test
@@ -199,11 +202,21 @@ class CompatApiTest {
     JsonObject top = new JsonObject(both(api, "api_key", c.apiKey(), "action", "getTopCountriesByService", "service", "tg"));
     assertThat(top.fieldNames()).containsExactlyInAnyOrder("0", "1");
     JsonObject first = top.getJsonObject("0");
-    assertThat(first.fieldNames()).containsExactlyInAnyOrder("country", "count", "price", "retail_price");
+    // the family's fields, Hero's physical* fields, and the delivery rate over the window (null before any outcome)
+    assertThat(first.fieldNames()).containsExactlyInAnyOrder("country", "count", "price", "retail_price",
+        "physicalTotalCount", "physicalCountForDefaultPrice", "physicalPriceMap", "deliveryRate", "delivered", "ended");
     assertThat(first.getInteger("count")).isGreaterThanOrEqualTo(top.getJsonObject("1").getInteger("count"));
-    String withMap = both(api, "api_key", c.apiKey(), "action", "getTopCountriesByService", "service", "wa", "freePrice", "true");
-    assertThat(withMap).matches("\\{\"0\":\\{\"country\":0,\"count\":(\\d+),\"price\":1\\.25,\"retail_price\":1\\.25,"
-        + "\"freePriceMap\":\\{\"1\\.25\":\\1}}}");
+    JsonObject wa = new JsonObject(both(api, "api_key", c.apiKey(), "action", "getTopCountriesByService", "service", "wa",
+        "freePrice", "true")).getJsonObject("0");
+    assertThat(wa.getInteger("country")).isZero();
+    assertThat(wa.getDouble("price")).isEqualTo(1.25);
+    assertThat(wa.getDouble("retail_price")).isEqualTo(1.25);
+    assertThat(wa.getJsonObject("freePriceMap")).isEqualTo(new JsonObject().put("1.25", wa.getLong("count")));
+    assertThat(wa.getJsonObject("physicalPriceMap")).isEqualTo(wa.getJsonObject("freePriceMap"));
+    assertThat(wa.getLong("physicalCountForDefaultPrice")).isEqualTo(wa.getLong("count"));
+    assertThat(both(api, "api_key", c.apiKey(), "action", "getTopCountriesByService", "service", "Bad!")).isEqualTo("BAD_SERVICE");
+    assertThat(both(api, "api_key", c.apiKey(), "action", "getTopCountriesByServiceRank", "freePrice", "maybe"))
+        .isEqualTo("ERROR_SQL");
   }
 
   @Test
@@ -406,8 +419,9 @@ class CompatApiTest {
     assertThat(call(stranger, "setStatus", "id", id, "status", "6")).isEqualTo("NO_ACTIVATION");
     assertThat(call(stranger, "setStatus", "id", id, "status", "3")).isEqualTo("NO_ACTIVATION");
     assertThat(call(stranger, "setStatus", "id", id, "status", "1")).isEqualTo("NO_ACTIVATION");
-    assertThat(call(stranger, "finishActivation", "id", id)).isEqualTo("NO_ACTIVATION");
-    assertThat(call(owner, "cancelActivation", "id", "999999999")).isEqualTo("NO_ACTIVATION");
+    // Hero's actions answer Hero's JSON variant
+    assertThat(new JsonObject(call(stranger, "finishActivation", "id", id)).getString("title")).isEqualTo("NO_ACTIVATION");
+    assertThat(new JsonObject(call(owner, "cancelActivation", "id", "999999999")).getString("title")).isEqualTo("NO_ACTIVATION");
     assertThat(call(owner, "setStatus", "id", id, "status", "5")).isEqualTo("BAD_STATUS");
     assertThat(call(owner, "setStatus", "id", id, "status", "abc")).isEqualTo("BAD_STATUS");
     assertThat(call(owner, "setStatus", "id", id)).isEqualTo("BAD_STATUS");

@@ -90,9 +90,13 @@ class CompatRentTest {
         .put("countries", new JsonObject().put("0", 0))
         .put("operators", new JsonObject().put("0", "any"))
         .put("services", new JsonObject()
-            .put("full", new JsonObject().put("cost", 2.4).put("quant", 20))
-            .put("tg", new JsonObject().put("cost", 1.2).put("quant", 7)))
+            .put("full", new JsonObject().put("cost", 2.4).put("quant", 20).put("price", 2.4).put("retail_price", 2.4)
+                .put("quantity", 20))
+            .put("tg", new JsonObject().put("cost", 1.2).put("quant", 7).put("price", 1.2).put("retail_price", 1.2)
+                .put("quantity", 7)))
         .put("currency", 840));
+    // Hero's clients name the length duration: the same hours, the same prices
+    assertThat(call(c, "getRentServicesAndCountries", "duration", "24", "country", "0")).isEqualTo(reply);
     assertThat(call(c, "getRentServicesAndCountries").getJsonObject("services").getJsonObject("full").getDouble("cost"))
         .isEqualTo(0.4);
     assertThat(call(c, "getRentServicesAndCountries", "rent_time", "x")).isEqualTo(error("BAD_DURATION"));
@@ -117,6 +121,49 @@ class CompatRentTest {
     JsonObject list = call(c, "getRentList");
     assertThat(list).isEqualTo(new JsonObject().put("status", "success").put("values",
         new JsonObject().put("0", new JsonObject().put("id", phone.getLong("id")).put("phone", Long.parseLong(phone.getString("number"))))));
+  }
+
+  @Test
+  void aHeroClientsDurationRentsAndChargesExactlyThoseHoursAndNothingAmbiguousIsBought() {
+    Customer c = node.customer("duration", "10.00");
+    // Hero's clients send duration (hours): 24 hours rented and held at 24 x 0.10, not the 4-hour default
+    long id = rent(c, "service", "full", "duration", "24", "country", "0");
+    JsonObject rental = api.get("/v1/rentals/" + id, c.apiKey()).json();
+    assertThat(rental.getInteger("hours")).isEqualTo(24);
+    assertThat(rental.getString("price")).isEqualTo("2.40");
+    assertThat(wallet(c).getString("held")).isEqualTo("2.40");
+    // the same length under two names is fine; two different lengths, or a parameter we would not honour, buy nothing
+    long same = rent(c, "service", "full", "rent_time", "24", "duration", "24");
+    assertThat(api.get("/v1/rentals/" + same, c.apiKey()).json().getInteger("hours")).isEqualTo(24);
+    JsonObject before = wallet(c);
+    assertThat(call(c, "getRentNumber", "service", "full", "rent_time", "4", "duration", "24")).isEqualTo(error("BAD_DURATION"));
+    assertThat(call(c, "getRentNumber", "service", "full", "time", "12", "rent_time", "24")).isEqualTo(error("BAD_DURATION"));
+    assertThat(call(c, "getRentNumber", "service", "full", "duration", "24", "hours", "48")).isEqualTo(error("ERROR_SQL"));
+    assertThat(call(c, "getRentNumber", "service", "full", "duration", "24", "operator", "mts")).isEqualTo(error("WRONG_OPERATOR"));
+    assertThat(call(c, "getRentNumber", "service", "full", "duration", "24", "currency", "643")).isEqualTo(error("WRONG_CURRENCY"));
+    assertThat(call(c, "getRentNumber", "service", "full", "duration", "24", "incomingCall", "true")).isEqualTo(error("NOT_AVAILABLE"));
+    assertThat(call(c, "getRentNumber", "service", "full", "duration", "abc")).isEqualTo(error("BAD_DURATION"));
+    assertThat(call(c, "continueRentNumber", "id", String.valueOf(id), "rent_time", "4", "duration", "8"))
+        .isEqualTo(error("BAD_DURATION"));
+    assertThat(call(c, "getContinueRentPriceNumber", "id", String.valueOf(id), "duration", "4"))
+        .isEqualTo(new JsonObject().put("status", "success").put("price", 0.4).put("currency", 840));
+    assertThat(wallet(c)).as("nothing bought by a refused request").isEqualTo(before);
+    node.assertMoneyInvariants();
+  }
+
+  @Test
+  void serviceCountRentListsEachLengthSoldWithItsPrice() {
+    Customer c = node.customer("lengths", "1.00");
+    JsonObject reply = call(c, "serviceCountRent", "service", "full", "country", "0");
+    JsonObject lengths = reply.getJsonObject("0");
+    assertThat(lengths.getJsonObject("24")).isEqualTo(new JsonObject().put("price", 2.4).put("count", 20));
+    assertThat(lengths.getJsonObject("4")).isEqualTo(new JsonObject().put("price", 0.4).put("count", 20));
+    assertThat(lengths.fieldNames()).allSatisfy(h -> assertThat(Integer.parseInt(h)).isBetween(4, 1344));
+    // a Hero action: refusals in Hero's JSON variant
+    assertThat(call(c, "serviceCountRent").getString("title")).isEqualTo("BAD_SERVICE");
+    assertThat(call(c, "serviceCountRent", "service", "full", "operator", "mts").getString("title")).isEqualTo("WRONG_OPERATOR");
+    assertThat(call(c, "serviceCountRent", "service", "full", "country", "x").getString("title")).isEqualTo("WRONG_COUNTRY");
+    assertThat(call(c, "serviceCountRent", "service", "full", "country", "x").getJsonObject("info")).isEmpty();
   }
 
   @Test

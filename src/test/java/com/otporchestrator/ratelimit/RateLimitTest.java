@@ -59,6 +59,10 @@ class RateLimitTest {
     assertThat(refused.json().getString("type")).endsWith("/rate-limited");
     assertThat(Integer.parseInt(refused.header("Retry-After"))).isBetween(1, 2);
     assertThat(refused.header("RateLimit-Remaining")).isEqualTo("0");
+    // the current IETF draft's fields: the bucket's policy, and where it stands
+    assertThat(responses.get(0).header("RateLimit-Policy")).matches("\"default\";q=5;w=\\d+");
+    assertThat(responses.get(0).header("RateLimit")).matches("\"default\";r=4;t=\\d+");
+    assertThat(refused.header("RateLimit")).matches("\"default\";r=0;t=[1-9]\\d*");
   }
 
   @Test

@@ -378,8 +378,8 @@ class RentalLifecycleTest {
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     receiver.createContext("/hook", exchange -> {
       String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-      received.add(new String[] {body, exchange.getRequestHeaders().getFirst("Webhook-Timestamp"),
-          exchange.getRequestHeaders().getFirst("Webhook-Signature")});
+      received.add(new String[] {body, exchange.getRequestHeaders().getFirst("webhook-timestamp"),
+          exchange.getRequestHeaders().getFirst("webhook-signature"), exchange.getRequestHeaders().getFirst("webhook-id")});
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
@@ -389,8 +389,10 @@ class RentalLifecycleTest {
       String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
       long id = rent(c, new JsonObject().put("country", 0).put("hours", 4).put("service", "tg").put("webhookUrl", url)).getLong("id");
       sandboxSms(id, "SPORTMASTER", "Code 2792");
-      Await.until("webhook delivered", Duration.ofSeconds(10), () -> !received.isEmpty());
-      JsonObject body = new JsonObject(received.get(0)[0]);
+      Await.until("webhook delivered", Duration.ofSeconds(10),
+          () -> received.stream().anyMatch(r -> r[0].contains("\"rental.sms\"")));
+      String[] sms = received.stream().filter(r -> r[0].contains("\"rental.sms\"")).findFirst().orElseThrow();
+      JsonObject body = new JsonObject(sms[0]);
       assertThat(body.getString("rentId")).isEqualTo(String.valueOf(id));
       assertThat(body.getJsonObject("sms").getString("phoneFrom")).isEqualTo("SPORTMASTER");
       assertThat(body.getJsonObject("sms").getString("text")).isEqualTo("Code 2792");
@@ -399,10 +401,10 @@ class RentalLifecycleTest {
       assertThat(body.fieldNames().iterator().next()).isEqualTo("rentId");
       String secret = api.get("/v1/webhook", c.apiKey()).json().getString("secret");
       Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-      String expected = "v1=" + HexFormat.of().formatHex(
-          mac.doFinal((received.get(0)[1] + "." + received.get(0)[0]).getBytes(StandardCharsets.UTF_8)));
-      assertThat(received.get(0)[2]).isEqualTo(expected);
+      mac.init(new SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+      String expected = "v1," + java.util.Base64.getEncoder().encodeToString(
+          mac.doFinal((sms[3] + "." + sms[1] + "." + sms[0]).getBytes(StandardCharsets.UTF_8)));
+      assertThat(sms[2]).isEqualTo(expected);
       assertThat(row("SELECT count(*) AS n FROM webhook_events WHERE order_id = $1 AND type = 'rental.sms'", id).getLong("n"))
           .isEqualTo(1);
     } finally {

@@ -9,7 +9,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** A blocking HTTP client for tests, speaking to a running node over real HTTP. */
+/**
+ * A blocking HTTP client for tests, speaking to a running node over real HTTP. Every answer from /v1 and /admin/v1 is
+ * validated against the OpenAPI document ({@link ApiContract}).
+ */
 public final class Api {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String baseUrl;
@@ -83,6 +86,9 @@ public final class Api {
   private static Response send(HttpRequest request) {
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
+      // every answer of /v1 and /admin/v1 is checked against the OpenAPI document: the suite checks the contract
+      ApiContract.get().check(request.method(), request.uri().getRawPath(), response.statusCode(),
+          response.headers().firstValue("Content-Type").orElse(null), response.body());
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new AssertionError("HTTP " + request.method() + " " + request.uri() + " failed: " + e, e);

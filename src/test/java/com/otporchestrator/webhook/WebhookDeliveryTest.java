@@ -88,7 +88,8 @@ class WebhookDeliveryTest {
 
   private static List<Row> events(long orderId) {
     var rows = Await.result(node.node().core().pool()
-        .preparedQuery("SELECT id, state, attempts, url FROM webhook_events WHERE order_id = $1 ORDER BY id")
+        .preparedQuery("SELECT id, state, attempts, url FROM webhook_events WHERE order_id = $1 AND type = 'activation.sms'"
+            + " ORDER BY id")
         .execute(Tuple.of(orderId)));
     return java.util.stream.StreamSupport.stream(rows.spliterator(), false).toList();
   }
@@ -119,11 +120,12 @@ class WebhookDeliveryTest {
         .filter(d -> eventId.equals(d.getString("eventId"))).toList();
   }
 
-  /** What a customer does to check a delivery: HMAC-SHA256 over "timestamp.body" with the secret, hex. */
-  private static String expectedSignature(String secret, String timestamp, String body) throws Exception {
+  /** What a customer does to check a delivery (Standard Webhooks): base64 HMAC-SHA256 of "id.timestamp.body", the key decoded. */
+  private static String expectedSignature(String secret, String webhookId, String timestamp, String body) throws Exception {
     Mac mac = Mac.getInstance("HmacSHA256");
-    mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-    return "v1=" + HexFormat.of().formatHex(mac.doFinal((timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+    mac.init(new SecretKeySpec(java.util.Base64.getDecoder().decode(secret.substring("whsec_".length())), "HmacSHA256"));
+    return "v1," + java.util.Base64.getEncoder().encodeToString(
+        mac.doFinal((webhookId + "." + timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
   }
 
   // ---- tests ----
@@ -146,7 +148,7 @@ class WebhookDeliveryTest {
     assertThat(hits).extracting(WebhookReceiver.Hit::status).containsExactly(500, 0, 200);
     assertThat(hits).extracting(WebhookReceiver.Hit::body).containsOnly(hits.get(0).body());
     for (WebhookReceiver.Hit hit : hits) {
-      assertThat(hit.signature()).isEqualTo(expectedSignature(secret, hit.timestamp(), hit.body()));
+      assertThat(hit.signature()).isEqualTo(expectedSignature(secret, hit.webhookId(), hit.timestamp(), hit.body()));
       assertThat(Long.parseLong(hit.timestamp())).isCloseTo(Instant.now().getEpochSecond(), org.assertj.core.data.Offset.offset(60L));
     }
 
@@ -228,7 +230,7 @@ class WebhookDeliveryTest {
     JsonObject hook = api.get("/v1/webhook", customer.apiKey()).json();
     assertThat(hook.getString("url")).isNull();
     WebhookReceiver.Hit hit = receiver.hitsFor(eventId).get(0);
-    assertThat(hit.signature()).isEqualTo(expectedSignature(hook.getString("secret"), hit.timestamp(), hit.body()));
+    assertThat(hit.signature()).isEqualTo(expectedSignature(hook.getString("secret"), hit.webhookId(), hit.timestamp(), hit.body()));
   }
 
   @Test
@@ -247,7 +249,8 @@ class WebhookDeliveryTest {
 
     assertThat(events(id)).hasSize(1);
     assertThat(receiver.hitsFor(eventId)).hasSize(1);
-    assertThat(receiver.hits()).filteredOn(h -> h.body().contains("\"activationId\" : " + id)).hasSize(1);
+    assertThat(receiver.hits()).filteredOn(h -> h.body().contains("\"activationId\" : " + id)
+        && h.body().contains("\"activation.sms\"")).hasSize(1);
   }
 
   @Test
@@ -287,13 +290,19 @@ class WebhookDeliveryTest {
       sandboxSms(id, "code 10" + i + "0");
       awaitEventState(id, "DELIVERED", Duration.ofSeconds(10));
     }
-    JsonObject first = api.get("/v1/webhooks/deliveries?limit=2", customer.apiKey()).json();
-    assertThat(first.getJsonArray("items")).hasSize(2);
+    // each order also sent its activation.waiting_code event: six deliveries in all, once every event is delivered
+    Await.until("every event delivered", Duration.ofSeconds(10), () -> Await.result(node.node().core().pool()
+        .preparedQuery("SELECT count(*) FILTER (WHERE state = 'DELIVERED') AS done, count(*) AS n FROM webhook_events"
+            + " WHERE account_id = $1").execute(Tuple.of(customer.id()))).iterator().next().toJson()
+        .equals(new JsonObject().put("done", 6L).put("n", 6L)));
+    JsonObject first = api.get("/v1/webhooks/deliveries?limit=4", customer.apiKey()).json();
+    assertThat(first.getJsonArray("items")).hasSize(4);
     String cursor = first.getString("nextCursor");
-    JsonArray second = deliveries(customer, "?limit=2&cursor=" + cursor);
-    assertThat(second).hasSize(1);
-    List<Long> ids = List.of(first.getJsonArray("items").getJsonObject(0).getLong("id"),
-        first.getJsonArray("items").getJsonObject(1).getLong("id"), second.getJsonObject(0).getLong("id"));
+    JsonArray second = deliveries(customer, "?limit=4&cursor=" + cursor);
+    assertThat(second).hasSize(2);
+    List<Long> ids = new java.util.ArrayList<>();
+    first.getJsonArray("items").forEach(d -> ids.add(((JsonObject) d).getLong("id")));
+    second.forEach(d -> ids.add(((JsonObject) d).getLong("id")));
     assertThat(ids).isSortedAccordingTo(java.util.Comparator.reverseOrder()).doesNotHaveDuplicates();
   }
 

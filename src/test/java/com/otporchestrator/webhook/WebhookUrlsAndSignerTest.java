@@ -40,10 +40,22 @@ class WebhookUrlsAndSignerTest {
   }
 
   @Test
-  void signsTimestampDotBodyWithTheSecretAsOpensslDoes() {
-    // printf '%s' '1700000000.{"eventId":"evt_1"}' | openssl dgst -sha256 -hmac 'whsec_test' -hex
-    assertThat(WebhookSigner.signature("whsec_test", 1_700_000_000L, "{\"eventId\":\"evt_1\"}"))
-        .isEqualTo("v1=e5d7e0bf889a38c38767b47b28f8d24b766e8a958515f0f2056f461e17ca73af");
-    assertThat(WebhookSigner.newSecret()).matches("whsec_[0-9a-f]{64}").isNotEqualTo(WebhookSigner.newSecret());
+  void signsTheStandardWebhooksWayMatchingTheSpecificationsOwnExample() {
+    // the Standard Webhooks libraries' test vector: secret, msg id, timestamp, body -> signature
+    assertThat(WebhookSigner.signature("msg_p5jXN8AQM9LWM0D4loKWxJek", 1_614_265_330L, "{\"test\": 2432232314}",
+        "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).isEqualTo("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+    assertThat(WebhookSigner.newSecret()).matches("whsec_[A-Za-z0-9+/]{43}=").isNotEqualTo(WebhookSigner.newSecret());
+    assertThat(WebhookSigner.key(WebhookSigner.newSecret())).hasSize(32);
+  }
+
+  @Test
+  void signsWithEverySecretGivenWhileOneRotates() {
+    String current = WebhookSigner.newSecret();
+    String previous = WebhookSigner.newSecret();
+    String both = WebhookSigner.signature("evt_1", 1_700_000_000L, "{}", current, previous);
+    assertThat(both.split(" ")).containsExactly(WebhookSigner.signature("evt_1", 1_700_000_000L, "{}", current),
+        WebhookSigner.signature("evt_1", 1_700_000_000L, "{}", previous));
+    // a secret made before the scheme changed (whsec_ + 64 hex digits) decodes as base64, as the libraries read it
+    assertThat(WebhookSigner.key("whsec_" + "ab".repeat(32))).hasSize(48);
   }
 }

@@ -61,8 +61,18 @@ public final class FiveSimProvider implements Provider {
     String product = FiveSimNames.product(request.service()).orElse(null);
     if (country == null) return Future.failedFuture(new UpstreamException.Rejected(id(), "UNKNOWN_COUNTRY " + request.country()));
     if (product == null) return Future.failedFuture(new UpstreamException.Rejected(id(), "UNKNOWN_SERVICE " + request.service()));
+    if (request.reusePhone() != null) {
+      // 5sim's reuse: the same number again for the product (docs/protocol-details.md, 5sim)
+      return get("/user/reuse/" + product + "/" + request.reusePhone()).compose(this::allocation);
+    }
     String operator = request.operator().matches("[a-z0-9_]{1,40}") ? request.operator() : "any";
     return get("/user/buy/activation/" + country + "/" + operator + "/" + product).compose(this::allocation);
+  }
+
+  /** 5sim has a reuse call ({@code /user/reuse/{product}/{number}}); it answers "reuse not possible" when it cannot. */
+  @Override
+  public boolean reusesNumbers() {
+    return true;
   }
 
   private Future<Allocation> allocation(FiveSimReply reply) {

@@ -36,6 +36,9 @@ public final class SmsHubProvider implements Provider {
   private final SmsHubConfig config;
   private final AgentClient agent;
 
+  /** The refusal of a reuse the agent did not honour. */
+  public static final String REUSE_NOT_SUPPORTED = "REUSE_NOT_SUPPORTED";
+
   public SmsHubProvider(WebClient client, SmsHubConfig config) {
     this.config = config;
     this.agent = new AgentClient(client, config);
@@ -77,7 +80,24 @@ public final class SmsHubProvider implements Provider {
     if (country == null) {
       return Future.failedFuture(new UpstreamException.Rejected(id(), "UNKNOWN_COUNTRY " + request.country()));
     }
-    return agent.call("GET_NUMBER", numberRequest(request, country)).map(this::allocationFrom);
+    Future<Allocation> allocated = agent.call("GET_NUMBER", numberRequest(request, country)).map(this::allocationFrom);
+    return request.reusePhone() == null ? allocated : allocated.compose(a -> sameNumber(a, request.reusePhone()));
+  }
+
+  /**
+   * Reactivations and additional services ride on GET_NUMBER with an extra {@code reusePhone}, which our sandbox
+   * supplier honours; the SMSHub agent protocol has no reuse call, so an agent that ignores the field gives another
+   * number: that one is handed back at once (status 4, cancelled) and the reuse refused, nothing bought.
+   */
+  @Override
+  public boolean reusesNumbers() {
+    return true;
+  }
+
+  private Future<Allocation> sameNumber(Allocation allocation, String wanted) {
+    if (wanted.equals(allocation.phone())) return Future.succeededFuture(allocation);
+    return close(allocation.providerActivationId(), false).transform(closed -> Future.failedFuture(
+        new UpstreamException.Rejected(id(), REUSE_NOT_SUPPORTED)));
   }
 
   static JsonObject numberRequest(AllocationRequest request, String country) {
@@ -89,6 +109,7 @@ public final class SmsHubProvider implements Provider {
         .put("currency", CURRENCY_USD)
         .put("exceptionPhoneSet", exceptionPhoneSet(request.excludedPrefixes()));
     if (request.rentHours() != null) fields.put("rentTime", request.rentHours());
+    if (request.reusePhone() != null) fields.put("reusePhone", Long.parseLong(request.reusePhone()));
     return fields;
   }
 
