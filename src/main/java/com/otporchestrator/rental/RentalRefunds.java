@@ -39,7 +39,8 @@ public final class RentalRefunds {
   private static RefundPolicy withOwnCancelWindow(RefundPolicy p, Rental rental) {
     Duration window = Duration.between(rental.createdAt(), rental.cancelUntil());
     RefundPolicy.Rental rule = p.rental().orElse(new RefundPolicy.Rental(Optional.empty(), Optional.empty(), Optional.empty()));
-    RefundPolicy.Rental own = new RefundPolicy.Rental(rule.minDuration(), rule.maxDuration(), Optional.of(window));
+    RefundPolicy.Rental own = new RefundPolicy.Rental(rule.minDuration(), rule.maxDuration(), Optional.of(window),
+        rule.refunds());
     return new RefundPolicy(p.id(), p.version(), p.source(), p.effective(), p.activation(), Optional.of(own), p.autoRefunds(),
         p.claims(), p.exclusions(), p.review(), p.wallet());
   }
