@@ -58,15 +58,17 @@ public final class Modules {
     api = new ApiModule(core.pool(), core.config().adminToken());
     routing = new RoutingModule(core);
     policies = new PolicyModule(core);
-    wallets = new WalletModule(core, api);
+    wallets = new WalletModule(core, api, policies);
     accounts = new AccountModule(core, wallets, scripts.rateLimit());
+    // a termination or a payout that closes the account changes its status: its keys act on it at once, on every node
+    wallets.onAccountStatusChange(accountId -> accounts.revocations().revoke(accountId));
     catalog = new CatalogModule(core, routing);
     webhooks = new WebhookModule(core, api);
     activations = new ActivationModule(core, api, routing, catalog, policies, webhooks);
     push = new PushModule(core, activations);
     rentals = new RentalModule(core, api, routing, policies, webhooks);
     claims = new ClaimModule(core, api, accounts, policies);
-    abuse = new AbuseModule(core, activations, scripts.abuseWindow());
+    abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
     outages = new OutageModule(core, routing, activations);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;

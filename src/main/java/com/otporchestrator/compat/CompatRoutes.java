@@ -138,7 +138,7 @@ public final class CompatRoutes {
       reply = Future.succeededFuture(Reply.text(CompatTokens.NO_KEY));
     } else {
       reply = authenticator.authenticate(apiKey.strip()).compose(account -> {
-        if ("terminated".equals(account.status())) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
+        if (account.gone()) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
         return rateLimiter.take(account.id()).compose(decision -> decision.allowed()
             ? run(account, actionName, params) : Future.failedFuture(new OverRateLimit(decision)));
       });

@@ -33,7 +33,7 @@ public final class WalletViews {
         .put("currency", "USD").put("destination", p.destination()).put("state", p.state())
         .put("policy", new JsonObject().put("id", p.policyId()).put("version", p.policyVersion()))
         .put("requestedAt", Views.time(p.requestedAt())).put("decidedAt", Views.time(p.decidedAt()))
-        .put("decidedBy", p.decidedBy()).put("decisionNote", p.decisionNote());
+        .put("decidedBy", p.decidedBy()).put("decisionNote", p.decisionNote()).put("closesAccount", p.closesAccount());
   }
 
   static JsonObject historyEntry(HistoryEntry h) {
