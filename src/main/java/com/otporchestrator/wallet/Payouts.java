@@ -56,7 +56,8 @@ public final class Payouts {
         return Future.failedFuture(refused(policy, "wallet.payouts.minimum", "the policy's payout minimum is "
             + Money.format(minimum) + " USD", new JsonObject().put("minimum", Money.format(minimum))));
       }
-      Tuple args = Tuple.of(accountId, amount, destination, policy.id(), policy.version(), rule.closesAccount());
+      Tuple args = Tuple.of(accountId, amount, destination, policy.id(), policy.version(), rule.closesAccount())
+          .addLong(minimum);
       return pool.preparedQuery(WalletOpsSql.REQUEST_PAYOUT).execute(args).compose(rows -> rows.size() == 1
           ? Future.succeededFuture(Payout.of(rows.iterator().next()))
           : explainRefusal(accountId, amount, policy, minimum));

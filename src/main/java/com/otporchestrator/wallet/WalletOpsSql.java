@@ -13,8 +13,8 @@ final class WalletOpsSql {
   /**
    * Files a payout request under the policy the service judged it by ($4, $5), still in force: only for a live
    * account, within the balance, and one open request per account (partial unique index). A payout that closes the
-   * account ($6) is of the whole balance, with no open order holding money. $2 null: the whole balance. Answers
-   * nothing when any of these fails.
+   * account ($6) is of the whole balance, with no open order holding money. $2 null: the whole balance. $7: the
+   * policy's minimum (null: none). Answers nothing when any of these fails.
    */
   static final String REQUEST_PAYOUT = """
       INSERT INTO payout_requests (account_id, amount, destination, policy_id, policy_version, closes_account)
@@ -24,6 +24,7 @@ final class WalletOpsSql {
         JOIN wallets w ON w.account_id = $1 AND w.balance >= COALESCE($2::bigint, w.balance) AND w.balance > 0
        WHERE p.policy_id = $4 AND p.version = $5
          AND (NOT $6 OR (w.balance = COALESCE($2::bigint, w.balance) AND w.held = 0))
+         AND ($7::bigint IS NULL OR COALESCE($2::bigint, w.balance) >= $7::bigint)
       ON CONFLICT DO NOTHING
       RETURNING\s""" + WalletOpsSql.PAYOUT_COLUMNS;
 
