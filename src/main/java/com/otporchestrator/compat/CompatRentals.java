@@ -6,6 +6,7 @@ import com.otporchestrator.account.Account;
 import com.otporchestrator.compat.CompatRoutes.Action;
 import com.otporchestrator.compat.CompatRoutes.Params;
 import com.otporchestrator.compat.CompatRoutes.Reply;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.rental.Rental;
 import com.otporchestrator.rental.RentalService;
 import com.otporchestrator.rental.RentalState;
@@ -112,7 +113,7 @@ final class CompatRentals {
     if (url != null) webhookUrls.validate("url", url.strip());
     RentalService.RentRequest request = new RentalService.RentRequest(
         service == null || Rental.ANY_SERVICE.equals(service) ? null : service, country == null ? 0 : country, hours,
-        url == null ? null : url.strip());
+        url == null ? null : url.strip(), Channel.COMPAT);
     return rentals.purchase(account.id(), request).map(r -> success(new JsonObject().put("phone", phone(r))));
   }
 

@@ -14,6 +14,7 @@ import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.CatalogRepository.Named;
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.Future;
@@ -316,7 +317,7 @@ public final class CompatRoutes {
     String operator = p.get("operator");
     if (operator != null && (operator.isBlank() || operator.length() > 50)) operator = null;
     PurchaseRequest request = new PurchaseRequest(service.strip(), country == null ? 0 : country, maxPrice,
-        operator == null ? null : operator.strip(), p.excludedPrefixes(), null);
+        operator == null ? null : operator.strip(), p.excludedPrefixes(), null, Channel.COMPAT);
     return purchases.purchase(account.id(), request);
   }
 

@@ -2,6 +2,7 @@ package com.otporchestrator.rental;
 
 import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.order.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,7 @@ public final class RentalRepository {
 
   /** What a new rental is bought with. {@code service} is null for any service. */
   public record Hold(String service, int country, String providerId, int hours, long hourlyPrice, long price, long cost,
-                     String webhookUrl) {}
+                     String webhookUrl, Channel channel) {}
 
   public record SmsStored(Long rentalId, boolean fresh, Long webhookEventId) {}
 
@@ -93,7 +94,7 @@ public final class RentalRepository {
   public Future<Optional<Long>> hold(long accountId, Hold h, Duration defaultCancelWindow, Duration allocationTimeout) {
     Tuple args = Tuple.of(accountId, h.service(), h.country(), h.providerId(), h.hours(), h.hourlyPrice())
         .addLong(h.price()).addLong(h.cost()).addString(h.webhookUrl()).addLong(defaultCancelWindow.toMillis())
-        .addLong(allocationTimeout.toMillis());
+        .addLong(allocationTimeout.toMillis()).addString(h.channel().dbValue());
     return pool.preparedQuery(RentalSql.HOLD).execute(args)
         .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
@@ -283,7 +284,7 @@ public final class RentalRepository {
         RentalState.valueOf(r.getString("state")), r.getString("phone"), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), r.getOffsetDateTime("cancel_until"),
         r.getOffsetDateTime("closed_at"), r.getString("close_reason"), r.getString("webhook_url"), policy,
-        r.getString("provider_rental_id"), List.copyOf(extensions), List.copyOf(sms));
+        r.getString("provider_rental_id"), Channel.of(r.getString("channel")), List.copyOf(extensions), List.copyOf(sms));
   }
 
   private static JsonArray json(Object value) {

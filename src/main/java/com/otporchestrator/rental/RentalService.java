@@ -5,6 +5,7 @@ import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.config.AppConfig.RentalSettings;
 import com.otporchestrator.order.AllocationFailure;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.order.StoredSms;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundPolicy;
@@ -50,8 +51,12 @@ public final class RentalService {
   private final RentalSettings settings;
   private final Duration allocationTimeout;
 
-  /** A purchase: {@code service} null for SMS from any service. */
-  public record RentRequest(String service, int country, int hours, String webhookUrl) {}
+  /** A purchase: {@code service} null for SMS from any service; {@code channel} how it was placed (recorded). */
+  public record RentRequest(String service, int country, int hours, String webhookUrl, Channel channel) {
+    public RentRequest {
+      java.util.Objects.requireNonNull(channel, "channel");
+    }
+  }
 
   public RentalService(RentalRepository rentals, RentalTimers timers, TimerService timerService, ProviderRegistry providers,
                        Policies policies, RentalSettings settings, Duration allocationTimeout) {
@@ -145,7 +150,7 @@ public final class RentalService {
       return Future.failedFuture(DomainException.invalid("the rental's price is out of range"));
     }
     RentalRepository.Hold hold = new RentalRepository.Hold(request.service(), request.country(), chosen.offer().providerId(),
-        request.hours(), chosen.offer().hourlyPrice(), price, cost, request.webhookUrl());
+        request.hours(), chosen.offer().hourlyPrice(), price, cost, request.webhookUrl(), request.channel());
     long watchdogDue = System.currentTimeMillis() + allocationTimeout.toMillis();
     return rentals.hold(accountId, hold, settings.cancelWindow(), allocationTimeout).compose(created -> {
       if (created.isEmpty()) {

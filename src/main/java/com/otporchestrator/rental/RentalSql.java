@@ -71,11 +71,11 @@ final class RentalSql {
       )""" + Postings.HOLD + """
       , ord AS (
         INSERT INTO rentals (id, account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
-                             ends_at, cancel_until, webhook_url, policy_id, policy_version)
+                             ends_at, cancel_until, webhook_url, policy_id, policy_version, channel)
         SELECT h.order_id, h.account_id, $2::text, $3::int, $4::text, $5::int, $6::bigint, h.price, $8::bigint, 'ALLOCATING',
                now() + $11::bigint * interval '1 millisecond',
                now() + COALESCE(p.rental_cancel_window_ms, $10::bigint) * interval '1 millisecond', $9::text,
-               p.policy_id, p.version
+               p.policy_id, p.version, $12::text
           FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id LEFT JOIN policy p ON true
         RETURNING id
       )
@@ -242,7 +242,7 @@ final class RentalSql {
   private static final String VIEW_COLUMNS = """
       r.id, r.account_id, r.service, r.country, r.provider_id, r.hours, r.hourly_price, r.price, r.state, r.phone,
       r.created_at, r.starts_at, r.ends_at, r.cancel_until, r.closed_at, r.close_reason, r.webhook_url,
-      r.policy_id, r.policy_version, r.provider_rental_id,
+      r.policy_id, r.policy_version, r.provider_rental_id, r.channel, r.refund_event,
       COALESCE((SELECT json_agg(json_build_object('id', e.id, 'hours', e.hours, 'price', e.price,
                                                   'createdAt', e.created_at) ORDER BY e.id)
                   FROM rental_extensions e WHERE e.rental_id = r.id), '[]'::json) AS extensions,

@@ -240,7 +240,8 @@ class OutageRefundTest {
     nodeA.offer("oi", 0, "0.10");
     var repository = modules(nodeA).activations().repository();
     long id = Await.result(repository.holdMany(customer.id(), List.of(new com.otporchestrator.activation.ActivationRepository.Hold(
-        new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null)), Duration.ofMinutes(5)))
+        new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null,
+        com.otporchestrator.order.Channel.API)), Duration.ofMinutes(5)))
         .get(0).orElseThrow().id();
     OutageRepository outages = modules(nodeA).outages().repository();
     Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "oi", null, false,
