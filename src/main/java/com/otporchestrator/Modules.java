@@ -69,7 +69,7 @@ public final class Modules {
     rentals = new RentalModule(core, api, routing, policies, webhooks);
     claims = new ClaimModule(core, api, accounts, policies);
     abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
-    outages = new OutageModule(core, routing, activations);
+    outages = new OutageModule(core, routing, activations, rentals);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.

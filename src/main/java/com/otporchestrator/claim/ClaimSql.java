@@ -16,7 +16,8 @@ final class ClaimSql {
       SELECT o.id, o.account_id, o.kind, o.service, o.state, o.price, o.created_at, o.expires_at, o.cancellable_at,
              o.policy_id, o.policy_version, o.channel, acc.status AS account_status, o.first_sms_at,
              EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = o.id AND l.kind = 'capture') AS captured,
-             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = o.id AND l.kind IN ('void', 'refund')) AS refunded,
+             EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = o.id AND l.kind IN ('void', 'partial_void', 'refund'))
+               AS refunded,
              EXISTS (SELECT 1 FROM abuse_flags f WHERE f.account_id = o.account_id AND f.resolved_at IS NULL
                       AND f.action IN ('throttle', 'suspend')) AS flagged,
              now() AS db_now
@@ -186,8 +187,8 @@ final class ClaimSql {
       WITH target AS (
         SELECT c.id, c.state AS from_state, c.order_id, a.account_id, a.price, c.missing_evidence,
                EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = c.order_id AND l.kind = 'capture') AS captured,
-               EXISTS (SELECT 1 FROM ledger_entries l WHERE l.order_id = c.order_id AND l.kind IN ('void', 'refund'))
-                 AS refunded
+               EXISTS (SELECT 1 FROM ledger_entries l
+                        WHERE l.order_id = c.order_id AND l.kind IN ('void', 'partial_void', 'refund')) AS refunded
           FROM claims c
           JOIN LATERAL (SELECT id, account_id, price FROM activations WHERE id = c.order_id
                         UNION ALL

@@ -145,7 +145,9 @@ final class CompatRentals {
     int page = p.count("page", 0, 1_000_000);
     int size = p.count("size", PAGE_MAX, PAGE_MAX);
     return rentals.get(id, account.id()).map(r -> {
-      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED) return error(CompatTokens.STATUS_CANCEL);
+      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED || r.state() == RentalState.REFUNDED) {
+        return error(CompatTokens.STATUS_CANCEL);
+      }
       if (r.sms().isEmpty()) {
         return error(r.state().captured() ? CompatTokens.STATUS_FINISH : CompatTokens.STATUS_WAIT_CODE);
       }
@@ -183,7 +185,9 @@ final class CompatRentals {
     if (!status.equals("1") && !status.equals("2")) throw refuse(CompatTokens.INCORECT_STATUS);
     return rentals.get(id, account.id()).compose(r -> {
       if (r.state().captured()) throw refuse(CompatTokens.ALREADY_FINISH);
-      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED) throw refuse(CompatTokens.ALREADY_CANCEL);
+      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED || r.state() == RentalState.REFUNDED) {
+        throw refuse(CompatTokens.ALREADY_CANCEL);
+      }
       Future<Rental> done = status.equals("1") ? rentals.finish(id, account.id()) : rentals.cancel(id, account.id());
       return done.map(after -> success(new JsonObject()));
     });

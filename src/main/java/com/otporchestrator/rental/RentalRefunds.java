@@ -32,6 +32,10 @@ public final class RentalRefunds {
     if (rental.state() == RentalState.CANCELLED || rental.state() == RentalState.FAILED) {
       return new Position(rental, policy, true, RefundDecision.settled("refunded." + rental.state().name().toLowerCase()));
     }
+    if (rental.state() == RentalState.REFUNDED) {
+      // refunded by the automatic rule its policy gives for the event (in full, or the unused part)
+      return new Position(rental, policy, true, RefundDecision.settled("auto." + rental.refundEvent()));
+    }
     RefundPolicy judged = withOwnCancelWindow(policy, rental);
     return new Position(rental, judged, false, RefundDecisions.evaluate(judged, facts(rental), now));
   }
