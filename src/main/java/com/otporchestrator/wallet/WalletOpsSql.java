@@ -143,17 +143,30 @@ final class WalletOpsSql {
   static final String OUTAGE_STATE = "SELECT state FROM outages WHERE id = $1";
 
   /**
-   * An account's ledger with its orders, newest first, filtered by kinds, time range and order; $6 is the cursor.
+   * An account's ledger with its orders, newest first, filtered by kinds, time range and order (a rental's id also
+   * selects its extensions' entries); $6 is the cursor. An
+   * entry of a rental, or of one of its extensions (an order of its own), shows the rental's service ('full': any),
+   * country and state, and the period that order pays for: the rental's first hours, or the hours an extension added.
    */
   static final String HISTORY = """
       SELECT e.id, e.order_id, e.kind, e.balance_delta, e.held_delta, e.reference, e.created_at,
-             a.service, a.country, a.state AS order_state
+             COALESCE(a.service, CASE WHEN r.id IS NOT NULL THEN COALESCE(r.service, 'full') END) AS service,
+             COALESCE(a.country, r.country) AS country, COALESCE(a.state, r.state) AS order_state,
+             CASE WHEN a.id IS NOT NULL THEN 'activation' WHEN x.id IS NOT NULL THEN 'rental_extension'
+                  WHEN r.id IS NOT NULL THEN 'rental' END AS order_kind,
+             r.id AS rental_id,
+             CASE WHEN x.id IS NOT NULL THEN x.ends_at - x.hours * interval '1 hour' ELSE r.starts_at END AS period_start,
+             CASE WHEN x.id IS NOT NULL THEN x.ends_at
+                  ELSE r.starts_at + (r.hours - COALESCE((SELECT sum(y.hours) FROM rental_extensions y
+                                                           WHERE y.rental_id = r.id), 0)) * interval '1 hour' END AS period_end
         FROM ledger_entries e LEFT JOIN activations a ON a.id = e.order_id
+        LEFT JOIN rental_extensions x ON x.id = e.order_id
+        LEFT JOIN rentals r ON r.id = COALESCE(x.rental_id, e.order_id)
        WHERE e.account_id = $1
          AND ($2::text[] IS NULL OR e.kind = ANY($2))
          AND ($3::timestamptz IS NULL OR e.created_at >= $3)
          AND ($4::timestamptz IS NULL OR e.created_at < $4)
-         AND ($5::bigint IS NULL OR e.order_id = $5)
+         AND ($5::bigint IS NULL OR e.order_id = $5 OR x.rental_id = $5)
          AND ($6::bigint IS NULL OR e.id < $6)
        ORDER BY e.id DESC LIMIT $7""";
 }

@@ -47,6 +47,9 @@ class TerminationForfeitsEverythingTest {
     api = node.api();
     node.offer("tg", 0, "0.50");
     node.offer("wa", 0, "0.40");
+    Api.Response offer = api.put("/admin/v1/rent-offers", ADMIN, new JsonObject().put("provider", "sandbox")
+        .put("country", 0).put("service", "full").put("hourlyPrice", "0.01").put("stock", 50));
+    assertThat(offer.status()).as("%s", offer).isEqualTo(200);
     Presets.putInForce(api, "smsactivator_refund_policy");
   }
 
@@ -91,7 +94,8 @@ class TerminationForfeitsEverythingTest {
   }
 
   @Test
-  @DisplayName("expiry, outage refund, claim refund, service credit and a released held refund: each forfeited as it lands")
+  @DisplayName("expiry, outage refund, claim refund, service credit, a released held refund and a dead rental's refund:"
+      + " each forfeited as it lands")
   void everyLateCreditIsForfeitedByItsOwnStatement() {
     Customer c = node.customer("violator", "10.00");
     long expiring = buy(c, "tg");
@@ -111,12 +115,15 @@ class TerminationForfeitsEverythingTest {
     long held = buy(c, "tg");
     assertThat(api.post("/v1/activations/" + held + "/cancel", c.apiKey(), (String) null).status()).isEqualTo(200);
     sql("UPDATE abuse_flags SET resolved_at = now(), resolved_by = 'test' WHERE account_id = $1", c.id());
+    Api.Response rented = api.post("/v1/rentals", c.apiKey(), new JsonObject().put("country", 0).put("hours", 4));
+    assertThat(rented.status()).as("%s", rented).isEqualTo(201);
+    long rental = rented.json().getLong("id");
 
     Api.Response terminated = api.post("/admin/v1/accounts/" + c.id() + "/terminate", ADMIN,
         new JsonObject().put("reason", "AUP violation"));
     assertThat(terminated.status()).as("%s", terminated).isEqualTo(200);
-    // 10.00 - 5 orders at 0.50 / 0.40 + the cancelled one back; the held one stays held
-    assertThat(terminated.json().getString("forfeited")).isEqualTo("8.10");
+    // 10.00 - 5 orders at 0.50 / 0.40 + the cancelled one back - a rental of 0.04; the held one stays held
+    assertThat(terminated.json().getString("forfeited")).isEqualTo("8.06");
     assertThat(wallet(c.id()).getLong("balance")).isZero();
     assertThat(api.get("/v1/wallet", c.apiKey()).status()).as("the key is refused at once").isEqualTo(401);
 
@@ -150,8 +157,12 @@ class TerminationForfeitsEverythingTest {
     assertThat(released.status()).as("%s", released).isEqualTo(200);
     forfeitedWithItsCredit(c.id(), held, "void");
 
+    // a rental's automatic refund: its number reported dead (smsactivator: "full refund")
+    assertThat(api.post("/admin/v1/sandbox/rentals/" + rental + "/dead", ADMIN, "{}").status()).isEqualTo(200);
+    forfeitedWithItsCredit(c.id(), rental, "void");
+
     assertThat(wallet(c.id()).getLong("held")).isZero();
-    assertThat(forfeits(c.id())).as("the termination's forfeit and one per late credit").isEqualTo(6);
+    assertThat(forfeits(c.id())).as("the termination's forfeit and one per late credit").isEqualTo(7);
     node.assertMoneyInvariants();
   }
 
