@@ -60,8 +60,10 @@ public final class Modules {
     api = new ApiModule(core.pool(), core.config().adminToken());
     routing = new RoutingModule(core);
     policies = new PolicyModule(core);
-    wallets = new WalletModule(core, api);
+    wallets = new WalletModule(core, api, policies);
     accounts = new AccountModule(core, wallets, scripts.rateLimit());
+    // a termination or a payout that closes the account changes its status: its keys act on it at once, on every node
+    wallets.onAccountStatusChange(accountId -> accounts.revocations().revoke(accountId));
     catalog = new CatalogModule(core, routing);
     delivery = new DeliveryModule(core);
     webhooks = new WebhookModule(core, api);
@@ -69,8 +71,8 @@ public final class Modules {
     push = new PushModule(core, activations);
     rentals = new RentalModule(core, api, routing, policies, webhooks);
     claims = new ClaimModule(core, api, accounts, policies);
-    abuse = new AbuseModule(core, activations, scripts.abuseWindow());
-    outages = new OutageModule(core, routing, activations);
+    abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
+    outages = new OutageModule(core, routing, activations, rentals);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks, delivery, policies);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.

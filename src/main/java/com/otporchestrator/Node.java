@@ -96,6 +96,7 @@ public final class Node {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
       List<FeatureModule> all = modules.all();
       chain = chain.compose(v -> modules.push().startSubscriber(vertx))
+          .compose(v -> modules.accounts().revocations().start(vertx))
           .compose(v -> deploy(() -> new HttpApiVerticle(modules.guards(), all, metrics::handle, health, config), instances))
           .onSuccess(id -> apiDeployment = id).mapEmpty();
     } else {
@@ -190,6 +191,7 @@ public final class Node {
     core.metrics().stop(vertx);
     List<Future<?>> undeployed = new ArrayList<>();
     undeployed.add(modules.push().stop(vertx));
+    undeployed.add(modules.accounts().revocations().stop(vertx));
     List.copyOf(deployments).forEach(id -> undeployed.add(vertx.undeploy(id)));
     deployments.clear();
     return Future.join(undeployed)

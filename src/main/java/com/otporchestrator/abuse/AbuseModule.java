@@ -1,5 +1,6 @@
 package com.otporchestrator.abuse;
 
+import com.otporchestrator.account.AccountModule;
 import com.otporchestrator.activation.ActivationModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
@@ -18,8 +19,8 @@ public final class AbuseModule implements FeatureModule {
   private final AbuseRoutes routes;
 
   /** @param windowScript the sliding-window script, loaded by the caller */
-  public AbuseModule(Core core, ActivationModule activations, LuaScript windowScript) {
-    this.repository = new AbuseRepository(core.pool());
+  public AbuseModule(Core core, AccountModule accounts, ActivationModule activations, LuaScript windowScript) {
+    this.repository = new AbuseRepository(core.pool(), accountId -> accounts.revocations().revoke(accountId));
     this.monitor = new AbuseMonitor(core.redis(), windowScript, repository, core.config().redisKeyPrefix());
     this.heldRefunds = new HeldRefunds(core.pool());
     this.routes = new AbuseRoutes(repository, monitor, heldRefunds);

@@ -19,11 +19,14 @@ public final class AbuseRepository {
   private static final long SETTINGS_TTL_MS = 5_000;
 
   private final Pool pool;
+  private final java.util.function.LongConsumer suspended;
   private volatile Map<Signal, AbuseSettings> cached;
   private volatile long cachedUntil;
 
-  public AbuseRepository(Pool pool) {
+  /** @param suspended told, after the commit, of each account a flag suspended (its keys must stop ordering at once) */
+  public AbuseRepository(Pool pool, java.util.function.LongConsumer suspended) {
     this.pool = pool;
+    this.suspended = suspended;
   }
 
   /** Every signal's settings, cached for a few seconds per process. */
@@ -53,8 +56,12 @@ public final class AbuseRepository {
 
   /** @return true when this trip opened a new flag (and applied its consequence) */
   public Future<Boolean> flag(long accountId, Signal signal, String observed, JsonObject evidence) {
-    return pool.preparedQuery(AbuseSql.FLAG).execute(Tuple.of(accountId, signal.id(), observed, evidence))
-        .map(rows -> rows.size() == 1 && rows.iterator().next().getBoolean("inserted"));
+    return pool.preparedQuery(AbuseSql.FLAG).execute(Tuple.of(accountId, signal.id(), observed, evidence)).map(rows -> {
+      if (rows.size() != 1) return false;
+      Row row = rows.iterator().next();
+      if (row.getLong("suspended") > 0) suspended.accept(accountId);
+      return row.getBoolean("inserted");
+    });
   }
 
   /** A flag with its evidence; open while {@code resolvedAt} is null. */

@@ -30,7 +30,7 @@ final class AbuseSql {
         UPDATE accounts a SET status = 'suspended' FROM ins
          WHERE a.id = $1 AND ins.inserted AND ins.action = 'suspend' AND a.status = 'active' RETURNING a.id
       )
-      SELECT id, action, inserted FROM ins""";
+      SELECT id, action, inserted, (SELECT count(*) FROM suspended) AS suspended FROM ins""";
 
   static final String FLAGS = """
       SELECT id, account_id, signal, observed, evidence, action, first_seen_at, last_seen_at, resolved_at, resolved_by,

@@ -25,16 +25,18 @@ public final class AccountModule implements FeatureModule {
   private final CustomerAuth customerAuth;
   private final RateLimitHandler rateLimit;
   private final AccountRoutes routes;
+  private final Revocations revocations;
 
   /** @param rateLimitScript the token bucket script, loaded by the caller */
   public AccountModule(Core core, WalletModule wallets, LuaScript rateLimitScript) {
     this.repository = new AccountRepository(core.pool());
     this.authenticator = new Authenticator(repository);
+    this.revocations = new Revocations(authenticator, core.redis(), core.config().redisUrl(), core.config().redisKeyPrefix());
     this.plans = new PlanRepository(core.pool());
     this.rateLimiter = new RateLimiter(core.redis(), rateLimitScript, plans, core.config().redisKeyPrefix());
     this.customerAuth = new CustomerAuth(authenticator::authenticate);
     this.rateLimit = new RateLimitHandler(rateLimiter);
-    this.routes = new AccountRoutes(repository, wallets.repository(), plans);
+    this.routes = new AccountRoutes(repository, wallets.repository(), plans, revocations);
   }
 
   public AccountRepository repository() {
@@ -44,6 +46,11 @@ public final class AccountModule implements FeatureModule {
   /** API key to account, cached briefly per event loop (the compatible API authenticates with it too). */
   public Authenticator authenticator() {
     return authenticator;
+  }
+
+  /** Status changes acting at once on every node (the key cache forgets the account). */
+  public Revocations revocations() {
+    return revocations;
   }
 
   public RateLimiter rateLimiter() {

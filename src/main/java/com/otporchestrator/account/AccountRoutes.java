@@ -22,11 +22,13 @@ final class AccountRoutes {
   private final AccountRepository accounts;
   private final WalletRepository wallets;
   private final PlanRepository plans;
+  private final Revocations revocations;
 
-  AccountRoutes(AccountRepository accounts, WalletRepository wallets, PlanRepository plans) {
+  AccountRoutes(AccountRepository accounts, WalletRepository wallets, PlanRepository plans, Revocations revocations) {
     this.accounts = accounts;
     this.wallets = wallets;
     this.plans = plans;
+    this.revocations = revocations;
   }
 
   void mount(Router router) {
@@ -78,10 +80,10 @@ final class AccountRoutes {
       }
       if (until != null && !until.toInstant().isAfter(Instant.now())) throw DomainException.invalid("'until' must be in the future");
       return accounts.setStatus(id, status, until).compose(updated -> updated.isPresent()
-          ? Future.succeededFuture(ApiResponse.json(200, AccountViews.account(updated.get())))
+          ? revocations.revoke(id).map(v -> ApiResponse.json(200, AccountViews.account(updated.get())))
           : accounts.findById(id).map(found -> {
               if (found.isEmpty()) throw DomainException.notFound("account " + id + " does not exist");
-              throw new DomainException(DomainException.Kind.CONFLICT, "account " + id + " is terminated");
+              throw new DomainException(DomainException.Kind.CONFLICT, "account " + id + " is " + found.get().status());
             }));
     });
   }

@@ -28,9 +28,9 @@ final class AccountSql {
 
   static final String BY_ID = "SELECT " + COLUMNS + " FROM accounts a WHERE a.id = $1";
 
-  /** Activates or suspends (until $3, or indefinitely when null); a terminated account stays terminated. */
+  /** Activates or suspends (until $3, or indefinitely when null); a terminated or closed account stays so. */
   static final String SET_STATUS = """
       UPDATE accounts a SET status = $2, suspended_until = $3
-       WHERE a.id = $1 AND a.status <> 'terminated'
+       WHERE a.id = $1 AND a.status NOT IN ('terminated', 'closed')
       RETURNING\s""" + COLUMNS;
 }

@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.order.Channel;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -7,7 +8,7 @@ import java.util.List;
 public record Activation(long id, long accountId, String service, int country, String providerId, long price,
                          ActivationState state, String phone, OffsetDateTime createdAt, OffsetDateTime expiresAt,
                          OffsetDateTime cancellableAt, OffsetDateTime closedAt, String closeReason,
-                         String webhookUrl, PolicyRef policy, boolean refundHeld,
+                         String webhookUrl, PolicyRef policy, boolean refundHeld, Channel channel,
                          List<ReceivedSms> sms) {
 
   /** The refund policy version the order was bought under; null only for orders older than policies. */

@@ -43,16 +43,19 @@ public final class ActivationRepository {
     Long[] prices = new Long[n];
     Long[] costs = new Long[n];
     String[] webhookUrls = new String[n];
+    String[] channels = new String[n];
     for (int i = 0; i < n; i++) {
       var offer = holds.get(i).offer();
       webhookUrls[i] = holds.get(i).webhookUrl();
+      channels[i] = holds.get(i).channel().dbValue();
       services[i] = offer.service();
       countries[i] = offer.country();
       providers[i] = offer.providerId();
       prices[i] = offer.price();
       costs[i] = offer.cost();
     }
-    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis(), webhookUrls);
+    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis(), webhookUrls)
+        .addArrayOfString(channels);
     return pool.preparedQuery(ActivationSql.HOLD_MANY).execute(args).map(rows -> {
       List<Optional<Created>> created = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Created>empty()));
       for (Row row : rows) {
@@ -62,8 +65,8 @@ public final class ActivationRepository {
     });
   }
 
-  /** One order to hold: what it buys, and its own webhook URL (null: the account's applies). */
-  public record Hold(com.otporchestrator.catalog.Offer offer, String webhookUrl) {}
+  /** One order to hold: what it buys, its own webhook URL (null: the account's applies), and how it was placed. */
+  public record Hold(com.otporchestrator.catalog.Offer offer, String webhookUrl, com.otporchestrator.order.Channel channel) {}
 
   /** A new order in ALLOCATING and the deadline of its allocation watchdog. */
   public record Created(long id, long watchdogMillis) {}
@@ -277,6 +280,7 @@ public final class ActivationRepository {
         row.getOffsetDateTime("closed_at"), row.getString("close_reason"), row.getString("webhook_url"),
         row.getString("policy_id") == null ? null
             : new Activation.PolicyRef(row.getString("policy_id"), row.getInteger("policy_version")),
-        Boolean.TRUE.equals(row.getBoolean("refund_held")), List.copyOf(received));
+        Boolean.TRUE.equals(row.getBoolean("refund_held")), com.otporchestrator.order.Channel.of(row.getString("channel")),
+        List.copyOf(received));
   }
 }

@@ -7,6 +7,7 @@ import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.api.Requests;
 import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -57,14 +58,15 @@ final class ActivationRoutes {
   private void purchase(RoutingContext ctx) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
-      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls);
+      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls, Channel.API);
       return purchases.purchase(accountId, request).onSuccess(order -> afterPurchase.accept(ctx))
           .map(order -> ApiResponse.json(201, ActivationViews.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });
   }
 
-  static PurchaseRequest purchaseRequest(JsonObject body, WebhookUrls webhookUrls) {
+  /** The request in {@code body} (the JSON API's fields), placed through {@code channel}. */
+  public static PurchaseRequest purchaseRequest(JsonObject body, WebhookUrls webhookUrls, Channel channel) {
     String service = Requests.requiredString(body, "service", 20);
     int country = Requests.requiredInt(body, "country", 0, 100_000);
     Long maxPrice = Requests.optionalUsd(body, "maxPrice");
@@ -72,7 +74,7 @@ final class ActivationRoutes {
     String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
     if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);
     return new PurchaseRequest(service, country, maxPrice, operator, prefixes(body.getValue("excludedPrefixes")),
-        webhookUrl);
+        webhookUrl, channel);
   }
 
   private static List<String> prefixes(Object raw) {

@@ -41,9 +41,10 @@ final class ActivationSql {
    */
   static final String HOLD_MANY = """
       WITH req AS (
-        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.ord, nextval('order_ids') AS id
-          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $8::text[])
-               WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, ord)
+        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.channel, r.ord,
+               nextval('order_ids') AS id
+          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $8::text[], $9::text[])
+               WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, channel, ord)
       ), wallet AS (
         SELECT balance FROM wallets WHERE account_id = $1 FOR UPDATE
       ), policy AS (
@@ -56,10 +57,10 @@ final class ActivationSql {
       )""" + Postings.HOLD + """
       , ord AS (
         INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
-                                 webhook_url, policy_id, policy_version)
+                                 webhook_url, policy_id, policy_version, channel)
         SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
                now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url,
-               p.policy_id, p.version
+               p.policy_id, p.version, channel
           FROM chosen JOIN hold_debits d ON d.account_id = $1 LEFT JOIN policy p ON true
         RETURNING id, expires_at
       )
@@ -238,7 +239,7 @@ final class ActivationSql {
   private static final String VIEW_COLUMNS = """
       a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
       a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
-      a.policy_id, a.policy_version,
+      a.policy_id, a.policy_version, a.channel,
       EXISTS (SELECT 1 FROM held_refunds h WHERE h.order_id = a.id AND h.decision IS NULL) AS refund_held,
       COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                                   'receivedAt', s.received_at) ORDER BY s.id)

@@ -32,6 +32,7 @@ public final class ActivationViews {
         .put("closeReason", a.closeReason())
         .put("webhookUrl", a.webhookUrl())
         .put("refundHeld", a.refundHeld())
+        .put("channel", a.channel().dbValue())
         .put("policy", a.policy() == null ? null
             : new JsonObject().put("id", a.policy().id()).put("version", a.policy().version()));
   }

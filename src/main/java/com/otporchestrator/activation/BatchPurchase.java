@@ -43,7 +43,8 @@ public final class BatchPurchase {
         }
       }
       List<ActivationRepository.Hold> offers = units.stream()
-          .map(u -> new ActivationRepository.Hold(u.quote().offer(), items.get(u.item()).request().webhookUrl())).toList();
+          .map(u -> new ActivationRepository.Hold(u.quote().offer(), items.get(u.item()).request().webhookUrl(),
+              items.get(u.item()).request().channel())).toList();
       Future<List<Optional<ActivationRepository.Created>>> held = offers.isEmpty()
           ? Future.succeededFuture(List.of()) : purchases.holdAll(accountId, offers);
       return held.compose(created -> allocateAll(items, units, created))

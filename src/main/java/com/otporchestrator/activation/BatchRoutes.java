@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.CustomerAuth;
 import com.otporchestrator.api.Endpoints;
@@ -64,7 +65,7 @@ final class BatchRoutes {
           if (!ITEM_FIELDS.contains(field)) throw DomainException.invalid("unknown field '" + field + "'");
         }
         int quantity = item.getValue("quantity") == null ? 1 : Requests.requiredInt(item, "quantity", 1, MAX_QUANTITY);
-        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item, webhookUrls), quantity));
+        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item, webhookUrls, Channel.API), quantity));
         orders += quantity;
       } catch (DomainException e) {
         throw DomainException.invalid("items[" + i + "]: " + e.getMessage());

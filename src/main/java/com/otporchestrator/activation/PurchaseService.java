@@ -77,7 +77,8 @@ public final class PurchaseService {
 
   /** Answers the new order, open on its number. */
   public Future<Activation> purchase(long accountId, PurchaseRequest request) {
-    return quote(request).compose(quote -> hold(accountId, new ActivationRepository.Hold(quote.offer(), request.webhookUrl()))
+    return quote(request).compose(quote -> hold(accountId,
+            new ActivationRepository.Hold(quote.offer(), request.webhookUrl(), request.channel()))
         .compose(created -> allocate(created, quote, request)))
         .onSuccess(order -> signals.purchased(accountId, order.id()))
         .onComplete(done -> countPurchases(done.failed() ? done.cause() : null, 1));

@@ -7,10 +7,18 @@ package com.otporchestrator.api;
 public interface Caller {
   long id();
 
-  /** active, suspended or terminated: the effective status (a suspension that has ended reads as active). */
+  /**
+   * active, suspended, terminated or closed (left the platform with a payout): the effective status (a suspension that
+   * has ended reads as active).
+   */
   String status();
 
   default boolean active() {
     return "active".equals(status());
+  }
+
+  /** A terminated or closed account: its keys no longer authenticate. */
+  default boolean gone() {
+    return "terminated".equals(status()) || "closed".equals(status());
   }
 }

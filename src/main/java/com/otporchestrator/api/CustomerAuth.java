@@ -30,9 +30,9 @@ public final class CustomerAuth implements Handler<RoutingContext> {
         return;
       }
       Caller account = result.result();
-      if ("terminated".equals(account.status())) {
+      if (account.gone()) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        ctx.fail(new DomainException(Kind.UNAUTHORIZED, "this account has been terminated"));
+        ctx.fail(new DomainException(Kind.UNAUTHORIZED, "this account has been " + account.status()));
         return;
       }
       ctx.put(ACCOUNT, account);

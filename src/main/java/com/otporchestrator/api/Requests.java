@@ -79,6 +79,23 @@ public final class Requests {
     }
   }
 
+  /** A signed, non-zero USD amount as a decimal string ("1.50", "-1.50"), e.g. an adjustment. */
+  public static long requiredSignedUsd(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) throw DomainException.invalid("'" + field + "' is required");
+    if (!(value instanceof String text)) {
+      throw DomainException.invalid("'" + field + "' must be a decimal string such as \"1.50\" or \"-1.50\"");
+    }
+    boolean negative = text.startsWith("-");
+    try {
+      long micros = Money.parseUsd(negative ? text.substring(1) : text);
+      if (micros == 0) throw DomainException.invalid("'" + field + "' must not be zero");
+      return negative ? -micros : micros;
+    } catch (IllegalArgumentException e) {
+      throw DomainException.invalid("'" + field + "' is not a valid USD amount: " + e.getMessage());
+    }
+  }
+
   public static long requiredUsd(JsonObject body, String field) {
     if (body.getValue(field) == null) throw DomainException.invalid("'" + field + "' is required");
     return optionalUsd(body, field);

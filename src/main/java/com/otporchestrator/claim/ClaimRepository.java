@@ -2,6 +2,7 @@ package com.otporchestrator.claim;
 
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
+import com.otporchestrator.common.Money;
 import com.otporchestrator.policy.RefundPolicy.OrderKind;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
@@ -39,15 +40,21 @@ public final class ClaimRepository {
 
   /**
    * A claim to file, as the service judged it. Each deadline is a duration ({@code ...Millis}) or a number of business
-   * days, or neither; {@code filingDeadline} (exclusive, null: none) is checked against the database clock.
+   * days, or neither; {@code filingDeadline} (exclusive, null: none) is checked against the database clock. An account
+   * claim has no {@code orderId} and names {@code depositReference}. {@code decisionsFinal}: a claim of the same type
+   * on the same order (or deposit reference) decided before refuses this one.
    */
-  record NewClaim(long accountId, long orderId, OrderKind orderKind, String type, String text, List<String> tags,
+  record NewClaim(long accountId, Long orderId, OrderKind orderKind, String type, String text, List<String> tags,
                   String policyId, int policyVersion, ClaimState state, List<String> missingEvidence,
                   Long responseMillis, Integer responseBusinessDays, Long resolutionMillis, Integer resolutionBusinessDays,
-                  OffsetDateTime filingDeadline, String autoRemedy) {}
+                  OffsetDateTime filingDeadline, String autoRemedy, String depositReference, String chosenRemedy,
+                  boolean decisionsFinal) {}
 
   /** A claim just filed, with its first deadline (epoch ms; null when it has none). */
   record Filed(long id, Long dueMillis) {}
+
+  /** What filing did: the claim, or which guard refused it (the filing window closed, or a final decision exists). */
+  record Filing(Optional<Filed> filed, boolean late, boolean decided) {}
 
   /** A claim's next deadline, in PostgreSQL's epoch milliseconds. */
   record NextDeadline(long claimId, long dueMillis, long nowMillis) {}
@@ -57,6 +64,17 @@ public final class ClaimRepository {
    * (null when the claim was not decided by this statement).
    */
   record Approval(boolean captured, boolean refunded, String remedy) {}
+
+  /** What an account claim needs to know about the account. */
+  record AccountFacts(String status, boolean flagged) {}
+
+  Future<AccountFacts> account(long accountId) {
+    return pool.preparedQuery(ClaimSql.ACCOUNT).execute(Tuple.of(accountId)).map(rows -> {
+      if (rows.size() == 0) throw DomainException.notFound("account " + accountId + " does not exist");
+      Row r = rows.iterator().next();
+      return new AccountFacts(r.getString("status"), r.getBoolean("flagged"));
+    });
+  }
 
   /** The order as a claim sees it, its owner's only; NOT_FOUND when there is none. */
   Future<ClaimOrder> order(long orderId, long accountId) {
@@ -69,7 +87,8 @@ public final class ClaimRepository {
           r.getOffsetDateTime("expires_at").toInstant(), r.getOffsetDateTime("cancellable_at").toInstant(),
           Optional.ofNullable(r.getOffsetDateTime("first_sms_at")).map(OffsetDateTime::toInstant),
           r.getBoolean("captured"), r.getBoolean("refunded"), r.getString("account_status"), r.getBoolean("flagged"),
-          r.getString("policy_id"), r.getInteger("policy_version"), r.getOffsetDateTime("db_now").toInstant());
+          r.getString("policy_id"), r.getInteger("policy_version"),
+          com.otporchestrator.order.Channel.of(r.getString("channel")), r.getOffsetDateTime("db_now").toInstant());
     });
   }
 
@@ -77,8 +96,8 @@ public final class ClaimRepository {
    * Files a claim with its history's first line; empty when the filing window closed meanwhile (by the database clock).
    * A second open claim on the order is a CONFLICT.
    */
-  Future<Optional<Filed>> file(NewClaim c) {
-    Tuple args = Tuple.tuple().addLong(c.accountId()).addLong(c.orderId())
+  Future<Filing> file(NewClaim c) {
+    Tuple args = Tuple.tuple().addLong(c.accountId()).addValue(c.orderId())
         .addString(c.orderKind().name().toLowerCase(java.util.Locale.ROOT)).addString(c.type())
         .addString(c.text()).addArrayOfString(c.tags().toArray(String[]::new)).addString(c.policyId())
         .addInteger(c.policyVersion()).addString(c.state().name())
@@ -86,12 +105,16 @@ public final class ClaimRepository {
         .addValue(c.responseMillis()).addValue(c.responseBusinessDays())
         .addValue(c.resolutionMillis()).addValue(c.resolutionBusinessDays())
         .addValue(c.filingDeadline())
-        .addValue(c.autoRemedy());
+        .addValue(c.autoRemedy())
+        .addValue(c.depositReference())
+        .addValue(c.chosenRemedy())
+        .addBoolean(c.decisionsFinal());
     return pool.preparedQuery(ClaimSql.FILE).execute(args).recover(e -> Future.failedFuture(openClaimConflict(e)))
         .map(rows -> {
-          if (rows.size() == 0) return Optional.empty();
           Row row = rows.iterator().next();
-          return Optional.of(new Filed(row.getLong("id"), row.getLong("due_ms")));
+          Optional<Filed> filed = row.getLong("id") == null ? Optional.empty()
+              : Optional.of(new Filed(row.getLong("id"), row.getLong("due_ms")));
+          return new Filing(filed, row.getBoolean("late"), row.getBoolean("decided"));
         });
   }
 
@@ -150,13 +173,35 @@ public final class ClaimRepository {
     });
   }
 
-  /** {@link ClaimSql#APPROVE}: empty when the claim is not open (or, by a deadline, not due). */
-  Future<Optional<Approval>> approve(long id, String actor, String remedy, String note, boolean byDeadline) {
-    return pool.preparedQuery(ClaimSql.APPROVE).execute(Tuple.of(id, actor, remedy, note, byDeadline)).map(rows -> {
+  /**
+   * {@link ClaimSql#APPROVE}: empty when the claim is not open (or, by a deadline, not due, or waiting for evidence
+   * the policy requires with no {@code waiver}). {@code remedy} null: the customer's choice, else a refund.
+   */
+  Future<Optional<Approval>> approve(long id, String actor, String remedy, String note, boolean byDeadline, String waiver) {
+    return pool.preparedQuery(ClaimSql.APPROVE).execute(Tuple.of(id, actor, remedy, note, byDeadline, waiver)).map(rows -> {
       if (rows.size() == 0) return Optional.empty();
       Row r = rows.iterator().next();
       return Optional.of(new Approval(r.getBoolean("captured"), r.getBoolean("refunded"), r.getString("remedy")));
     });
+  }
+
+  /**
+   * {@link ClaimSql#ADJUST}: approves an open account claim with a ledger adjustment of {@code amount} micro-USD; false
+   * when the claim was not open (or waits for evidence with no {@code waiver}). A debit the balance does not cover is
+   * INSUFFICIENT_FUNDS, nothing written.
+   */
+  Future<Boolean> adjust(long id, String actor, long amount, String reason, String waiver) {
+    return pool.preparedQuery(ClaimSql.ADJUST).execute(Tuple.of(id, actor, amount, reason, waiver))
+        .recover(e -> Future.failedFuture(e instanceof PgException pg && "23514".equals(pg.getSqlState())
+            ? new DomainException(Kind.INSUFFICIENT_FUNDS, "the balance does not cover a debit of " + Money.format(-amount)
+                + " USD; nothing was written")
+            : e))
+        .map(rows -> rows.size() == 1);
+  }
+
+  /** The customer's new choice of remedy on an open claim that carries one; false when the guard refused. */
+  Future<Boolean> chooseRemedy(long id, long accountId, String remedy) {
+    return pool.preparedQuery(ClaimSql.CHOOSE_REMEDY).execute(Tuple.of(id, accountId, remedy)).map(rows -> rows.size() == 1);
   }
 
   /** Rejects an open claim; false when it was not open. */
@@ -226,6 +271,11 @@ public final class ClaimRepository {
     if (e instanceof PgException pg && "23505".equals(pg.getSqlState())
         && String.valueOf(pg.getConstraint()).equals("claims_one_open_per_order")) {
       return new DomainException(Kind.CONFLICT, "this order already has an open claim; add to it or wait for its decision");
+    }
+    if (e instanceof PgException pg && "23505".equals(pg.getSqlState())
+        && String.valueOf(pg.getConstraint()).equals("claims_one_open_per_deposit")) {
+      return new DomainException(Kind.CONFLICT, "this deposit reference already has an open claim; add to it or wait for"
+          + " its decision");
     }
     return e;
   }

@@ -22,8 +22,10 @@ import java.util.Set;
  * admins work the queue. docs/claims.md has the decisions.
  */
 final class ClaimRoutes {
-  private static final Set<String> FILE_FIELDS = Set.of("orderId", "type", "text", "tags");
-  private static final Set<String> APPROVE_FIELDS = Set.of("remedy", "note");
+  private static final Set<String> FILE_FIELDS = Set.of("orderId", "depositReference", "type", "text", "tags", "remedy");
+  private static final Set<String> APPROVE_FIELDS = Set.of("remedy", "note", "amount", "evidenceOverride");
+  private static final Set<String> REMEDY_FIELDS = Set.of("remedy");
+  private static final Set<String> CHOSEN_REMEDIES = Set.of("refund", "replacement");
   private static final Set<String> REJECT_FIELDS = Set.of("reason");
   private static final Set<String> NOTE_FIELDS = Set.of("note");
   private static final Set<String> APPEAL_FIELDS = Set.of("text");
@@ -69,6 +71,10 @@ final class ClaimRoutes {
     router.get("/v1/claims/:id").handler(ctx -> Endpoints.respond(ctx, () -> claims.get(claimId(ctx),
         CustomerAuth.account(ctx).id()).map(ok())));
     router.get("/v1/claims/:id/evidence/:n").handler(ctx -> download(ctx, CustomerAuth.account(ctx).id()));
+    router.put("/v1/claims/:id/remedy").handler(ctx -> Endpoints.respond(ctx, () -> {
+      String remedy = remedy(Requests.jsonBody(ctx, REMEDY_FIELDS), true);
+      return claims.chooseRemedy(claimId(ctx), CustomerAuth.account(ctx).id(), remedy).map(ok());
+    }));
     router.post("/v1/claims/:id/appeal").handler(ctx -> Endpoints.respondOnce(ctx, idempotency, () -> {
       String text = Requests.requiredString(Requests.jsonBody(ctx, APPEAL_FIELDS), "text", TEXT_MAX);
       return claims.appeal(claimId(ctx), CustomerAuth.account(ctx).id(), text).map(ok());
@@ -78,15 +84,7 @@ final class ClaimRoutes {
     router.get("/admin/v1/claims/:id").handler(ctx -> Endpoints.respond(ctx, () -> claims.get(claimId(ctx), null)
         .map(ok())));
     router.get("/admin/v1/claims/:id/evidence/:n").handler(ctx -> download(ctx, null));
-    router.post("/admin/v1/claims/:id/approve").handler(ctx -> Endpoints.respond(ctx, () -> {
-      JsonObject body = Requests.jsonBody(ctx, APPROVE_FIELDS);
-      String remedy = Requests.requiredString(body, "remedy", 20);
-      if (!remedy.equals("refund") && !remedy.equals("replacement")) {
-        throw DomainException.invalid("'remedy' must be refund or replacement");
-      }
-      return claims.approve(claimId(ctx), AdminAuth.actor(ctx), remedy, Requests.optionalString(body, "note", TEXT_MAX))
-          .map(ok());
-    }));
+    router.post("/admin/v1/claims/:id/approve").handler(this::approve);
     router.post("/admin/v1/claims/:id/reject").handler(ctx -> Endpoints.respond(ctx, () -> {
       String reason = Requests.requiredString(Requests.jsonBody(ctx, REJECT_FIELDS), "reason", TEXT_MAX);
       return claims.reject(claimId(ctx), AdminAuth.actor(ctx), reason).map(ok());
@@ -105,15 +103,52 @@ final class ClaimRoutes {
     }));
   }
 
+  /**
+   * {@code {"remedy"?, "note"?, "evidenceOverride"?}} on a claim about an order (remedy refund or replacement; absent:
+   * the customer's choice); {@code {"remedy": "adjustment", "amount": "-1.50", "note"}} on an account claim, the note
+   * being the adjustment's reason. {@code evidenceOverride}: why the claim is decided without the evidence the policy
+   * requires.
+   */
+  private void approve(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      JsonObject body = Requests.jsonBody(ctx, APPROVE_FIELDS);
+      String remedy = Requests.optionalString(body, "remedy", 20);
+      String note = Requests.optionalString(body, "note", TEXT_MAX);
+      String override = Requests.optionalString(body, "evidenceOverride", TEXT_MAX);
+      if ("adjustment".equals(remedy)) {
+        long amount = Requests.requiredSignedUsd(body, "amount");
+        if (note == null) throw DomainException.invalid("'note' is required: the reason for the adjustment");
+        return claims.adjust(claimId(ctx), AdminAuth.actor(ctx), amount, note, override).map(ok());
+      }
+      if (remedy != null && !CHOSEN_REMEDIES.contains(remedy)) {
+        throw DomainException.invalid("'remedy' must be refund or replacement (adjustment on an account claim)");
+      }
+      if (body.containsKey("amount")) throw DomainException.invalid("'amount' goes only with remedy adjustment");
+      return claims.approve(claimId(ctx), AdminAuth.actor(ctx), remedy, note, override).map(ok());
+    });
+  }
+
+  private static String remedy(JsonObject body, boolean required) {
+    String remedy = required ? Requests.requiredString(body, "remedy", 20) : Requests.optionalString(body, "remedy", 20);
+    if (remedy != null && !CHOSEN_REMEDIES.contains(remedy)) throw DomainException.invalid("'remedy' must be refund or replacement");
+    return remedy;
+  }
+
   private void file(RoutingContext ctx) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       JsonObject body = Requests.jsonBody(ctx, FILE_FIELDS);
-      long orderId = positiveLong(body, "orderId");
+      Long orderId = body.getValue("orderId") == null ? null : positiveLong(body, "orderId");
+      String reference = Requests.optionalString(body, "depositReference", 200);
+      if ((orderId == null) == (reference == null)) {
+        throw DomainException.invalid("give either 'orderId' (a claim on an order) or 'depositReference' (a deposit or"
+            + " billing problem of the account)");
+      }
       String type = Requests.requiredString(body, "type", 64);
       if (!type.matches(TYPE)) throw DomainException.invalid("'type' is a claim type id such as sms_not_received");
       String text = Requests.requiredString(body, "text", TEXT_MAX);
       Set<String> tags = tags(body);
-      return claims.file(CustomerAuth.account(ctx).id(), new ClaimService.Filing(orderId, type, text, tags))
+      String remedy = remedy(body, false);
+      return claims.file(CustomerAuth.account(ctx).id(), new ClaimService.Filing(orderId, reference, type, text, tags, remedy))
           .map(claim -> ApiResponse.json(201, ClaimViews.detail(claim)).withHeader("Location", "/v1/claims/" + claim.claim().id()));
     });
   }

@@ -7,6 +7,7 @@ import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundPolicy;
 import com.otporchestrator.policy.RefundPolicy.ClaimType;
 import com.otporchestrator.policy.RefundPolicy.Deadline;
+import com.otporchestrator.policy.RefundPolicy.OrderKind;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
@@ -46,8 +47,16 @@ public final class ClaimService {
     this.timers = timers;
   }
 
-  /** What a customer asks for. */
-  public record Filing(long orderId, String type, String text, Set<String> tags) {}
+  /**
+   * What a customer asks for: a claim on an order ({@code orderId}), or on the account itself naming a deposit
+   * ({@code depositReference}, orderId null); {@code remedy} the customer's choice where the policy gives one (null: the
+   * first the claim type lists).
+   */
+  public record Filing(Long orderId, String depositReference, String type, String text, Set<String> tags, String remedy) {
+    public Filing(long orderId, String type, String text, Set<String> tags) {
+      this(orderId, null, type, text, tags, null);
+    }
+  }
 
   /** An evidence file to send back. */
   public record EvidenceFile(EvidenceMedia media, Buffer data) {}
@@ -64,28 +73,79 @@ public final class ClaimService {
   // ---------------------------------------------------------------- customer
 
   public Future<Detail> file(long accountId, Filing filing) {
+    if (filing.orderId() == null) return fileOnAccount(accountId, filing);
     return claims.order(filing.orderId(), accountId).compose(order -> policyOf(order).compose(policy -> {
       Set<String> tags = Eligibility.tags(order, filing.tags());
       Eligibility.Verdict verdict = Eligibility.judge(policy, order, filing.type(), tags, order.dbNow());
-      ClaimState initial = verdict.missingEvidence().isEmpty() ? ClaimState.SUBMITTED : ClaimState.NEEDS_EVIDENCE;
-      Optional<Deadline> response = policy.review().responseWithin();
-      Optional<Deadline> resolution = verdict.type().resolutionWithin().map(d -> new Deadline(Optional.of(d),
-          Optional.empty(), Optional.empty())).or(() -> policy.review().resolutionWithin());
-      NewClaim claim = new NewClaim(accountId, order.id(), order.kind(), filing.type(), filing.text(), List.copyOf(tags),
-          policy.id(), policy.version(), initial, verdict.missingEvidence(), millis(response), businessDays(response),
-          millis(resolution), businessDays(resolution),
-          verdict.filingDeadline().map(i -> i.atOffset(ZoneOffset.UTC)).orElse(null), verdict.autoRemedy().orElse(null));
-      return claims.file(claim).compose(filed -> {
-        if (filed.isEmpty()) {
-          // the database clock passed the filing deadline between reading the order and writing the claim
-          return Future.failedFuture(new DomainException(Kind.POLICY_REFUSED, "the filing window closed at "
-              + verdict.filingDeadline().orElseThrow(), new JsonObject().put("rule", "claim.filing_window")
-              .put("policyId", policy.id()).put("policyVersion", policy.version()).put("claimType", filing.type())));
-        }
-        schedule(filed.get().id(), filed.get().dueMillis());
-        return detail(filed.get().id(), accountId);
-      });
+      return submit(accountId, order.id(), order.kind(), null, filing, policy, tags, verdict);
     }));
+  }
+
+  /**
+   * An account claim (smssb: "In case of overpayment or technical errors during deposit processing, contact our
+   * support team for manual review and resolution"): no order, a deposit reference, judged by the policy in force.
+   */
+  private Future<Detail> fileOnAccount(long accountId, Filing filing) {
+    return claims.account(accountId).compose(account -> policies.inForce().map(Policies.InForce::policy).compose(policy -> {
+      Set<String> tags = Eligibility.accountTags(account.status(), account.flagged(), filing.tags());
+      Eligibility.Verdict verdict = Eligibility.judgeAccount(policy, filing.type(), tags);
+      return submit(accountId, null, OrderKind.ACCOUNT, filing.depositReference(), filing, policy, tags, verdict);
+    }));
+  }
+
+  private Future<Detail> submit(long accountId, Long orderId, OrderKind kind, String depositReference, Filing filing,
+                                RefundPolicy policy, Set<String> tags, Eligibility.Verdict verdict) {
+    String chosen = Eligibility.chosenRemedy(policy, verdict.type(), filing.remedy()).orElse(null);
+    ClaimState initial = verdict.missingEvidence().isEmpty() ? ClaimState.SUBMITTED : ClaimState.NEEDS_EVIDENCE;
+    Optional<Deadline> response = policy.review().responseWithin();
+    Optional<Deadline> resolution = verdict.type().resolutionWithin().map(d -> new Deadline(Optional.of(d),
+        Optional.empty(), Optional.empty())).or(() -> policy.review().resolutionWithin());
+    NewClaim claim = new NewClaim(accountId, orderId, kind, filing.type(), filing.text(), List.copyOf(tags),
+        policy.id(), policy.version(), initial, verdict.missingEvidence(), millis(response), businessDays(response),
+        millis(resolution), businessDays(resolution),
+        verdict.filingDeadline().map(i -> i.atOffset(ZoneOffset.UTC)).orElse(null), verdict.autoRemedy().orElse(null),
+        depositReference, chosen, policy.review().decisionsFinal());
+    JsonObject rule = new JsonObject().put("policyId", policy.id()).put("policyVersion", policy.version())
+        .put("claimType", filing.type());
+    return claims.file(claim).compose(filing1 -> {
+      if (filing1.decided()) {
+        // "All dispute decisions made by our support team are final."
+        return Future.failedFuture(new DomainException(Kind.POLICY_REFUSED, "a claim of type '" + filing.type() + "' on this "
+            + (orderId == null ? "deposit reference" : "order") + " was decided, and decisions are final under policy "
+            + policy.id() + " version " + policy.version(), rule.put("rule", "review.decisionsFinal")));
+      }
+      if (filing1.filed().isEmpty()) {
+        // the database clock passed the filing deadline between reading the order and writing the claim
+        return Future.failedFuture(new DomainException(Kind.POLICY_REFUSED, "the filing window closed at "
+            + verdict.filingDeadline().orElseThrow(), rule.put("rule", "claim.filing_window")));
+      }
+      ClaimRepository.Filed filed = filing1.filed().get();
+      schedule(filed.id(), filed.dueMillis());
+      return detail(filed.id(), accountId);
+    });
+  }
+
+  /**
+   * The customer changes the remedy they chose ("at the Customer's discretion"), while the claim is undecided; the
+   * automatic remedy at the deadline applies the last choice.
+   */
+  public Future<Detail> chooseRemedy(long id, long accountId, String remedy) {
+    return claims.claim(id, accountId).compose(claim -> policyOf(claim).compose(policy -> {
+      ClaimType type = typeOf(claim, policy).orElse(null);
+      if (type == null || type.remedyChoice() != RefundPolicy.RemedyChoice.CUSTOMER) {
+        throw Eligibility.refused(policy, claim.type(), "claims." + claim.type() + ".remedyChoice", "claim type '"
+            + claim.type() + "' gives the customer no choice of remedy; support decides", null);
+      }
+      Eligibility.chosenRemedy(policy, type, remedy);
+      if (!claim.state().open()) throw decidedAlready(claim);
+      return claims.chooseRemedy(id, accountId, remedy).compose(changed -> changed ? detail(id, accountId)
+          : claims.claim(id, accountId).compose(now -> Future.failedFuture(decidedAlready(now))));
+    }));
+  }
+
+  private static DomainException decidedAlready(Claim claim) {
+    return new DomainException(Kind.INVALID_STATE, "the claim is " + claim.state().name().toLowerCase()
+        + "; the remedy can be changed until the decision", new JsonObject().put("state", claim.state().name()));
   }
 
   /** The claim, to its owner ({@code accountId}) or to an admin (null). */
@@ -141,12 +201,28 @@ public final class ClaimService {
 
   // ---------------------------------------------------------------- admin
 
-  /** Approves with a refund of the price (or a replacement, delivered as the same credit: docs/claims.md). */
-  public Future<Detail> approve(long id, String actor, String remedy, String note) {
+  /**
+   * Approves with a refund of the price (or a replacement, delivered as the same credit: docs/claims.md). {@code remedy}
+   * null: the customer's choice, where the claim carries one. A claim still waiting for evidence the policy requires
+   * is approved only with {@code evidenceOverride}, the admin's reason, recorded in its history.
+   */
+  public Future<Detail> approve(long id, String actor, String remedy, String note, String evidenceOverride) {
     return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
       checkDecidable(claim, policy);
-      checkRemedy(claim, policy, remedy);
-      return claims.approve(id, actor, remedy, note, false).compose(approval -> {
+      if (claim.onAccount()) {
+        throw Eligibility.refused(policy, claim.type(), "claims." + claim.type() + ".remedies", "an account claim is"
+            + " resolved by a ledger adjustment: approve it with remedy adjustment, an amount and the reason", null);
+      }
+      String effective = remedy != null ? remedy : claim.chosenRemedy();
+      if (effective == null) throw DomainException.invalid("'remedy' is required (refund or replacement)");
+      checkEvidence(claim, policy, evidenceOverride);
+      if (claim.chosenRemedy() != null && !effective.equals(claim.chosenRemedy())) {
+        throw Eligibility.refused(policy, claim.type(), "claims." + claim.type() + ".remedyChoice", "the remedy is the"
+            + " customer's choice under policy " + policy.id() + " version " + policy.version() + ", and they chose "
+            + claim.chosenRemedy(), new JsonObject().put("chosenRemedy", claim.chosenRemedy()));
+      }
+      checkRemedy(claim, policy, effective);
+      return claims.approve(id, actor, effective, note, false, evidenceOverride).compose(approval -> {
         if (approval.isEmpty()) return alreadyDecided(id);
         ClaimRepository.Approval a = approval.get();
         if (a.remedy() != null) {
@@ -161,6 +237,34 @@ public final class ClaimService {
         return alreadyDecided(id);
       });
     }));
+  }
+
+  /**
+   * Resolves an account claim (a deposit or billing problem) with a ledger adjustment of {@code amount} micro-USD (a
+   * credit, or a debit when negative) and its reason, in one statement with the decision.
+   */
+  public Future<Detail> adjust(long id, String actor, long amount, String reason, String evidenceOverride) {
+    return claims.claim(id, null).compose(claim -> policyOf(claim).compose(policy -> {
+      checkDecidable(claim, policy);
+      if (!claim.onAccount()) {
+        throw Eligibility.refused(policy, claim.type(), "claims." + claim.type() + ".remedies", "an adjustment resolves"
+            + " account claims; a claim on an order is approved with a refund or a replacement", null);
+      }
+      checkEvidence(claim, policy, evidenceOverride);
+      return claims.adjust(id, actor, amount, reason, evidenceOverride).compose(done -> {
+        if (!done) return alreadyDecided(id);
+        timers.cancel(TimerKind.CLAIM_DEADLINE, id).recover(e -> Future.succeededFuture());
+        return detail(id, null);
+      });
+    }));
+  }
+
+  /** "Evidence before approval": none the policy requires may be missing, unless the admin records why. */
+  private static void checkEvidence(Claim claim, RefundPolicy policy, String evidenceOverride) {
+    if (claim.missingEvidence().isEmpty() || evidenceOverride != null) return;
+    throw Eligibility.refused(policy, claim.type(), "claims." + claim.type() + ".evidence", "the claim still waits for"
+        + " evidence the policy requires (" + String.join(", ", claim.missingEvidence()) + "); to decide without it, give"
+        + " 'evidenceOverride' with the reason", new JsonObject().put("missingEvidence", new JsonArray(claim.missingEvidence())));
   }
 
   public Future<Detail> reject(long id, String actor, String reason) {
@@ -254,11 +358,13 @@ public final class ClaimService {
   }
 
   /** A claim type listing remedies offers only those; one listing none is approved with a refund. */
+  private static Optional<ClaimType> typeOf(Claim claim, RefundPolicy policy) {
+    return policy.claims().stream().filter(c -> c.id().equals(claim.type())).findFirst();
+  }
+
   private static void checkRemedy(Claim claim, RefundPolicy policy, String remedy) {
     // a claim the platform opened itself (rental_disconnected) has no type in the policy: a refund is its remedy
-    List<String> remedies = policy.claims().stream().filter(c -> c.id().equals(claim.type())).findFirst()
-        .map(ClaimType::remedies).orElse(List.of());
-    List<String> offered = remedies.isEmpty() ? List.of("full_refund") : remedies;
+    List<String> offered = typeOf(claim, policy).map(ClaimType::offeredRemedies).orElse(List.of("full_refund"));
     String needed = remedy.equals("refund") ? "full_refund" : remedy;
     if (!offered.contains(needed)) {
       throw new DomainException(Kind.POLICY_REFUSED, "claim type '" + claim.type() + "' of policy " + policy.id()
@@ -284,8 +390,9 @@ public final class ClaimService {
     return claims.dueForAutoRemedy(ids).compose(due -> {
       Future<Void> chain = Future.succeededFuture();
       for (long id : due) {
-        chain = chain.compose(v -> claims.approve(id, "system", "refund",
-            "the resolution deadline passed undecided: the policy's remedy (a full refund) applies", true).mapEmpty());
+        chain = chain.compose(v -> claims.approve(id, "system", null,
+            "the resolution deadline passed undecided: the policy's remedy applies (the customer's choice, else a full"
+                + " refund)", true, null).mapEmpty());
       }
       return chain;
     }).compose(v -> claims.recordMissedDeadlines(ids))

@@ -50,6 +50,7 @@ final class ClaimViews {
    */
   static JsonObject claim(Claim c, boolean admin, String escalationRole) {
     JsonObject json = new JsonObject().put("id", c.id()).put("orderId", c.orderId()).put("orderKind", c.orderKind())
+        .put("depositReference", c.depositReference()).put("chosenRemedy", c.chosenRemedy())
         .put("type", c.type()).put("text", c.text()).put("tags", new JsonArray(c.tags()))
         .put("policy", new JsonObject().put("id", c.policyId()).put("version", c.policyVersion()))
         .put("state", c.state().name()).put("missingEvidence", new JsonArray(c.missingEvidence()))
@@ -64,6 +65,7 @@ final class ClaimViews {
       JsonObject decision = new JsonObject().put("at", text(c.decidedAt())).put("by", shownActor(c.decidedBy(), admin))
           .put("note", c.decisionNote()).put("remedy", c.remedy())
           .put("refunded", c.refundAmount() == null ? null : Money.format(c.refundAmount()));
+      if (c.adjustmentAmount() != null) decision.put("adjustment", Money.format(c.adjustmentAmount()));
       json.put("decision", decision);
     }
     if (admin) json.put("accountId", c.accountId());

@@ -10,6 +10,7 @@ import com.otporchestrator.policy.RefundPolicy.ClaimCondition;
 import com.otporchestrator.policy.RefundPolicy.ClaimType;
 import com.otporchestrator.policy.RefundPolicy.Evidence;
 import com.otporchestrator.policy.RefundPolicy.Exclusion;
+import com.otporchestrator.policy.RefundPolicy.OrderKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -45,33 +46,74 @@ public final class Eligibility {
 
   /** The order's tags: what the customer declared plus what the platform knows (docs/claims.md, tags). */
   public static Set<String> tags(ClaimOrder order, Set<String> declared) {
+    Set<String> tags = accountTags(order.accountStatus(), order.flagged(), declared);
+    // esimpy's "Telegram 2FA numbers purchased via API": a declared telegram_2fa on a Telegram order placed through
+    // the JSON or the compatible API; an order placed at the web console keeps its claims (and needs the video)
+    if (declared.contains(TELEGRAM_2FA) && "tg".equals(order.service()) && order.channel().viaApi()) tags.add(TELEGRAM_2FA_API);
+    return tags;
+  }
+
+  /** The tags of an account claim: the declared ones and what the platform knows of the account. */
+  public static Set<String> accountTags(String accountStatus, boolean flagged, Set<String> declared) {
     Set<String> tags = new LinkedHashSet<>(declared);
-    // Every order here is bought through an API (JSON or sms-activate compatible): there is no web shop.
-    if (declared.contains(TELEGRAM_2FA) && "tg".equals(order.service())) tags.add(TELEGRAM_2FA_API);
-    if (order.flagged()) tags.add(FRAUD_FLAGGED);
-    if ("terminated".equals(order.accountStatus())) {
+    if (flagged) tags.add(FRAUD_FLAGGED);
+    if ("terminated".equals(accountStatus)) {
       tags.add("aup_terminated");
       tags.add("tos_terminated");
     }
     return tags;
   }
 
-  public static Verdict judge(RefundPolicy policy, ClaimOrder order, String typeId, Set<String> tags, Instant now) {
-    Optional<ClaimType> found = policy.claims().stream().filter(c -> c.id().equals(typeId)).findFirst();
-    if (found.isEmpty()) {
-      throw refused(policy, typeId, "claim.unknown_type", "policy " + policy.id() + " version " + policy.version()
-          + " has no claim type '" + typeId + "'", new JsonObject().put("claimTypes",
-              new JsonArray(policy.claims().stream().map(ClaimType::id).toList())));
+  /**
+   * Whether an account claim (no order: a deposit or billing problem naming a deposit reference) of this type may be
+   * filed: the type must exist and apply to the account, and no exclusion may remove it.
+   */
+  public static Verdict judgeAccount(RefundPolicy policy, String typeId, Set<String> tags) {
+    ClaimType type = type(policy, typeId);
+    if (!type.appliesTo().contains(OrderKind.ACCOUNT)) {
+      throw refused(policy, typeId, "claim.applies_to", "claim type '" + typeId + "' is about an order: name its orderId",
+          null);
     }
-    ClaimType type = found.get();
-    String kind = order.kind().name().toLowerCase(Locale.ROOT);
-    if (!type.appliesTo().contains(order.kind())) {
-      throw refused(policy, typeId, "claim.applies_to", "claim type '" + typeId + "' does not apply to a " + kind, null);
+    excluded(policy, typeId, tags);
+    return new Verdict(type, Optional.empty(), missing(type, tags), Optional.empty());
+  }
+
+  /**
+   * The remedy a claim carries: where the claim type leaves the choice to the customer ({@code remedyChoice: customer})
+   * the one asked, else the first listed; elsewhere none (support decides), and asking for one is refused.
+   */
+  public static Optional<String> chosenRemedy(RefundPolicy policy, ClaimType type, String asked) {
+    if (type.remedyChoice() != RefundPolicy.RemedyChoice.CUSTOMER) {
+      if (asked == null) return Optional.empty();
+      throw refused(policy, type.id(), "claims." + type.id() + ".remedyChoice", "claim type '" + type.id()
+          + "' gives the customer no choice of remedy; support decides", null);
     }
-    if (order.refunded()) {
-      throw refused(policy, typeId, "refunded." + order.state().toLowerCase(Locale.ROOT),
-          "the order's price was already returned to the wallet", null);
+    String wanted = asked == null ? remedyOf(type.offeredRemedies().get(0)) : asked;
+    if (!type.offeredRemedies().contains(policyRemedy(wanted))) {
+      throw refused(policy, type.id(), "claims." + type.id() + ".remedies", "claim type '" + type.id() + "' offers "
+          + type.offeredRemedies() + ", not " + policyRemedy(wanted),
+          new JsonObject().put("remedies", new JsonArray(type.offeredRemedies())));
     }
+    return Optional.of(wanted);
+  }
+
+  /** A claim's remedy (refund, replacement) as the policy names it (full_refund, replacement), and back. */
+  private static String policyRemedy(String remedy) {
+    return remedy.equals("refund") ? "full_refund" : remedy;
+  }
+
+  private static String remedyOf(String policyRemedy) {
+    return policyRemedy.equals("full_refund") ? "refund" : policyRemedy;
+  }
+
+  private static ClaimType type(RefundPolicy policy, String typeId) {
+    return policy.claims().stream().filter(c -> c.id().equals(typeId)).findFirst().orElseThrow(() -> refused(policy,
+        typeId, "claim.unknown_type", "policy " + policy.id() + " version " + policy.version() + " has no claim type '"
+            + typeId + "'", new JsonObject().put("claimTypes", new JsonArray(policy.claims().stream().map(ClaimType::id)
+            .toList()))));
+  }
+
+  private static void excluded(RefundPolicy policy, String typeId, Set<String> tags) {
     for (Exclusion x : policy.exclusions()) {
       if (x.orderTag().isPresent() && tags.contains(x.orderTag().get())
           && (x.claims().isEmpty() || x.claims().contains(typeId))) {
@@ -79,6 +121,20 @@ public final class Eligibility {
             .put("orderTag", x.orderTag().get()));
       }
     }
+  }
+
+  public static Verdict judge(RefundPolicy policy, ClaimOrder order, String typeId, Set<String> tags, Instant now) {
+    ClaimType type = type(policy, typeId);
+    String kind = order.kind().name().toLowerCase(Locale.ROOT);
+    if (!type.appliesTo().contains(order.kind())) {
+      throw refused(policy, typeId, "claim.applies_to", "claim type '" + typeId + "' does not apply to a " + kind
+          + (type.appliesTo().contains(OrderKind.ACCOUNT) ? "; it is about the account: name a depositReference" : ""), null);
+    }
+    if (order.refunded()) {
+      throw refused(policy, typeId, "refunded." + order.state().toLowerCase(Locale.ROOT),
+          "the order's price was already returned to the wallet", null);
+    }
+    excluded(policy, typeId, tags);
     boolean sms = order.firstSmsAt().filter(t -> !t.isAfter(now)).isPresent();
     if (type.when() == ClaimCondition.NO_SMS && sms) {
       throw refused(policy, typeId, "claim.when.no_sms", "claim type '" + typeId + "' is for orders that received no SMS;"
@@ -122,7 +178,7 @@ public final class Eligibility {
     return true;
   }
 
-  private static DomainException refused(RefundPolicy policy, String typeId, String rule, String detail,
+  static DomainException refused(RefundPolicy policy, String typeId, String rule, String detail,
       JsonObject extra) {
     JsonObject ext = new JsonObject().put("rule", rule).put("policyId", policy.id()).put("policyVersion", policy.version())
         .put("claimType", typeId);

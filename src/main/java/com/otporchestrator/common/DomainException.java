@@ -12,7 +12,7 @@ public final class DomainException extends RuntimeException {
     INVALID_INPUT, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, INSUFFICIENT_FUNDS, NO_NUMBERS, PRICE_ABOVE_MAX,
     INVALID_STATE, TOO_EARLY, CONFLICT, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS, UPSTREAM_FAILED,
     PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TOO_MANY_REQUESTS,
-    /** The order's refund policy does not allow it (a claim not eligible, a remedy not offered). */
+    /** The refund policy does not allow it (a claim not eligible, a remedy not offered, a payout not offered). */
     POLICY_REFUSED
   }
 

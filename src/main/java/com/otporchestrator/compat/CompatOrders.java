@@ -1,5 +1,6 @@
 package com.otporchestrator.compat;
 
+import com.otporchestrator.order.Channel;
 import static com.otporchestrator.compat.CompatTokens.refuse;
 
 import com.otporchestrator.account.Account;
@@ -169,7 +170,7 @@ final class CompatOrders {
    * service, answers {@code refusal}; nothing is charged then.
    */
   private Future<Activation> buyOn(Account account, Activation order, String service, String refusal) {
-    PurchaseRequest request = new PurchaseRequest(service, order.country(), null, null, List.of(), null,
+    PurchaseRequest request = new PurchaseRequest(service, order.country(), null, null, List.of(), null, Channel.COMPAT,
         new PurchaseRequest.Reuse(order.id(), order.providerId(), order.phone()));
     return purchases.purchase(account.id(), request).recover(failure -> {
       if (failure instanceof DomainException d && switch (d.kind()) {

@@ -6,6 +6,7 @@ import com.otporchestrator.account.Account;
 import com.otporchestrator.compat.CompatRoutes.Action;
 import com.otporchestrator.compat.CompatRoutes.Params;
 import com.otporchestrator.compat.CompatRoutes.Reply;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.rental.Rental;
 import com.otporchestrator.rental.RentalService;
 import com.otporchestrator.rental.RentalState;
@@ -120,7 +121,7 @@ final class CompatRentals {
     if (url != null) webhookUrls.validate("url", url.strip());
     RentalService.RentRequest request = new RentalService.RentRequest(
         service == null || Rental.ANY_SERVICE.equals(service) ? null : service, country == null ? 0 : country, hours,
-        url == null ? null : url.strip());
+        url == null ? null : url.strip(), Channel.COMPAT);
     return rentals.purchase(account.id(), request).map(r -> success(new JsonObject().put("phone", phone(r))));
   }
 
@@ -154,7 +155,9 @@ final class CompatRentals {
     int page = p.count("page", 0, 1_000_000);
     int size = p.count("size", PAGE_MAX, PAGE_MAX);
     return rentals.get(id, account.id()).map(r -> {
-      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED) return error(CompatTokens.STATUS_CANCEL);
+      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED || r.state() == RentalState.REFUNDED) {
+        return error(CompatTokens.STATUS_CANCEL);
+      }
       if (r.sms().isEmpty()) {
         return error(r.state().captured() ? CompatTokens.STATUS_FINISH : CompatTokens.STATUS_WAIT_CODE);
       }
@@ -192,7 +195,9 @@ final class CompatRentals {
     if (!status.equals("1") && !status.equals("2")) throw refuse(CompatTokens.INCORECT_STATUS);
     return rentals.get(id, account.id()).compose(r -> {
       if (r.state().captured()) throw refuse(CompatTokens.ALREADY_FINISH);
-      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED) throw refuse(CompatTokens.ALREADY_CANCEL);
+      if (r.state() == RentalState.CANCELLED || r.state() == RentalState.FAILED || r.state() == RentalState.REFUNDED) {
+        throw refuse(CompatTokens.ALREADY_CANCEL);
+      }
       Future<Rental> done = status.equals("1") ? rentals.finish(id, account.id()) : rentals.cancel(id, account.id());
       return done.map(after -> success(new JsonObject()));
     });

@@ -14,6 +14,7 @@ import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.CatalogRepository.Named;
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.wallet.WalletRepository;
 import io.vertx.core.Future;
@@ -141,7 +142,7 @@ public final class CompatRoutes {
       reply = Future.succeededFuture(Reply.text(CompatTokens.NO_KEY));
     } else {
       reply = authenticator.authenticate(apiKey.strip()).compose(account -> {
-        if ("terminated".equals(account.status())) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
+        if (account.gone()) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
         return rateLimiter.take(account.id()).compose(decision -> decision.allowed()
             ? run(account, actionName, params) : Future.failedFuture(new OverRateLimit(decision)));
       });
@@ -265,7 +266,7 @@ public final class CompatRoutes {
     String operator = p.get("operator");
     if (operator != null && (operator.isBlank() || operator.length() > 50)) operator = null;
     PurchaseRequest request = new PurchaseRequest(service.strip(), country == null ? 0 : country, maxPrice,
-        operator == null ? null : operator.strip(), p.excludedPrefixes(), null);
+        operator == null ? null : operator.strip(), p.excludedPrefixes(), null, Channel.COMPAT);
     if (!PurchaseParams.fixedPrice(p)) return purchases.purchase(account.id(), request);
     // fixedPrice: the price sold now must be maxPrice exactly; otherwise the family's WRONG_MAX_PRICE:<price>
     return catalog.customerOffers(request.service(), request.country()).compose(offers -> {

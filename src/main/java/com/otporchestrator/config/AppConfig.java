@@ -99,7 +99,7 @@ public record AppConfig(
         e.bool("REDIS_CLUSTER", false),
         e.required("ADMIN_TOKEN", null),
         e.seconds("ACTIVATION_WINDOW_SECONDS", 1200, 1, 7 * 24 * 3600),
-        e.seconds("CANCEL_DELAY_SECONDS", 120, 0, 24 * 3600),
+        e.seconds("CANCEL_DELAY_SECONDS", 0, 0, 24 * 3600),
         e.seconds("ALLOCATION_TIMEOUT_SECONDS", 60, 1, 3600),
         e.millis("UPSTREAM_TIMEOUT_MS", 10_000, 100, 120_000),
         e.roles("ROLES", EnumSet.of(Role.API, Role.TIMERS)),

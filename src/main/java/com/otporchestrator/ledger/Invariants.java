@@ -9,7 +9,9 @@ import io.vertx.sqlclient.Row;
  * The money invariants, each counted as violations; all zero means the books balance: every wallet equals the sum of
  * its ledger entries, held money equals the prices of the open orders (and of refunds held for review), every order
  * has one hold and the one resolution its state calls for, credits follow a resolution, a refund follows an approved
- * claim, no entry names an unknown order, and money is conserved. Run after every concurrency test and once a minute
+ * claim and an adjustment an approved account claim, a terminated account holds no balance and each of its forfeits
+ * matches the credit it forfeited, no entry names an unknown order, and money is conserved (adjustments and the kept
+ * part of a partial void counted). Run after every concurrency test and once a minute
  * in every process (exposed as gauges and on {@code GET /admin/v1/invariants}).
  *
  * <p>Besides, the same query counts the open orders more than five minutes past their deadline. That is not a money
@@ -28,7 +30,8 @@ public final class Invariants {
         SELECT order_id,
                count(*) FILTER (WHERE kind = 'hold') AS holds,
                count(*) FILTER (WHERE kind = 'void') AS voids,
-               count(*) FILTER (WHERE kind = 'capture') AS captures
+               count(*) FILTER (WHERE kind = 'capture') AS captures,
+               count(*) FILTER (WHERE kind = 'partial_void') AS partials
           FROM ledger_entries WHERE order_id IS NOT NULL GROUP BY order_id
       ), rental_orders AS (
         -- a rental and each of its extensions are orders of their own, resolved together (V12)
@@ -56,24 +59,41 @@ public final class Invariants {
                    WHEN h.order_id IS NOT NULL AND h.decision IS NULL THEN COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0
                    WHEN h.decision = 'denied' THEN COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0
                    ELSE COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0 END)
-             OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0))
+             OR (a.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)
+             OR COALESCE(p.partials, 0) <> 0)
         + (SELECT count(*) FROM rental_orders o LEFT JOIN per_order p ON p.order_id = o.id
           WHERE COALESCE(p.holds, 0) <> 1
-             OR (o.state IN ('FINISHED', 'ENDED') AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) <> 0))
-             OR (o.state IN ('CANCELLED', 'FAILED') AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) <> 0))
-             OR (o.closed_at IS NULL AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) <> 0)) AS orders_resolved_wrongly,
+             OR (o.state IN ('FINISHED', 'ENDED')
+                 AND (COALESCE(p.captures, 0) <> 1 OR COALESCE(p.voids, 0) + COALESCE(p.partials, 0) <> 0))
+             OR (o.state IN ('CANCELLED', 'FAILED')
+                 AND (COALESCE(p.voids, 0) <> 1 OR COALESCE(p.captures, 0) + COALESCE(p.partials, 0) <> 0))
+             -- refunded by an automatic event: each order one resolution of the policy's rule (void, partial or capture)
+             OR (o.state = 'REFUNDED' AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) + COALESCE(p.partials, 0) <> 1)
+             OR (o.closed_at IS NULL
+                 AND COALESCE(p.voids, 0) + COALESCE(p.captures, 0) + COALESCE(p.partials, 0) <> 0)) AS orders_resolved_wrongly,
         (SELECT count(*) FROM ledger_entries e
           WHERE e.kind IN ('refund', 'service_credit') AND NOT EXISTS (SELECT 1 FROM ledger_entries c
-            WHERE c.order_id = e.order_id AND c.kind IN ('capture', 'void'))) AS credit_before_resolution,
+            WHERE c.order_id = e.order_id AND c.kind IN ('capture', 'void', 'partial_void'))) AS credit_before_resolution,
         (SELECT count(*) FROM ledger_entries e
           WHERE e.kind = 'refund' AND NOT EXISTS (SELECT 1 FROM claims c
             WHERE e.reference = 'claim:' || c.id AND c.order_id = e.order_id AND c.state = 'APPROVED'
               AND c.remedy IN ('refund', 'replacement') AND c.refund_amount = e.balance_delta)) AS refund_without_approved_claim,
         (SELECT count(*) FROM ledger_entries e
+          WHERE e.kind = 'adjustment' AND NOT EXISTS (SELECT 1 FROM claims c
+            WHERE e.reference = 'claim:' || c.id AND c.account_id = e.account_id AND c.state = 'APPROVED'
+              AND c.remedy = 'adjustment' AND c.adjustment_amount = e.balance_delta)) AS adjustment_without_claim,
+        (SELECT count(*) FROM wallets WHERE forfeits_credits AND balance <> 0) AS terminated_account_holds_balance,
+        (SELECT count(*) FROM ledger_entries f
+          WHERE f.kind = 'forfeit' AND f.reference LIKE 'forfeit:entry:%' AND NOT EXISTS (SELECT 1 FROM ledger_entries c
+            WHERE c.id = substr(f.reference, 15)::bigint AND c.account_id = f.account_id
+              AND c.balance_delta = -f.balance_delta)) AS forfeit_without_its_credit,
+        (SELECT count(*) FROM ledger_entries e
           WHERE e.order_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM activations a WHERE a.id = e.order_id)
             AND NOT EXISTS (SELECT 1 FROM rental_orders o WHERE o.id = e.order_id)) AS entries_without_order,
-        (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind IN ('deposit', 'refund', 'service_credit', 'payout', 'forfeit')), 0)
-              + COALESCE(sum(held_delta) FILTER (WHERE kind = 'capture'), 0) FROM ledger_entries)
+        (SELECT COALESCE(sum(balance_delta) FILTER (WHERE kind IN ('deposit', 'refund', 'service_credit', 'payout', 'forfeit',
+                                                                   'adjustment')), 0)
+              + COALESCE(sum(held_delta) FILTER (WHERE kind = 'capture'), 0)
+              + COALESCE(sum(balance_delta + held_delta) FILTER (WHERE kind = 'partial_void'), 0) FROM ledger_entries)
           - (SELECT COALESCE(sum(balance + held), 0) FROM wallets) AS money_not_conserved,
         (SELECT count(*) FROM activations
           WHERE state IN ('ALLOCATING', 'WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')

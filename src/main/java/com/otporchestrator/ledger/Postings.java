@@ -31,6 +31,13 @@ package com.otporchestrator.ledger;
  * {@link WalletLocks}), or inside the fragment ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
  * wallet row once, however many of its orders it moves.
  *
+ * <p><b>Credits to a terminated account are forfeited in the same statement.</b> {@link #FORFEIT} (a termination) flags
+ * the wallet ({@code wallets.forfeits_credits}); from then on every fragment that credits a balance writes, beside each
+ * credit entry to a flagged wallet, a {@code forfeit} entry of the same amount (reference {@code forfeit:entry:<id>} of
+ * the credit) and leaves the balance at 0. The flag is read from the wallet row the statement updates, after its lock,
+ * so a credit racing a termination is forfeited whichever commits first: the termination forfeits the balance it
+ * locks, a later credit sees the flag.
+ *
  * <p><b>Named variants.</b> {@link #RESOLVE} and {@link #RESOLVE_HOLDING_REFUNDS} differ on purpose: activations are
  * subject to the abuse consequence {@code hold_refunds} (their automatic refunds wait for an admin), rentals are not.
  * {@link #REFUND} and {@link #SERVICE_CREDIT} differ on purpose too: a second claim refund of an order fails its
@@ -107,7 +114,7 @@ public final class Postings {
       , refund_entries AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta, reference)
         SELECT account_id, order_id, 'refund', amount, 0, reference FROM to_refund
-        RETURNING account_id, balance_delta, held_delta
+        RETURNING id, account_id, balance_delta, held_delta
       )""" + apply("refund_entries", "refund_wallets");
 
   /**
@@ -125,7 +132,7 @@ public final class Postings {
         SELECT account_id, order_id, 'service_credit', amount, 0, reference FROM to_credit
          WHERE (SELECT count(*) FROM credit_locks) >= 0
         ON CONFLICT DO NOTHING
-        RETURNING account_id, order_id, balance_delta, held_delta
+        RETURNING id, account_id, order_id, balance_delta, held_delta
       )""" + apply("credit_entries", "credit_wallets");
 
   /**
@@ -150,14 +157,16 @@ public final class Postings {
       , payout_entries AS (
         INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
         SELECT account_id, 'payout', -amount, 0, reference FROM to_pay_out
-        RETURNING account_id, balance_delta, held_delta
+        RETURNING id, account_id, balance_delta, held_delta
       )""" + apply("payout_entries", "payout_wallets");
 
   /**
-   * The whole balance of a terminated account ({@code forfeit}, balance -balance), once per reference; nothing when the
-   * balance is zero. Money held by open orders is not touched. Reads {@code to_forfeit (account_id, reference)}; locks
-   * the wallets (account order) to read the balance it takes. Defines {@code forfeit_entries (account_id, balance_delta,
-   * held_delta)} and {@code forfeit_wallets}.
+   * Terminates a wallet's right to a balance ({@code forfeit}, balance -balance), once per reference: takes the whole
+   * balance (nothing when it is zero) and flags the wallet {@code forfeits_credits}, so every later credit is forfeited by
+   * the statement that credits it (see the class comment). Money held by open orders is not touched: those orders still
+   * resolve, and what they return is forfeited then. Reads {@code to_forfeit (account_id, reference)}; locks the wallets
+   * (account order) to read the balance it takes. Defines {@code forfeit_entries (id, account_id, balance_delta,
+   * held_delta)} and {@code forfeit_wallets (account_id, balance, held)}.
    */
   public static final String FORFEIT = """
       , forfeit_locks AS (
@@ -166,8 +175,40 @@ public final class Postings {
       ), forfeit_entries AS (
         INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
         SELECT account_id, 'forfeit', -balance, 0, reference FROM forfeit_locks WHERE balance > 0
-        RETURNING account_id, balance_delta, held_delta
-      )""" + apply("forfeit_entries", "forfeit_wallets");
+        RETURNING id, account_id, balance_delta, held_delta
+      ), forfeit_wallets AS (
+        UPDATE wallets w SET balance = w.balance - l.balance, forfeits_credits = true
+          FROM forfeit_locks l WHERE w.account_id = l.account_id
+        RETURNING w.account_id, w.balance, w.held
+      )""";
+
+  /**
+   * Resolves the holds of orders that closed with part of their price returned: a rental refunded pro rata. Reads
+   * {@code to_settle (order_id, account_id, price, refund)} with {@code 0 <= refund <= price}, one row per ledger order:
+   * a {@code void} when the whole price returns, a {@code capture} when nothing does, else a {@code partial_void} (held
+   * -p, balance +refund; the rest is revenue). Still one resolution per order (the same unique index). Defines
+   * {@code settle_entries} and {@code settle_wallets}.
+   */
+  public static final String SETTLE = """
+      , settle_entries AS (
+        INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
+        SELECT account_id, order_id,
+               CASE WHEN refund = price THEN 'void' WHEN refund = 0 THEN 'capture' ELSE 'partial_void' END, refund, -price
+          FROM to_settle
+        RETURNING id, account_id, balance_delta, held_delta
+      )""" + apply("settle_entries", "settle_wallets");
+
+  /**
+   * An admin's adjustment resolving an account claim ({@code adjustment}, balance +x or -x), once per reference. Reads
+   * {@code to_adjust (account_id, amount, reference)}; a debit the balance does not cover fails the statement (check
+   * violation 23514). Defines {@code adjust_entries} and {@code adjust_wallets}.
+   */
+  public static final String ADJUST = """
+      , adjust_entries AS (
+        INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+        SELECT account_id, 'adjustment', amount, 0, reference FROM to_adjust
+        RETURNING id, account_id, balance_delta, held_delta
+      )""" + apply("adjust_entries", "adjust_wallets");
 
   /**
    * A statement of its own, inside a batch's transaction: locks the wallets of $1 (account ids) in account order, after
@@ -184,22 +225,32 @@ public final class Postings {
           SELECT account_id, order_id, CASE WHEN capture THEN 'capture' ELSE 'void' END,
                  CASE WHEN capture THEN 0 ELSE price END, -price
             FROM %s
-          RETURNING account_id, balance_delta, held_delta
+          RETURNING id, account_id, balance_delta, held_delta
         )""".formatted(source) + apply("resolve_entries", "resolve_wallets");
   }
 
   /**
-   * Applies the entries just written ({@code entries}: account_id, balance_delta, held_delta) to their wallets, one
+   * Applies the entries just written ({@code entries}: id, account_id, balance_delta, held_delta) to their wallets, one
    * update per wallet (several entries of one wallet are summed first: an UPDATE ... FROM would apply only one of them).
+   * A wallet flagged {@code forfeits_credits} (a terminated account) keeps its balance: each credit to it is forfeited
+   * by a {@code forfeit} entry of the same amount, written here ({@code <name>_forfeits}), read from the wallet row as
+   * locked by this update. Held amounts move as usual (the open orders of a terminated account still resolve).
    */
   private static String apply(String entries, String name) {
     return """
         , %2$s AS (
-          UPDATE wallets w SET balance = w.balance + t.balance_delta, held = w.held + t.held_delta
-            FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta
+          UPDATE wallets w SET balance = w.balance + t.balance_delta - CASE WHEN w.forfeits_credits THEN t.credited ELSE 0 END,
+                               held = w.held + t.held_delta
+            FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta,
+                         sum(GREATEST(balance_delta, 0))::bigint AS credited
                     FROM %1$s GROUP BY account_id) t
            WHERE w.account_id = t.account_id
-          RETURNING w.account_id, w.balance, w.held
+          RETURNING w.account_id, w.balance, w.held, w.forfeits_credits
+        ), %2$s_forfeits AS (
+          INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+          SELECT e.account_id, 'forfeit', -e.balance_delta, 0, 'forfeit:entry:' || e.id
+            FROM %1$s e JOIN %2$s w ON w.account_id = e.account_id
+           WHERE w.forfeits_credits AND e.balance_delta > 0
         )""".formatted(entries, name);
   }
 }

@@ -5,6 +5,7 @@ import com.otporchestrator.config.AppConfig.RoutingSettings;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
+import com.otporchestrator.rental.RentalModule;
 import com.otporchestrator.routing.RoutingModule;
 import io.vertx.ext.web.Router;
 import java.time.Duration;
@@ -24,10 +25,11 @@ public final class OutageModule implements FeatureModule {
   private final OutageRoutes routes;
   private final Duration poll;
 
-  public OutageModule(Core core, RoutingModule routing, ActivationModule activations) {
+  public OutageModule(Core core, RoutingModule routing, ActivationModule activations, RentalModule rentals) {
     RoutingSettings settings = core.config().routing();
     this.repository = new OutageRepository(core.pool());
-    this.job = new OutageRefundJob(repository, activations.scopeRefunds(), settings.outageBatch(), settings.outageLease());
+    this.job = new OutageRefundJob(repository, activations.scopeRefunds(), rentals.service(), settings.outageBatch(),
+        settings.outageLease());
     this.routes = new OutageRoutes(repository, job);
     this.poll = settings.outagePoll();
     routing.health().onOpen(providerId -> repository.suspect(providerId, "circuit breaker opened")

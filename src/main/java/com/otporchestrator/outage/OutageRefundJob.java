@@ -1,6 +1,7 @@
 package com.otporchestrator.outage;
 
 import com.otporchestrator.activation.ScopeRefunds;
+import com.otporchestrator.rental.RentalService;
 import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,15 +20,18 @@ public final class OutageRefundJob {
 
   private final OutageRepository outages;
   private final ScopeRefunds refunds;
+  private final RentalService rentals;
   private final int batchSize;
   private final Duration lease;
   private final AtomicBoolean running = new AtomicBoolean();
   /** How long a job leaves an outage alone while orders of its scope are still being allocated. */
   static final Duration WAIT_FOR_ALLOCATIONS = Duration.ofSeconds(2);
 
-  public OutageRefundJob(OutageRepository outages, ScopeRefunds refunds, int batchSize, Duration lease) {
+  public OutageRefundJob(OutageRepository outages, ScopeRefunds refunds, RentalService rentals, int batchSize,
+                         Duration lease) {
     this.outages = outages;
     this.refunds = refunds;
+    this.rentals = rentals;
     this.batchSize = batchSize;
     this.lease = lease;
   }
@@ -58,11 +62,24 @@ public final class OutageRefundJob {
             .log("outage {} refunded", outage.id())));
   }
 
-  /** Refunds one outage to the end, batch by batch, renewing the lease between batches. */
+  /**
+   * Refunds one outage to the end, batch by batch, renewing the lease between batches: the activations of its scope,
+   * then the rentals whose policy refunds an outage ({@code rental.refunds.platform_outage}); the other rentals get an
+   * incident and a claim for review when it finishes.
+   */
   public Future<Void> refundAll(Outage outage) {
     return refunds.refundBatch(outage.id(), outage.scope(), batchSize).compose(refunded -> {
-      if (refunded.isEmpty()) return finishOrWait(outage);
+      if (refunded.isEmpty()) return refundRentals(outage);
       return outages.renew(outage.id(), lease).compose(held -> held ? refundAll(outage) : Future.succeededFuture());
     });
+  }
+
+  private Future<Void> refundRentals(Outage outage) {
+    ScopeRefunds.Scope scope = outage.scope();
+    return rentals.refundOutage(outage.id(), scope.providerId(), scope.service(), scope.country(), scope.startsAt(),
+        scope.createdNoLaterThan(), batchSize).compose(refunded -> {
+          if (refunded.isEmpty()) return finishOrWait(outage);
+          return outages.renew(outage.id(), lease).compose(held -> held ? refundRentals(outage) : Future.succeededFuture());
+        });
   }
 }

@@ -76,9 +76,9 @@ public final class Policies {
     RefundPolicy p = PolicyLoader.parse("preset", yaml);
     PolicyColumns c = PolicyColumns.of(p);
     String sha = sha256(yaml);
-    return pool.preparedQuery(PolicySql.INSERT_PRESET)
-        .execute(Tuple.from(java.util.Arrays.asList(p.id(), p.version(), yaml, sha, c.activationWindowMs(), c.cancelNotBeforeMs(),
-            c.rentalCancelWindowMs(), c.payoutMinimum(), c.cancelRefunds())))
+    List<Object> args = new ArrayList<>(java.util.Arrays.asList(p.id(), p.version(), yaml, sha));
+    args.addAll(c.values());
+    return pool.preparedQuery(PolicySql.INSERT_PRESET).execute(Tuple.from(args))
         .compose(r -> pool.preparedQuery(PolicySql.SHA_OF).execute(Tuple.of(p.id(), p.version())))
         .map(rows -> {
           String stored = rows.iterator().next().getString("document_sha256");
@@ -105,9 +105,9 @@ public final class Policies {
     }
     PolicyColumns c = PolicyColumns.of(p);
     String sha = sha256(yaml);
-    return pool.preparedQuery(PolicySql.PUBLISH_NEXT)
-        .execute(Tuple.from(java.util.Arrays.asList(p.id(), p.version(), yaml, sha, by, c.activationWindowMs(),
-            c.cancelNotBeforeMs(), c.rentalCancelWindowMs(), c.payoutMinimum(), c.cancelRefunds())))
+    List<Object> args = new ArrayList<>(java.util.Arrays.asList(p.id(), p.version(), yaml, sha, by));
+    args.addAll(c.values());
+    return pool.preparedQuery(PolicySql.PUBLISH_NEXT).execute(Tuple.from(args))
         .compose(rows -> {
           if (rows.size() == 1) {
             parsed.put(key(p.id(), p.version()), p);

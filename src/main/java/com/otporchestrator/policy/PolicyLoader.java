@@ -24,6 +24,7 @@ public final class PolicyLoader {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
+  private static final List<String> REMEDIES = List.of("full_refund", "replacement");
   private static final Pattern BUSINESS_DAYS = Pattern.compile("(\\d+)(?:-(\\d+))? business days?");
 
   /** The presets shipped in src/main/resources/policies/, one per seed document. */
@@ -72,14 +73,14 @@ public final class PolicyLoader {
     String source = text(n, "$", "source", true);
     Optional<LocalDate> effective = Optional.ofNullable(date(n, "$", "effective"));
     Activation activation = obj(n, "$", "activation", true) ? activation(n.get("activation"), "activation") : null;
-    Optional<Rental> rental = obj(n, "$", "rental", false) ? Optional.ofNullable(rental(n.get("rental"), "rental"))
-        : Optional.empty();
     Set<AutoRefundEvent> auto = EnumSet.noneOf(AutoRefundEvent.class);
     List<String> autoNames = texts(n, "$", "autoRefunds", true);
     for (int i = 0; i < autoNames.size(); i++) {
       AutoRefundEvent e = enumValue(AutoRefundEvent.class, autoNames.get(i), "autoRefunds[" + i + "]");
       if (e != null && !auto.add(e)) problems.add("autoRefunds[" + i + "]: " + autoNames.get(i) + " listed twice");
     }
+    Optional<Rental> rental = obj(n, "$", "rental", false) ? Optional.ofNullable(rental(n.get("rental"), "rental"))
+        : Optional.empty();
     List<ClaimType> claims = new ArrayList<>();
     Set<String> claimIds = new HashSet<>();
     forEach(n, "$", "claims", true, (c, path) -> {
@@ -105,13 +106,42 @@ public final class PolicyLoader {
     return new Activation(window, cnb);
   }
 
+  /** Rental events refunded automatically: the upstream events; the customer's own ones are activation rules. */
+  private static final Set<AutoRefundEvent> RENTAL_EVENTS = EnumSet.of(AutoRefundEvent.NUMBER_BROKEN_UPSTREAM,
+      AutoRefundEvent.ALLOCATION_FAILURE, AutoRefundEvent.PLATFORM_OUTAGE);
+
   private Rental rental(JsonNode n, String path) {
-    keys(n, path, Set.of("minDuration", "maxDuration", "cancelWindow"));
+    keys(n, path, Set.of("minDuration", "maxDuration", "cancelWindow", "refunds"));
     Duration min = duration(n, path, "minDuration", false);
     Duration max = duration(n, path, "maxDuration", false);
     if (min != null && max != null && min.compareTo(max) > 0) problems.add(path + ".minDuration: longer than maxDuration");
+    Map<AutoRefundEvent, RentalRefund> refunds = new EnumMap<>(AutoRefundEvent.class);
+    if (obj(n, path, "refunds", false)) {
+      String at = path + ".refunds";
+      n.get("refunds").fields().forEachRemaining(entry -> {
+        String where = at + "." + entry.getKey();
+        AutoRefundEvent event = enumValue(AutoRefundEvent.class, entry.getKey(), where);
+        if (event == null) return;
+        if (!RENTAL_EVENTS.contains(event)) {
+          problems.add(where + ": a rental is refunded automatically only for " + names(RENTAL_EVENTS));
+          return;
+        }
+        if (!entry.getValue().isTextual()) {
+          problems.add(where + ": expected full or unused_pro_rata, got " + kind(entry.getValue()));
+          return;
+        }
+        RentalRefund how = enumValue(RentalRefund.class, entry.getValue().asText(), where);
+        if (how != null) refunds.put(event, how);
+      });
+    }
     return new Rental(Optional.ofNullable(min), Optional.ofNullable(max),
-        Optional.ofNullable(duration(n, path, "cancelWindow", false)));
+        Optional.ofNullable(duration(n, path, "cancelWindow", false)), Collections.unmodifiableMap(refunds));
+  }
+
+  private static String names(Set<? extends Enum<?>> values) {
+    StringJoiner out = new StringJoiner(", ");
+    values.forEach(v -> out.add(v.name().toLowerCase(Locale.ROOT)));
+    return out.toString();
   }
 
   private ClaimType claim(JsonNode n, String path) {
@@ -120,7 +150,7 @@ public final class PolicyLoader {
       return null;
     }
     keys(n, path, Set.of("id", "description", "appliesTo", "when", "filingWindow", "evidence", "resolutionWithin",
-        "remedies"));
+        "remedies", "remedyChoice"));
     String id = id(n, path, "id");
     String desc = text(n, path, "description", true);
     Set<OrderKind> applies = EnumSet.noneOf(OrderKind.class);
@@ -144,8 +174,27 @@ public final class PolicyLoader {
     });
     Optional<Duration> res = Optional.ofNullable(duration(n, path, "resolutionWithin", false));
     List<String> remedies = texts(n, path, "remedies", false);
+    for (int i = 0; i < remedies.size(); i++) {
+      if (!REMEDIES.contains(remedies.get(i))) {
+        problems.add(path + ".remedies[" + i + "]: unknown value " + remedies.get(i) + " (allowed: " + String.join(", ", REMEDIES) + ")");
+      } else if (remedies.indexOf(remedies.get(i)) != i) {
+        problems.add(path + ".remedies[" + i + "]: " + remedies.get(i) + " listed twice");
+      }
+    }
+    String choice = text(n, path, "remedyChoice", false);
+    RemedyChoice remedyChoice = choice == null ? RemedyChoice.SUPPORT : enumValue(RemedyChoice.class, choice, path + ".remedyChoice");
+    if (remedyChoice == RemedyChoice.CUSTOMER && remedies.size() < 2) {
+      problems.add(path + ".remedyChoice: customer needs at least two remedies to choose from");
+    }
+    if (applies.contains(OrderKind.ACCOUNT)) {
+      // an account claim names a deposit reference, not an order: nothing to count a window from, no SMS, no price
+      if (applies.size() > 1) problems.add(path + ".appliesTo: account cannot be combined with order kinds");
+      if (when != null && when != ClaimCondition.ANY) problems.add(path + ".when: an account claim has no SMS; use any");
+      if (filing.isPresent()) problems.add(path + ".filingWindow: an account claim has no purchase to count it from");
+      if (!remedies.isEmpty()) problems.add(path + ".remedies: an account claim is resolved by an adjustment; list none");
+    }
     return new ClaimType(id, desc, Collections.unmodifiableSet(applies), when, filing, List.copyOf(evidence), res,
-        remedies);
+        remedies, remedyChoice == null ? RemedyChoice.SUPPORT : remedyChoice);
   }
 
   private Exclusion exclusion(JsonNode n, String path, Set<String> claimIds) {
@@ -174,21 +223,49 @@ public final class PolicyLoader {
   }
 
   private Wallet wallet(JsonNode n, String path) {
-    keys(n, path, Set.of("refundDestination", "currency", "topUpsRefundable", "balanceExpires", "payoutMinimum"));
+    keys(n, path, Set.of("refundDestination", "currency", "topUpsRefundable", "balanceExpires", "payouts",
+        "payoutMinimum", "serviceCredits"));
     String dest = text(n, path, "refundDestination", true);
     if (dest != null && !Set.of("wallet").contains(dest)) problems.add(path + ".refundDestination: expected wallet, got " + dest);
     String cur = text(n, path, "currency", true);
     if (cur != null && !cur.matches("[A-Z]{3}")) problems.add(path + ".currency: expected an ISO-4217 code, got " + cur);
     Boolean top = bool(n, path, "topUpsRefundable", true);
     Boolean exp = bool(n, path, "balanceExpires", true);
-    Optional<BigDecimal> min = Optional.empty();
-    JsonNode m = n.get("payoutMinimum");
-    if (m != null && !m.isNull()) {
-      if (!m.isNumber()) problems.add(path + ".payoutMinimum: expected a number, got " + kind(m));
-      else if (m.decimalValue().signum() < 0) problems.add(path + ".payoutMinimum: must not be negative");
-      else min = Optional.of(m.decimalValue());
+    Payouts payouts = Payouts.NONE;
+    if (obj(n, path, "payouts", false)) {
+      String at = path + ".payouts";
+      JsonNode p = n.get("payouts");
+      keys(p, at, Set.of("allowed", "minimum", "closesAccount"));
+      Boolean allowed = bool(p, at, "allowed", true);
+      Optional<BigDecimal> min = usd(p, at, "minimum");
+      Boolean closes = bool(p, at, "closesAccount", false);
+      if (Boolean.FALSE.equals(allowed) && min.isPresent()) problems.add(at + ".minimum: payouts are not allowed");
+      if (Boolean.FALSE.equals(allowed) && Boolean.TRUE.equals(closes)) problems.add(at + ".closesAccount: payouts are not allowed");
+      if (n.has("payoutMinimum")) problems.add(path + ".payoutMinimum: give it as payouts.minimum, not both");
+      payouts = new Payouts(Boolean.TRUE.equals(allowed), min, Boolean.TRUE.equals(closes));
+    } else if (n.has("payoutMinimum")) {
+      // the shape of the first published versions: a minimum alone allowed a payout of any part of the balance
+      Optional<BigDecimal> min = usd(n, path, "payoutMinimum");
+      if (min.isPresent()) payouts = new Payouts(true, min, false);
     }
-    return new Wallet(dest, cur, top != null && top, exp != null && exp, min);
+    boolean outagesOnly = false;
+    if (obj(n, path, "serviceCredits", false)) {
+      String at = path + ".serviceCredits";
+      keys(n.get("serviceCredits"), at, Set.of("outagesOnly"));
+      outagesOnly = Boolean.TRUE.equals(bool(n.get("serviceCredits"), at, "outagesOnly", true));
+    }
+    return new Wallet(dest, cur, top != null && top, exp != null && exp, payouts, outagesOnly);
+  }
+
+  /** A USD amount: a number, not negative, at most micro-dollar precision. */
+  private Optional<BigDecimal> usd(JsonNode n, String path, String key) {
+    JsonNode m = n.get(key);
+    if (m == null || m.isNull()) return Optional.empty();
+    if (!m.isNumber()) problems.add(sub(path, key) + ": expected a number, got " + kind(m));
+    else if (m.decimalValue().signum() < 0) problems.add(sub(path, key) + ": must not be negative");
+    else if (m.decimalValue().stripTrailingZeros().scale() > 6) problems.add(sub(path, key) + ": finer than a micro-dollar");
+    else return Optional.of(m.decimalValue());
+    return Optional.empty();
   }
 
   // ---- typed field readers; each records a problem and returns null on failure ----

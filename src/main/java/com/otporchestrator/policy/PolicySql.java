@@ -8,8 +8,8 @@ final class PolicySql {
   static final String PUBLISH_NEXT = """
       INSERT INTO refund_policies (policy_id, version, document, document_sha256, published_by,
                                    activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms, payout_minimum,
-                                   cancel_refunds)
-      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10
+                                   cancel_refunds, rental_refunds, service_credits_outages_only)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12
        WHERE COALESCE((SELECT max(version) FROM refund_policies WHERE policy_id = $1), 0) = $2 - 1
       ON CONFLICT (policy_id, version) DO NOTHING
       RETURNING published_at""";
@@ -18,8 +18,8 @@ final class PolicySql {
   static final String INSERT_PRESET = """
       INSERT INTO refund_policies (policy_id, version, document, document_sha256, published_by,
                                    activation_window_ms, cancel_not_before_ms, rental_cancel_window_ms, payout_minimum,
-                                   cancel_refunds)
-      VALUES ($1, $2, $3, $4, 'preset', $5, $6, $7, $8, $9)
+                                   cancel_refunds, rental_refunds, service_credits_outages_only)
+      VALUES ($1, $2, $3, $4, 'preset', $5, $6, $7, $8, $9, $10, $11)
       ON CONFLICT (policy_id, version) DO NOTHING""";
 
   static final String SHA_OF = "SELECT document_sha256 FROM refund_policies WHERE policy_id = $1 AND version = $2";

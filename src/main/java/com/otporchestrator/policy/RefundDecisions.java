@@ -29,7 +29,7 @@ public final class RefundDecisions {
 
   public static RefundDecision evaluate(RefundPolicy policy, OrderFacts facts, Instant now) {
     for (AutoRefundEvent e : UPSTREAM) {
-      if (facts.upstreamEvents().contains(e) && policy.autoRefunds().contains(e)) {
+      if (facts.upstreamEvents().contains(e) && refundsAutomatically(policy, facts.kind(), e)) {
         return new RefundDecision(true, "auto." + e.name().toLowerCase(), Optional.empty(), List.of(Option.nothing()));
       }
     }
@@ -103,6 +103,17 @@ public final class RefundDecisions {
     }
     if (options.isEmpty()) options.add(Option.nothing());
     return new RefundDecision(d.refundableNow(), d.rule(), d.until(), List.copyOf(options));
+  }
+
+  /**
+   * Whether the event refunds this kind of order with no ticket: an activation when {@code autoRefunds} lists it, a
+   * rental when {@code rental.refunds} does (which also says how). A rental that never got its number is always voided
+   * (nothing was delivered), whatever the policy.
+   */
+  public static boolean refundsAutomatically(RefundPolicy policy, OrderKind kind, AutoRefundEvent event) {
+    if (kind != OrderKind.RENTAL) return policy.autoRefunds().contains(event);
+    if (event == AutoRefundEvent.ALLOCATION_FAILURE) return true;
+    return policy.rental().map(r -> r.refunds().containsKey(event)).orElse(false);
   }
 
   static boolean excluded(RefundPolicy policy, OrderFacts facts, ClaimType c) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,7 +31,17 @@ public record RefundPolicy(
     NO_SMS_IN_WINDOW, CANCEL_BEFORE_SMS, NUMBER_BROKEN_UPSTREAM, ALLOCATION_FAILURE, PLATFORM_OUTAGE
   }
 
-  public enum OrderKind { ACTIVATION, RENTAL }
+  /**
+   * What a claim type applies to: an order of one kind, or the account itself (a deposit or billing problem naming a
+   * deposit reference, with no order).
+   */
+  public enum OrderKind { ACTIVATION, RENTAL, ACCOUNT }
+
+  /** How an automatic event refunds a rental: its whole price (extensions included), or the unused part pro rata. */
+  public enum RentalRefund { FULL, UNUSED_PRO_RATA }
+
+  /** Who picks the remedy among a claim type's remedies: support (the default), or the customer. */
+  public enum RemedyChoice { SUPPORT, CUSTOMER }
 
   /** When a claim type may be filed, relative to the first SMS. */
   public enum ClaimCondition { ANY, NO_SMS, AFTER_SMS }
@@ -42,12 +53,22 @@ public record RefundPolicy(
    */
   public record Activation(Optional<Duration> window, Duration cancelNotBefore) {}
 
-  /** @param cancelWindow refund-by-cancel window from purchase; after it a rental is never refunded by cancelling */
-  public record Rental(Optional<Duration> minDuration, Optional<Duration> maxDuration, Optional<Duration> cancelWindow) {}
+  /**
+   * @param cancelWindow refund-by-cancel window from purchase; after it a rental is never refunded by cancelling
+   * @param refunds how each automatic event (listed in {@code autoRefunds} too) refunds a rental; an event not listed
+   *     leaves the rental to a claim
+   */
+  public record Rental(Optional<Duration> minDuration, Optional<Duration> maxDuration, Optional<Duration> cancelWindow,
+                       Map<AutoRefundEvent, RentalRefund> refunds) {
+    public Rental(Optional<Duration> minDuration, Optional<Duration> maxDuration, Optional<Duration> cancelWindow) {
+      this(minDuration, maxDuration, cancelWindow, Map.of());
+    }
+  }
 
   /**
    * @param filingWindow time after purchase within which the claim must be filed; empty when the seed states none
    * @param resolutionWithin how long the platform reserves to resolve before refunding, if stated
+   * @param remedyChoice who picks among {@code remedies}; with CUSTOMER the claim carries the customer's choice
    */
   public record ClaimType(
       String id,
@@ -57,7 +78,20 @@ public record RefundPolicy(
       Optional<Duration> filingWindow,
       List<Evidence> evidence,
       Optional<Duration> resolutionWithin,
-      List<String> remedies) {}
+      List<String> remedies,
+      RemedyChoice remedyChoice) {
+
+    public ClaimType(String id, String description, Set<OrderKind> appliesTo, ClaimCondition when,
+                     Optional<Duration> filingWindow, List<Evidence> evidence, Optional<Duration> resolutionWithin,
+                     List<String> remedies) {
+      this(id, description, appliesTo, when, filingWindow, evidence, resolutionWithin, remedies, RemedyChoice.SUPPORT);
+    }
+
+    /** The remedies an approval may use: those listed, or a full refund when none is. */
+    public List<String> offeredRemedies() {
+      return remedies.isEmpty() ? List.of("full_refund") : remedies;
+    }
+  }
 
   /** @param onlyIfTag evidence required only when the order carries this tag (e.g. {@code telegram_2fa}) */
   public record Evidence(String kind, Optional<String> onlyIfTag) {}
@@ -76,12 +110,32 @@ public record RefundPolicy(
       List<String> escalation,
       boolean decisionsFinal) {}
 
+  /**
+   * @param payouts whether (and how) the balance can be paid out
+   * @param serviceCreditsOutagesOnly service credits only for orders of a declared outage (its scope and time range)
+   */
   public record Wallet(
       String refundDestination,
       String currency,
       boolean topUpsRefundable,
       boolean balanceExpires,
-      Optional<BigDecimal> payoutMinimum) {}
+      Payouts payouts,
+      boolean serviceCreditsOutagesOnly) {
+
+    /** The payout minimum, when payouts are allowed and one is stated. */
+    public Optional<BigDecimal> payoutMinimum() {
+      return payouts.allowed() ? payouts.minimum() : Optional.empty();
+    }
+  }
+
+  /**
+   * @param allowed a payout of the balance is possible at all
+   * @param minimum the smallest payout, in USD
+   * @param closesAccount a payout is leaving the platform: it pays out the whole balance and closes the account
+   */
+  public record Payouts(boolean allowed, Optional<BigDecimal> minimum, boolean closesAccount) {
+    public static final Payouts NONE = new Payouts(false, Optional.empty(), false);
+  }
 
   /** Either a plain duration or a number of business days. */
   public record Deadline(Optional<Duration> duration, Optional<Integer> businessDaysMin, Optional<Integer> businessDaysMax) {}

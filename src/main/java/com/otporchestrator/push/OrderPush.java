@@ -30,7 +30,7 @@ public final class OrderPush {
 
   /** Starts receiving other pods' notices (nodes that serve streams only). */
   public Future<Void> startSubscriber(Vertx vertx) {
-    return vertx.deployVerticle(relay).onSuccess(id -> deployment = id).mapEmpty();
+    return vertx.deployVerticle(relay.subscription()).onSuccess(id -> deployment = id).mapEmpty();
   }
 
   public Future<Void> stop(Vertx vertx) {

@@ -1,5 +1,6 @@
 package com.otporchestrator.rental;
 
+import com.otporchestrator.order.Channel;
 import java.time.OffsetDateTime;
 import java.util.List;
 
@@ -10,8 +11,8 @@ import java.util.List;
 public record Rental(long id, long accountId, String service, int country, String providerId, int hours, long hourlyPrice,
                      long price, RentalState state, String phone, OffsetDateTime createdAt, OffsetDateTime startsAt,
                      OffsetDateTime endsAt, OffsetDateTime cancelUntil, OffsetDateTime closedAt, String closeReason,
-                     String webhookUrl, PolicyRef policy, String providerRentalId, List<Extension> extensions,
-                     List<ReceivedSms> sms) {
+                     String webhookUrl, PolicyRef policy, String providerRentalId, Channel channel, String refundEvent,
+                     List<Extension> extensions, List<ReceivedSms> sms) {
 
   public static final String ANY_SERVICE = "full";
 

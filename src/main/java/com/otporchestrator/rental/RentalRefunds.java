@@ -32,6 +32,10 @@ public final class RentalRefunds {
     if (rental.state() == RentalState.CANCELLED || rental.state() == RentalState.FAILED) {
       return new Position(rental, policy, true, RefundDecision.settled("refunded." + rental.state().name().toLowerCase()));
     }
+    if (rental.state() == RentalState.REFUNDED) {
+      // refunded by the automatic rule its policy gives for the event (in full, or the unused part)
+      return new Position(rental, policy, true, RefundDecision.settled("auto." + rental.refundEvent()));
+    }
     RefundPolicy judged = withOwnCancelWindow(policy, rental);
     return new Position(rental, judged, false, RefundDecisions.evaluate(judged, facts(rental), now));
   }
@@ -39,7 +43,8 @@ public final class RentalRefunds {
   private static RefundPolicy withOwnCancelWindow(RefundPolicy p, Rental rental) {
     Duration window = Duration.between(rental.createdAt(), rental.cancelUntil());
     RefundPolicy.Rental rule = p.rental().orElse(new RefundPolicy.Rental(Optional.empty(), Optional.empty(), Optional.empty()));
-    RefundPolicy.Rental own = new RefundPolicy.Rental(rule.minDuration(), rule.maxDuration(), Optional.of(window));
+    RefundPolicy.Rental own = new RefundPolicy.Rental(rule.minDuration(), rule.maxDuration(), Optional.of(window),
+        rule.refunds());
     return new RefundPolicy(p.id(), p.version(), p.source(), p.effective(), p.activation(), Optional.of(own), p.autoRefunds(),
         p.claims(), p.exclusions(), p.review(), p.wallet());
   }

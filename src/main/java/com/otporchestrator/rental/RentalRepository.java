@@ -2,6 +2,7 @@ package com.otporchestrator.rental;
 
 import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
+import com.otporchestrator.order.Channel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +34,7 @@ public final class RentalRepository {
 
   /** What a new rental is bought with. {@code service} is null for any service. */
   public record Hold(String service, int country, String providerId, int hours, long hourlyPrice, long price, long cost,
-                     String webhookUrl) {}
+                     String webhookUrl, Channel channel) {}
 
   public record SmsStored(Long rentalId, boolean fresh, Long webhookEventId) {}
 
@@ -103,7 +104,7 @@ public final class RentalRepository {
   public Future<Optional<Long>> hold(long accountId, Hold h, Duration defaultCancelWindow, Duration allocationTimeout) {
     Tuple args = Tuple.of(accountId, h.service(), h.country(), h.providerId(), h.hours(), h.hourlyPrice())
         .addLong(h.price()).addLong(h.cost()).addString(h.webhookUrl()).addLong(defaultCancelWindow.toMillis())
-        .addLong(allocationTimeout.toMillis());
+        .addLong(allocationTimeout.toMillis()).addString(h.channel().dbValue());
     return pool.preparedQuery(RentalSql.HOLD).execute(args)
         .map(rows -> rows.size() == 0 ? Optional.<Long>empty() : Optional.of(rows.iterator().next().getLong("id")));
   }
@@ -163,6 +164,62 @@ public final class RentalRepository {
           meters.refunds("failed_allocation", failed);
           return done;
         });
+  }
+
+  /** A rental to refund automatically: how ('full' or 'unused_pro_rata') and from when it was unusable (null: now). */
+  public record AutoRefund(long id, String mode, java.time.OffsetDateTime from) {}
+
+  /**
+   * Refunds the active rentals among {@code refunds} for {@code event} ({@link RentalSql#AUTO_REFUND_LOCKED}) in one
+   * transaction, locking the rentals, then their wallets, in the ledger's order; records {@code incidentKind} (null:
+   * none) for each. Answers the ids refunded (a rental no longer active is left alone).
+   */
+  public Future<List<Long>> refundAutomatically(List<AutoRefund> refunds, String event, String reason, String incidentKind,
+                                                String evidence) {
+    List<AutoRefund> sorted = refunds.stream().sorted(java.util.Comparator.comparingLong(AutoRefund::id)).toList();
+    Long[] ids = sorted.stream().map(AutoRefund::id).toArray(Long[]::new);
+    return pool.withTransaction(conn -> conn.preparedQuery(RentalSql.LOCK).execute(Tuple.of((Object) ids))
+        .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null)
+            : WalletLocks.lockFor(conn, locked).compose(lockedIds -> conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED)
+                .execute(autoRefundArgs(sorted, event, reason, incidentKind, evidence)))))
+        .map(closed -> refunded(closed, event));
+  }
+
+  /**
+   * Refunds the next {@code limit} active rentals of an outage's scope whose policy refunds an outage, pro rata or in
+   * full from the outage's start, in one transaction (rentals, then wallets, then the refund); the ids refunded, empty
+   * when none is left.
+   */
+  public Future<List<Long>> refundOutageBatch(long outageId, String providerId, String service, Integer country,
+                                              java.time.OffsetDateTime startsAt, java.time.OffsetDateTime startedNoLaterThan,
+                                              int limit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(RentalSql.LOCK_OUTAGE_SCOPE)
+        .execute(Tuple.of(providerId, service, country, startedNoLaterThan, startsAt, limit))
+        .compose(locked -> {
+          if (locked.size() == 0) return Future.<RowSet<Row>>succeededFuture(null);
+          List<AutoRefund> refunds = new ArrayList<>();
+          for (Row row : locked) refunds.add(new AutoRefund(row.getLong("id"), row.getString("mode"), startsAt));
+          return WalletLocks.lockFor(conn, locked).compose(ids -> conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED)
+              .execute(autoRefundArgs(refunds, "platform_outage", "outage " + outageId, "SILENT_WHILE_UNHEALTHY",
+                  "outage " + outageId + " of its scope, from " + startsAt + ", refunded this rental")));
+        }))
+        .map(closed -> refunded(closed, "platform_outage"));
+  }
+
+  private static Tuple autoRefundArgs(List<AutoRefund> refunds, String event, String reason, String incidentKind,
+                                      String evidence) {
+    return Tuple.of(refunds.stream().map(AutoRefund::id).toArray(Long[]::new),
+        refunds.stream().map(AutoRefund::mode).toArray(String[]::new),
+        refunds.stream().map(AutoRefund::from).toArray(java.time.OffsetDateTime[]::new), event, reason, incidentKind)
+        .addString(evidence);
+  }
+
+  private List<Long> refunded(RowSet<Row> closed, String event) {
+    if (closed == null) return List.of();
+    List<Long> ids = new ArrayList<>();
+    closed.forEach(r -> ids.add(r.getLong("id")));
+    meters.refunds("rental_" + event, ids.size());
+    return ids;
   }
 
   /** Extends the rental; the new extension's id, or empty when it was not possible (the caller reads why). */
@@ -293,7 +350,8 @@ public final class RentalRepository {
         RentalState.valueOf(r.getString("state")), r.getString("phone"), r.getOffsetDateTime("created_at"),
         r.getOffsetDateTime("starts_at"), r.getOffsetDateTime("ends_at"), r.getOffsetDateTime("cancel_until"),
         r.getOffsetDateTime("closed_at"), r.getString("close_reason"), r.getString("webhook_url"), policy,
-        r.getString("provider_rental_id"), List.copyOf(extensions), List.copyOf(sms));
+        r.getString("provider_rental_id"), Channel.of(r.getString("channel")), r.getString("refund_event"),
+        List.copyOf(extensions), List.copyOf(sms));
   }
 
   private static JsonArray json(Object value) {

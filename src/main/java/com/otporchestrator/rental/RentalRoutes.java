@@ -7,6 +7,7 @@ import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.api.Requests;
 import com.otporchestrator.api.Views;
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.webhook.WebhookUrls;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -58,7 +59,7 @@ final class RentalRoutes {
       int hours = Requests.requiredInt(body, "hours", 1, MAX_HOURS);
       String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
       if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);
-      return rentals.purchase(accountId, new RentalService.RentRequest(service, country, hours, webhookUrl))
+      return rentals.purchase(accountId, new RentalService.RentRequest(service, country, hours, webhookUrl, Channel.API))
           .map(r -> ApiResponse.json(201, RentalViews.rental(r)).withHeader("Location", "/v1/rentals/" + r.id()));
     });
   }

@@ -5,7 +5,9 @@ import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.config.AppConfig.RentalSettings;
 import com.otporchestrator.order.AllocationFailure;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.order.StoredSms;
+import java.time.OffsetDateTime;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundPolicy;
 import com.otporchestrator.timer.Timer;
@@ -50,8 +52,12 @@ public final class RentalService {
   private final RentalSettings settings;
   private final Duration allocationTimeout;
 
-  /** A purchase: {@code service} null for SMS from any service. */
-  public record RentRequest(String service, int country, int hours, String webhookUrl) {}
+  /** A purchase: {@code service} null for SMS from any service; {@code channel} how it was placed (recorded). */
+  public record RentRequest(String service, int country, int hours, String webhookUrl, Channel channel) {
+    public RentRequest {
+      java.util.Objects.requireNonNull(channel, "channel");
+    }
+  }
 
   public RentalService(RentalRepository rentals, RentalTimers timers, TimerService timerService, ProviderRegistry providers,
                        Policies policies, RentalSettings settings, Duration allocationTimeout) {
@@ -145,7 +151,7 @@ public final class RentalService {
       return Future.failedFuture(DomainException.invalid("the rental's price is out of range"));
     }
     RentalRepository.Hold hold = new RentalRepository.Hold(request.service(), request.country(), chosen.offer().providerId(),
-        request.hours(), chosen.offer().hourlyPrice(), price, cost, request.webhookUrl());
+        request.hours(), chosen.offer().hourlyPrice(), price, cost, request.webhookUrl(), request.channel());
     long watchdogDue = System.currentTimeMillis() + allocationTimeout.toMillis();
     return rentals.hold(accountId, hold, settings.cancelWindow(), allocationTimeout).compose(created -> {
       if (created.isEmpty()) {
@@ -225,7 +231,7 @@ public final class RentalService {
     return switch (rental.state()) {
       case FINISHED, ENDED -> new DomainException(Kind.INVALID_STATE, "rental " + rental.id() + " is already "
           + rental.state().name().toLowerCase(), ext.put(REASON, ALREADY_FINISHED));
-      case CANCELLED, FAILED -> new DomainException(Kind.INVALID_STATE, "rental " + rental.id() + " is already "
+      case CANCELLED, FAILED, REFUNDED -> new DomainException(Kind.INVALID_STATE, "rental " + rental.id() + " is already "
           + rental.state().name().toLowerCase(), ext.put(REASON, ALREADY_CANCELLED));
       default -> wanted == RentalState.CANCELLED
           ? new DomainException(Kind.INVALID_STATE, "the cancel window of rental " + rental.id() + " closed at "
@@ -285,6 +291,17 @@ public final class RentalService {
         : policies.version(rental.policy().id(), rental.policy().version());
   }
 
+  /**
+   * Refunds the next {@code limit} active rentals of an outage's scope whose policy refunds an outage automatically
+   * (smssb: "if a Platform-wide disruption affects your active order, it will be automatically refunded"), from the
+   * outage's start; each is closed with its supplier next. The ids refunded, empty when none is left.
+   */
+  public Future<List<Long>> refundOutage(long outageId, String providerId, String service, Integer country,
+                                         OffsetDateTime startsAt, OffsetDateTime startedNoLaterThan, int limit) {
+    return rentals.refundOutageBatch(outageId, providerId, service, country, startsAt, startedNoLaterThan, limit)
+        .compose(ids -> ids.isEmpty() ? Future.succeededFuture(ids) : timers.syncAll(ids).map(ids));
+  }
+
   // ---- SMS and incidents
 
   /**
@@ -304,11 +321,27 @@ public final class RentalService {
   }
 
   /**
-   * The supplier says the rented number is dead: recorded once as an incident for review. The money is not touched
-   * here: what the customer gets back is the claims queue's decision (docs/rentals.md).
+   * The supplier says the rented number is dead. Where the rental's policy refunds it automatically
+   * ({@code rental.refunds.number_broken_upstream}: in full, or the unused part pro rata from now), the rental ends
+   * REFUNDED in one statement with its money, the incident is recorded and the supplier close follows; otherwise the
+   * incident is recorded once and opens a claim for review (docs/rentals.md). True when something new happened.
    */
   public Future<Boolean> numberDead(long id, String evidence) {
-    return rentals.recordIncident(id, "NUMBER_DEAD", evidence).onSuccess(fresh -> {
+    String text = evidence == null || evidence.isBlank() ? "(no detail)" : evidence.length() > 2000 ? evidence.substring(0, 2000) : evidence;
+    return rentals.findAny(id).compose(found -> {
+      if (found.isEmpty()) return Future.succeededFuture(false);
+      Rental rental = found.get();
+      return policyOf(rental).compose(policy -> {
+        Optional<RefundPolicy.RentalRefund> how = policy.rental()
+            .map(r -> r.refunds().get(RefundPolicy.AutoRefundEvent.NUMBER_BROKEN_UPSTREAM));
+        if (how.isEmpty() || rental.state() != RentalState.ACTIVE) return rentals.recordIncident(id, "NUMBER_DEAD", text);
+        RentalRepository.AutoRefund refund = new RentalRepository.AutoRefund(id, how.get().name().toLowerCase(), null);
+        return rentals.refundAutomatically(java.util.List.of(refund), "number_broken_upstream",
+                "the supplier reports the number dead: refunded (" + how.get().name().toLowerCase() + ")", "NUMBER_DEAD", text)
+            .compose(refunded -> refunded.isEmpty() ? rentals.recordIncident(id, "NUMBER_DEAD", text)
+                : timers.sync(id).map(true));
+      });
+    }).onSuccess(fresh -> {
       if (fresh) LOG.atWarn().addKeyValue("orderId", id).log("rental {}: supplier reports the number dead: {}", id, evidence);
     });
   }

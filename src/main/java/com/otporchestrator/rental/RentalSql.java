@@ -79,11 +79,11 @@ final class RentalSql {
       )""" + Postings.HOLD + """
       , ord AS (
         INSERT INTO rentals (id, account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
-                             ends_at, cancel_until, webhook_url, policy_id, policy_version)
+                             ends_at, cancel_until, webhook_url, policy_id, policy_version, channel)
         SELECT h.order_id, h.account_id, $2::text, $3::int, $4::text, $5::int, $6::bigint, h.price, $8::bigint, 'ALLOCATING',
                now() + $11::bigint * interval '1 millisecond',
                now() + COALESCE(p.rental_cancel_window_ms, $10::bigint) * interval '1 millisecond', $9::text,
-               p.policy_id, p.version
+               p.policy_id, p.version, $12::text
           FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id LEFT JOIN policy p ON true
         RETURNING id
       )
@@ -121,6 +121,64 @@ final class RentalSql {
       )""" + Postings.RESOLVE + """
 
       SELECT id, state FROM closed""";
+
+  /**
+   * Refunds active rentals automatically for an event the rental's policy lists in {@code rental.refunds} (a number
+   * the supplier reports dead, an outage): $1 ids, $2 how each is refunded ('full' or 'unused_pro_rata'), $3 from when
+   * each was unusable (null: now), $4 the event, $5 the close reason, $6/$7 the incident to record (kind, evidence; null:
+   * none). The rental ends REFUNDED and is closed with the supplier. Each of its ledger orders (the rental for its first
+   * hours, each extension for the hours it added) is settled with {@link Postings#SETTLE}: in full, or for the unused
+   * part of its own time, {@code floor(price * unused / its time)} to the micro-USD, time measured to the microsecond
+   * on the database clock (an order wholly used gets nothing back, one not yet begun everything). Run after {@link #LOCK}
+   * (and the wallets' lock for a batch).
+   */
+  static final String AUTO_REFUND_LOCKED = """
+      WITH req AS (
+        SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS x(id, mode, from_at)
+      ), closed AS (
+        UPDATE rentals r
+           SET state = 'REFUNDED', closed_at = now(), close_reason = $5, refund_event = $4,
+               upstream_state = 'CLOSING', upstream_next_at = now()
+          FROM req WHERE r.id = req.id AND r.state = 'ACTIVE'
+        RETURNING r.id, r.account_id, r.price, r.starts_at, r.hours, req.mode, COALESCE(req.from_at, now()) AS from_at
+      ), segments AS (
+        SELECT c.id AS order_id, c.account_id, c.price, c.mode, c.from_at, c.starts_at AS seg_start,
+               c.starts_at + (c.hours - COALESCE((SELECT sum(e.hours) FROM rental_extensions e WHERE e.rental_id = c.id), 0))
+                             * interval '1 hour' AS seg_end
+          FROM closed c
+        UNION ALL
+        SELECT e.id, c.account_id, e.price, c.mode, c.from_at, e.ends_at - e.hours * interval '1 hour', e.ends_at
+          FROM rental_extensions e JOIN closed c ON c.id = e.rental_id
+      ), to_settle AS (
+        SELECT order_id, account_id, price,
+               CASE WHEN mode = 'full' THEN price
+                    ELSE floor(price::numeric * GREATEST(0, LEAST(1,
+                           extract(epoch FROM seg_end - GREATEST(from_at, seg_start))::numeric
+                           / extract(epoch FROM seg_end - seg_start)::numeric)))::bigint END AS refund
+          FROM segments
+      )""" + Postings.SETTLE + """
+      , incident AS (
+        INSERT INTO rental_incidents (rental_id, account_id, kind, evidence)
+        SELECT id, account_id, $6::text, $7::text FROM closed WHERE $6::text IS NOT NULL
+        ON CONFLICT (rental_id, kind) DO NOTHING
+      )
+      SELECT id FROM closed""";
+
+  /**
+   * First statement of an outage's rental batch: locks the next active rentals of the scope whose policy refunds an
+   * outage automatically ({@code rental.refunds.platform_outage}), in id order, with how. $1 provider, $2 service, $3
+   * country (each null: any; a rental of any service is in every service's scope), $4 started no later than, $5 still
+   * running after (the outage's start), $6 the batch size.
+   */
+  static final String LOCK_OUTAGE_SCOPE = """
+      SELECT r.id, r.account_id, p.rental_refunds->>'platform_outage' AS mode FROM rentals r
+        JOIN refund_policies p ON p.policy_id = r.policy_id AND p.version = r.policy_version
+       WHERE r.state = 'ACTIVE' AND p.rental_refunds ? 'platform_outage'
+         AND ($1::text IS NULL OR r.provider_id = $1) AND ($2::text IS NULL OR r.service IS NULL OR r.service = $2)
+         AND ($3::int IS NULL OR r.country = $3)
+         AND r.starts_at <= $4 AND r.ends_at > $5
+       ORDER BY r.id LIMIT $6
+         FOR UPDATE OF r""";
 
   static final String FAIL_ALLOCATION_LOCKED = """
       WITH closed AS (
@@ -250,7 +308,7 @@ final class RentalSql {
   private static final String VIEW_COLUMNS = """
       r.id, r.account_id, r.service, r.country, r.provider_id, r.hours, r.hourly_price, r.price, r.state, r.phone,
       r.created_at, r.starts_at, r.ends_at, r.cancel_until, r.closed_at, r.close_reason, r.webhook_url,
-      r.policy_id, r.policy_version, r.provider_rental_id,
+      r.policy_id, r.policy_version, r.provider_rental_id, r.channel, r.refund_event,
       COALESCE((SELECT json_agg(json_build_object('id', e.id, 'hours', e.hours, 'price', e.price,
                                                   'createdAt', e.created_at) ORDER BY e.id)
                   FROM rental_extensions e WHERE e.rental_id = r.id), '[]'::json) AS extensions,

@@ -37,6 +37,7 @@ public final class RentalViews {
         .put("closedAt", Views.time(r.closedAt()))
         .put("closeReason", r.closeReason())
         .put("webhookUrl", r.webhookUrl())
+        .put("channel", r.channel().dbValue())
         .put("policy", r.policy() == null ? null : new JsonObject().put("id", r.policy().id()).put("version", r.policy().version()))
         .put("extensions", extensions)
         .put("sms", sms);

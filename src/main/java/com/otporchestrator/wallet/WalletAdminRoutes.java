@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code /admin/v1}: deposits, payout decisions, account termination with forfeit, service credits, and the money
- * invariants.
+ * {@code /admin/v1}: deposits, payout decisions, account termination with forfeit (its later credits are forfeited as
+ * they come: there is no manual forfeit step), service credits, and the money invariants.
  */
 final class WalletAdminRoutes {
   static final int MAX_CREDIT_LINES = 10_000;
@@ -48,7 +48,6 @@ final class WalletAdminRoutes {
     router.post("/admin/v1/payouts/:id/approve").handler(this::approve);
     router.post("/admin/v1/payouts/:id/reject").handler(this::reject);
     router.post("/admin/v1/accounts/:id/terminate").handler(this::terminate);
-    router.post("/admin/v1/accounts/:id/forfeit").handler(this::forfeitRemainder);
     router.post("/admin/v1/service-credits").handler(this::grant);
   }
 
@@ -104,22 +103,23 @@ final class WalletAdminRoutes {
     });
   }
 
-  private void forfeitRemainder(RoutingContext ctx) {
-    Endpoints.respond(ctx, () -> {
-      long id = Requests.pathId(ctx, "id", "account");
-      return terminations.forfeitRemainder(id).map(r -> ApiResponse.json(200, new JsonObject()
-          .put("accountId", r.accountId()).put("forfeited", Money.format(r.forfeited())).put("currency", "USD")));
-    });
-  }
-
-  /** {@code {"reason", "outageRef"?, "orders": [{"orderId", "amount"}]}}; each order at most once per request. */
+  /**
+   * {@code {"reason", "outageRef"?, "outageId"?, "orders": [{"orderId", "amount"}]}}; each order at most once per request.
+   */
   private void grant(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
-      JsonObject body = Requests.jsonBody(ctx, Set.of("reason", "outageRef", "orders"));
+      JsonObject body = Requests.jsonBody(ctx, Set.of("reason", "outageRef", "outageId", "orders"));
       String reason = Requests.requiredString(body, "reason", 500);
       String outageRef = Requests.optionalString(body, "outageRef", 100);
+      Long outageId = null;
+      if (body.getValue("outageId") != null) {
+        if (!(body.getValue("outageId") instanceof Number n) || n.longValue() <= 0 || n.doubleValue() != n.longValue()) {
+          throw DomainException.invalid("'outageId' must be an outage id");
+        }
+        outageId = n.longValue();
+      }
       List<ServiceCredits.Line> lines = lines(body.getValue("orders"));
-      return credits.grant(reason, outageRef, AdminAuth.actor(ctx), lines)
+      return credits.grant(reason, outageRef, outageId, AdminAuth.actor(ctx), lines)
           .map(g -> ApiResponse.json(201, WalletViews.grant(g)));
     });
   }

@@ -4,6 +4,7 @@ import com.otporchestrator.ledger.Invariants;
 import com.otporchestrator.api.ApiModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
+import com.otporchestrator.policy.PolicyModule;
 import io.vertx.ext.web.Router;
 
 /**
@@ -19,10 +20,10 @@ public final class WalletModule implements FeatureModule {
   private final WalletRoutes routes;
   private final WalletAdminRoutes adminRoutes;
 
-  public WalletModule(Core core, ApiModule api) {
+  public WalletModule(Core core, ApiModule api, PolicyModule policies) {
     this.repository = new WalletRepository(core.pool());
     this.invariants = new Invariants(core.pool());
-    this.payouts = new Payouts(core.pool());
+    this.payouts = new Payouts(core.pool(), policies.policies());
     this.terminations = new Terminations(core.pool());
     this.credits = new ServiceCredits(core.pool());
     this.routes = new WalletRoutes(repository, payouts, api.idempotency());
@@ -40,6 +41,19 @@ public final class WalletModule implements FeatureModule {
 
   public Payouts payouts() {
     return payouts;
+  }
+
+  public Terminations terminations() {
+    return terminations;
+  }
+
+  /**
+   * Who is told, after the commit, that an account's status changed here: terminated, or closed by the payout that
+   * let it leave the platform (its API keys must act on it at once).
+   */
+  public void onAccountStatusChange(java.util.function.LongConsumer listener) {
+    terminations.onTerminated(listener);
+    payouts.onAccountClosed(listener);
   }
 
   @Override

@@ -79,7 +79,9 @@ public final class WalletRepository {
         LedgerEntry e = new LedgerEntry(row.getLong("id"), row.getLong("order_id"), row.getString("kind"),
             row.getLong("balance_delta"), row.getLong("held_delta"), row.getString("reference"),
             row.getOffsetDateTime("created_at"));
-        entries.add(new HistoryEntry(e, row.getString("service"), row.getInteger("country"), row.getString("order_state")));
+        entries.add(new HistoryEntry(e, row.getString("service"), row.getInteger("country"), row.getString("order_state"),
+            row.getString("order_kind"), row.getLong("rental_id"), row.getOffsetDateTime("period_start"),
+            row.getOffsetDateTime("period_end")));
       }
       return entries;
     });

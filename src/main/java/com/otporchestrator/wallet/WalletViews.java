@@ -10,7 +10,8 @@ import java.util.List;
 public final class WalletViews {
   private WalletViews() {}
 
-  static final String CSV_HEADER = "id,created_at,kind,order_id,service,country,order_state,amount,held_change,reference\r\n";
+  static final String CSV_HEADER = "id,created_at,kind,order_id,service,country,order_state,amount,held_change,reference,"
+      + "order_kind,rental_id,period_start,period_end\r\n";
 
   /** The balance and the money held by open orders; also part of the admin's account view. */
   public static JsonObject wallet(Wallet w) {
@@ -33,13 +34,19 @@ public final class WalletViews {
         .put("currency", "USD").put("destination", p.destination()).put("state", p.state())
         .put("policy", new JsonObject().put("id", p.policyId()).put("version", p.policyVersion()))
         .put("requestedAt", Views.time(p.requestedAt())).put("decidedAt", Views.time(p.decidedAt()))
-        .put("decidedBy", p.decidedBy()).put("decisionNote", p.decisionNote());
+        .put("decidedBy", p.decidedBy()).put("decisionNote", p.decisionNote()).put("closesAccount", p.closesAccount());
   }
 
   static JsonObject historyEntry(HistoryEntry h) {
     JsonObject json = ledgerEntry(h.entry());
     if (h.entry().orderId() != null && h.service() != null) {
-      json.put("order", new JsonObject().put("service", h.service()).put("country", h.country()).put("state", h.orderState()));
+      JsonObject order = new JsonObject().put("kind", h.orderKind()).put("service", h.service()).put("country", h.country())
+          .put("state", h.orderState());
+      if (h.rentalId() != null) {
+        order.put("rentalId", h.rentalId()).put("period", new JsonObject().put("startsAt", Views.time(h.periodStart()))
+            .put("endsAt", Views.time(h.periodEnd())));
+      }
+      json.put("order", order);
     }
     return json;
   }
@@ -52,7 +59,9 @@ public final class WalletViews {
           .append(e.orderId() == null ? "" : e.orderId()).append(',').append(cell(h.service())).append(',')
           .append(h.country() == null ? "" : h.country()).append(',').append(cell(h.orderState())).append(',')
           .append(Money.format(e.balanceDelta())).append(',').append(Money.format(e.heldDelta())).append(',')
-          .append(cell(e.reference())).append("\r\n");
+          .append(cell(e.reference())).append(',').append(cell(h.orderKind())).append(',')
+          .append(h.rentalId() == null ? "" : h.rentalId()).append(',').append(cell(Views.time(h.periodStart()))).append(',')
+          .append(cell(Views.time(h.periodEnd()))).append("\r\n");
     }
     return out.toString();
   }

@@ -31,7 +31,10 @@ class IdempotencyKeyTest {
   @BeforeAll
   static void start() {
     stores = TestStores.isolate(IdempotencyKeyTest.class);
-    node = TestNode.start(stores);
+    java.util.Map<String, String> env = TestNode.defaults(stores);
+    // the operator's override of the cancel delay (0 by default: the policy decides), so an early cancel is refused
+    env.put("CANCEL_DELAY_SECONDS", "120");
+    node = TestNode.start(env);
     api = node.api();
     node.offer("tg", 0, "0.50");
     node.offer("wa", 0, "1.25");

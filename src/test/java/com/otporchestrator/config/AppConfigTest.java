@@ -44,7 +44,7 @@ class AppConfigTest {
     assertThat(config.redisKeyPrefix()).isEqualTo("otp:");
     assertThat(config.adminToken()).isEqualTo(TOKEN);
     assertThat(config.activationWindow()).isEqualTo(Duration.ofMinutes(20));
-    assertThat(config.cancelDelay()).isEqualTo(Duration.ofMinutes(2));
+    assertThat(config.cancelDelay()).as("the order's policy alone decides when a cancel opens").isZero();
     assertThat(config.allocationTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.TIMERS);
@@ -59,7 +59,7 @@ class AppConfigTest {
   void readsEverySettingGiven() {
     AppConfig config = AppConfig.from(env("HTTP_PORT", " 9090 ", "HTTP_HOST", "127.0.0.1",
         "DATABASE_URL", "postgres://u:p@db:5432/otp", "REDIS_URL", "rediss://cache:6380", "ROLES", "api, Sandbox",
-        "ACTIVATION_WINDOW_SECONDS", "600", "CANCEL_DELAY_SECONDS", "0", "SANDBOX_KEY", "k",
+        "ACTIVATION_WINDOW_SECONDS", "600", "CANCEL_DELAY_SECONDS", "30", "SANDBOX_KEY", "k",
         "SANDBOX_SMS_PROBABILITY", "1"));
     assertThat(config.httpPort()).isEqualTo(9090);
     assertThat(config.httpHost()).isEqualTo("127.0.0.1");
@@ -67,7 +67,7 @@ class AppConfigTest {
     assertThat(config.redisUrl()).isEqualTo("rediss://cache:6380");
     assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.SANDBOX);
     assertThat(config.activationWindow()).isEqualTo(Duration.ofMinutes(10));
-    assertThat(config.cancelDelay()).isZero();
+    assertThat(config.cancelDelay()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.sandbox().key()).isEqualTo("k");
     assertThat(config.sandbox().smsProbability()).isEqualTo(1.0);
   }

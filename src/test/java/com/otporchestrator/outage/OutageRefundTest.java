@@ -220,11 +220,13 @@ class OutageRefundTest {
     Customer customer = nodeA.customer("outage-resume", "100.00", "bulk");
     List<JsonObject> orders = buy(customer, "ig", List.of(0), 120);
     OutageRepository outages = modules(nodeA).outages().repository();
-    Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "ig", 0, false,
-        OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(30), null, "resume")));
-    // the "dead pod": holds the lease for 1.5 s and refunded one batch of 50 before dying
-    Await.result(nodeA.node().core().pool().preparedQuery("UPDATE outages SET lease_until = now() + interval '1.5 seconds' WHERE id = $1")
-        .execute(Tuple.of(outage.id())));
+    // the "dead pod": declared it holding the lease for 1.5 s (in one statement, so no running job takes it meanwhile)
+    // and refunded one batch of 50 before dying
+    long declared = Await.result(nodeA.node().core().pool().query("""
+        INSERT INTO outages (service, country, starts_at, state, source, reason, confirmed_at, lease_until)
+        VALUES ('ig', 0, now() - interval '30 minutes', 'REFUNDING', 'admin', 'resume', now(), now() + interval '1.5 seconds')
+        RETURNING id""").execute()).iterator().next().getLong("id");
+    Outage outage = Await.result(outages.find(declared)).orElseThrow();
     Await.result(scopeRefunds(nodeA).refundBatch(outage.id(), outage.scope(), 50));
     assertThat(outageRow(outage.id()).getInteger("refunded")).isEqualTo(50);
 
@@ -240,7 +242,8 @@ class OutageRefundTest {
     nodeA.offer("oi", 0, "0.10");
     var repository = modules(nodeA).activations().repository();
     long id = Await.result(repository.holdMany(customer.id(), List.of(new com.otporchestrator.activation.ActivationRepository.Hold(
-        new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null)), Duration.ofMinutes(5)))
+        new com.otporchestrator.catalog.Offer("oi", 0, "sandbox", 100_000, 10_000, 0), null,
+        com.otporchestrator.order.Channel.API)), Duration.ofMinutes(5)))
         .get(0).orElseThrow().id();
     OutageRepository outages = modules(nodeA).outages().repository();
     Outage outage = Await.result(outages.declare(new OutageRepository.Declaration(null, "oi", null, false,
@@ -265,6 +268,6 @@ class OutageRefundTest {
   }
 
   private static OutageRefundJob job(TestNode node, OutageRepository outages) {
-    return new OutageRefundJob(outages, scopeRefunds(node), 50, Duration.ofSeconds(30));
+    return new OutageRefundJob(outages, scopeRefunds(node), modules(node).rentals().service(), 50, Duration.ofSeconds(30));
   }
 }

@@ -85,4 +85,33 @@ class PolicyPresetsTest {
     assertThat(p.rental().orElseThrow().cancelWindow()).isEqualTo(Optional.empty());
     assertThat(p.wallet().balanceExpires()).isFalse();
   }
+
+  @Test
+  void theIssue11EncodingsOfEachPreset() {
+    RefundPolicy smssb = PolicyLoader.preset("smssb-refund-policy");
+    assertThat(smssb.wallet().payouts().allowed()).as("available only as Platform credit").isFalse();
+    assertThat(smssb.wallet().serviceCreditsOutagesOnly()).isTrue();
+    assertThat(smssb.rental().orElseThrow().refunds()).isEqualTo(java.util.Map.of(
+        AutoRefundEvent.ALLOCATION_FAILURE, RefundPolicy.RentalRefund.FULL,
+        AutoRefundEvent.NUMBER_BROKEN_UPSTREAM, RefundPolicy.RentalRefund.FULL,
+        AutoRefundEvent.PLATFORM_OUTAGE, RefundPolicy.RentalRefund.UNUSED_PRO_RATA));
+    assertThat(smssb.claims().stream().filter(c -> c.appliesTo().contains(RefundPolicy.OrderKind.ACCOUNT))
+        .map(RefundPolicy.ClaimType::id)).containsExactly("deposit_problem", "billing_concern");
+
+    RefundPolicy smsactivator = PolicyLoader.preset("smsactivator-refund-policy");
+    assertThat(smsactivator.wallet().payouts()).isEqualTo(new RefundPolicy.Payouts(true, Optional.of(new BigDecimal("20")), true));
+    assertThat(smsactivator.rental().orElseThrow().refunds()).containsOnlyKeys(AutoRefundEvent.NUMBER_BROKEN_UPSTREAM,
+        AutoRefundEvent.ALLOCATION_FAILURE);
+
+    RefundPolicy esimpy = PolicyLoader.preset("esimpy-return-policy");
+    assertThat(esimpy.wallet().payouts().allowed()).as("top-ups are non-refundable").isFalse();
+    assertThat(esimpy.claims().stream().filter(c -> c.id().equals("major_defect")).findFirst().orElseThrow().remedyChoice())
+        .isEqualTo(RefundPolicy.RemedyChoice.CUSTOMER);
+    RefundPolicy instaotp = PolicyLoader.preset("instaotp-refund-policy");
+    assertThat(instaotp.claims().stream().filter(c -> c.id().equals("major_defect")).findFirst().orElseThrow().remedyChoice())
+        .as("'we'll issue a full refund or replacement': support decides").isEqualTo(RefundPolicy.RemedyChoice.SUPPORT);
+    for (String silent : new String[] {"instaotp-refund-policy", "otpdesk-refund-policy"}) {
+      assertThat(PolicyLoader.preset(silent).wallet().payouts().allowed()).as(silent).isFalse();
+    }
+  }
 }

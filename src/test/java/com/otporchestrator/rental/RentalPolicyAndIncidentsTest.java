@@ -118,6 +118,21 @@ class RentalPolicyAndIncidentsTest {
   @Test
   @Order(3)
   void aNumberTheSupplierReportsDeadOpensOneIncidentForReviewAndItsCloseIsRecordedRefused() {
+    // under a policy that leaves a dead number to humans (esimpy); where the policy refunds it, RentalAutoRefundsTest
+    inForce("esimpy_return_policy");
+    try {
+      deadNumberForReview();
+    } finally {
+      inForce("smssb_refund_policy");
+    }
+  }
+
+  private static void inForce(String policyId) {
+    assertThat(api.put("/admin/v1/policies/in-force", TestNode.ADMIN_TOKEN, new JsonObject().put("policyId", policyId))
+        .status()).isEqualTo(200);
+  }
+
+  private static void deadNumberForReview() {
     Customer c = node.customer("silent", "10.00");
     Api.Response r = rent(c, 4);
     assertThat(r.status()).as("%s", r).isEqualTo(201);
@@ -185,6 +200,17 @@ class RentalPolicyAndIncidentsTest {
   @Test
   @Order(5)
   void anOutageOfItsSupplierOpensOneClaimPerRentalItCoveredAndRefundsNoRentalInFull() {
+    // under a policy that leaves outages mid-rental to a ticket (smsactivator: "partial-coverage outages mid-rental");
+    // where the policy refunds them automatically, RentalAutoRefundsTest
+    inForce("smsactivator_refund_policy");
+    try {
+      outageForReview();
+    } finally {
+      inForce("smssb_refund_policy");
+    }
+  }
+
+  private static void outageForReview() {
     Customer c = node.customer("outage-renter", "10.00");
     long covered = rent(c, 4).json().getLong("id");
     Customer other = node.customer("refunded-renter", "10.00");
