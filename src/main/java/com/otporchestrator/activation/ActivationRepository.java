@@ -30,13 +30,19 @@ public final class ActivationRepository {
     this.meters = meters;
   }
 
-  /**
-   * Holds and creates orders for one account in one statement, in the given order while the balance
-   * covers them. The answer has one entry per offer: the created order, or empty when it was not
-   * affordable.
-   */
+  /** {@link #holdMany(List, List, Duration)} for one account. */
   public Future<List<Optional<Created>>> holdMany(long accountId, List<Hold> holds, Duration allocationTimeout) {
+    return holdMany(java.util.Collections.nCopies(holds.size(), accountId), holds, allocationTimeout);
+  }
+
+  /**
+   * Holds and creates orders in one statement, of any number of accounts ({@code accounts.get(i)} pays for
+   * {@code holds.get(i)}): each account's orders in their given order while its balance covers them. The answer has one
+   * entry per offer: the created order, or empty when it was not affordable.
+   */
+  public Future<List<Optional<Created>>> holdMany(List<Long> accounts, List<Hold> holds, Duration allocationTimeout) {
     int n = holds.size();
+    Long[] accountIds = accounts.toArray(Long[]::new);
     String[] services = new String[n];
     Integer[] countries = new Integer[n];
     String[] providers = new String[n];
@@ -54,7 +60,7 @@ public final class ActivationRepository {
       prices[i] = offer.price();
       costs[i] = offer.cost();
     }
-    Tuple args = Tuple.of(accountId, services, countries, providers, prices, costs, allocationTimeout.toMillis(), webhookUrls)
+    Tuple args = Tuple.of(accountIds, services, countries, providers, prices, costs, allocationTimeout.toMillis(), webhookUrls)
         .addArrayOfString(channels);
     return pool.preparedQuery(ActivationSql.HOLD_MANY).execute(args).map(rows -> {
       List<Optional<Created>> created = new ArrayList<>(java.util.Collections.nCopies(n, Optional.<Created>empty()));

@@ -9,7 +9,7 @@ import com.otporchestrator.ledger.Postings;
  * indexes make a second resolution of the same order fail the transaction.
  *
  * <p>Lock order, the ledger's: activation rows first (ascending id), then wallet rows (ascending
- * account id). Purchases lock one wallet row and nothing else.
+ * account id). Purchases lock wallet rows (in account order) and nothing else.
  */
 final class ActivationSql {
   private ActivationSql() {}
@@ -34,38 +34,35 @@ final class ActivationSql {
       SELECT id, state FROM closed""";
 
   /**
-   * Holds the price of many orders of one account and creates them, in one statement: the wallet row
-   * is locked once and debited once. Orders are taken in their given order while the balance covers
-   * them (the longest affordable prefix); the others are not created. Answers (ord, id, expires_ms)
-   * of each order created, ord being its 1-based position in the arrays.
+   * Holds the price of many orders, of one account or many, and creates them, in one statement: each wallet row is
+   * locked once (in account order, inside {@link Postings#HOLD}) and debited once. Each account's orders are taken in
+   * their given order while its balance covers them (the longest affordable prefix); the others are not created.
+   * $1 holds each order's account. Answers (ord, id, expires_ms) of each order created, ord being its 1-based position
+   * in the arrays.
    */
   static final String HOLD_MANY = """
       WITH req AS (
-        SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.channel, r.ord,
+        SELECT r.account_id, r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.channel, r.ord,
                nextval('order_ids') AS id
-          FROM unnest($2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $8::text[], $9::text[])
-               WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, channel, ord)
-      ), wallet AS (
-        SELECT balance FROM wallets WHERE account_id = $1 FOR UPDATE
+          FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[], $5::bigint[], $6::bigint[], $8::text[], $9::text[])
+               WITH ORDINALITY AS r(account_id, service, country, provider_id, price, cost, webhook_url, channel, ord)
       ), policy AS (
         SELECT policy_id, version FROM policy_current
-      ), chosen AS (
-        SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
-         WHERE q.running <= w.balance
       ), to_hold AS (
-        SELECT $1::bigint AS account_id, id AS order_id, price FROM chosen
+        SELECT account_id, id AS order_id, price, ord FROM req
       )""" + Postings.HOLD + """
       , ord AS (
         INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
                                  webhook_url, policy_id, policy_version, channel)
-        SELECT id, $1, service, country, provider_id, price, cost, 'ALLOCATING',
-               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', webhook_url,
-               p.policy_id, p.version, channel
-          FROM chosen JOIN hold_debits d ON d.account_id = $1 LEFT JOIN policy p ON true
+        SELECT r.id, r.account_id, r.service, r.country, r.provider_id, r.price, r.cost, 'ALLOCATING',
+               now() + $7::bigint * interval '1 millisecond', now() + $7::bigint * interval '1 millisecond', r.webhook_url,
+               p.policy_id, p.version, r.channel
+          FROM req r JOIN hold_taken h ON h.order_id = r.id JOIN hold_debits d ON d.account_id = r.account_id
+          LEFT JOIN policy p ON true
         RETURNING id, expires_at
       )
-      SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
-        FROM chosen c JOIN ord o ON o.id = c.id""";
+      SELECT r.ord, r.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+        FROM req r JOIN ord o ON o.id = r.id""";
 
   /**
    * The supplier gave a number. A policy that fixes the window counts it from the purchase ("exactly 20 minutes");

@@ -6,30 +6,40 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Group commit for holds on one wallet (docs/money.md, coalesced holds): while a hold statement for an account is in
- * flight, further holds for that account wait, and all that waited go in the next statement
- * together. A lone purchase pays no added latency; a bulk customer's thousands of concurrent
- * purchases lock its wallet row once per batch instead of once per order.
+ * Group commit for holds, across wallets (docs/money.md, coalesced holds). At most {@link #STATEMENTS_IN_FLIGHT} hold
+ * statements run at a time; holds that arrive meanwhile wait, and the next statement takes every waiting hold it may
+ * (up to {@link #MAX_ORDERS_PER_STATEMENT} orders), of any number of accounts: one statement locks each of its wallets
+ * once, in account order, and debits each once. A wallet is in at most one running statement, so its holds keep their
+ * order and two statements never wait for each other's wallet. A lone purchase pays no added latency; a bulk
+ * customer's thousands of concurrent purchases, or many customers' purchases at once, cost a few statements.
  */
 public final class HoldCoalescer {
   static final int MAX_ORDERS_PER_STATEMENT = 1_000;
+  /** Hold statements running at once per node; more waiting holds make larger statements, not more of them. */
+  static final int STATEMENTS_IN_FLIGHT = 2;
 
   private final ActivationRepository activations;
   private final Duration allocationTimeout;
-  private final Map<Long, Deque<Waiting>> waiting = new HashMap<>();
-  private final java.util.concurrent.atomic.LongAdder statements = new java.util.concurrent.atomic.LongAdder();
-  private final java.util.concurrent.atomic.LongAdder holdsRequested = new java.util.concurrent.atomic.LongAdder();
+  private final LinkedList<Waiting> waiting = new LinkedList<>();
+  private final Set<Long> busyAccounts = new HashSet<>();
+  private int running;
+  private final LongAdder statements = new LongAdder();
+  private final LongAdder holdsRequested = new LongAdder();
 
-  private record Waiting(List<ActivationRepository.Hold> offers, Promise<List<Optional<ActivationRepository.Created>>> promise, Context context) {}
+  private record Waiting(long accountId, List<ActivationRepository.Hold> offers,
+                         Promise<List<Optional<ActivationRepository.Created>>> promise, Context context) {}
+
+  private record Batch(List<Waiting> members, List<Long> accounts, List<ActivationRepository.Hold> offers, Set<Long> wallets) {}
 
   public HoldCoalescer(ActivationRepository activations, Duration allocationTimeout) {
     this.activations = activations;
@@ -40,44 +50,60 @@ public final class HoldCoalescer {
   public Future<List<Optional<ActivationRepository.Created>>> hold(long accountId, List<ActivationRepository.Hold> offers) {
     Promise<List<Optional<ActivationRepository.Created>>> promise = Promise.promise();
     holdsRequested.add(offers.size());
-    boolean first;
     synchronized (this) {
-      Deque<Waiting> queue = waiting.get(accountId);
-      first = queue == null;
-      if (first) {
-        queue = new ArrayDeque<>();
-        waiting.put(accountId, queue);
-      }
-      queue.add(new Waiting(List.copyOf(offers), promise, Vertx.currentContext()));
+      waiting.add(new Waiting(accountId, List.copyOf(offers), promise, Vertx.currentContext()));
     }
-    if (first) flush(accountId);
+    flush();
     return promise.future();
   }
 
-  /** Sends everything waiting for this account (up to the cap) in one statement, then the rest. */
-  private void flush(long accountId) {
-    List<Waiting> batch = new ArrayList<>();
+  /** Starts statements while fewer than the bound run and some waiting hold's wallet is free. */
+  private void flush() {
+    while (true) {
+      Batch batch = nextBatch();
+      if (batch == null) return;
+      statements.increment();
+      activations.holdMany(batch.accounts(), batch.offers(), allocationTimeout).onComplete(result -> {
+        synchronized (this) {
+          running--;
+          busyAccounts.removeAll(batch.wallets());
+        }
+        answer(batch.members(), result);
+        flush();
+      });
+    }
+  }
+
+  /**
+   * Takes, in arrival order, the waiting holds whose wallet no running statement holds, up to the cap; a wallet skipped
+   * once (cap reached) is skipped for the rest of the pass, so its holds keep their order.
+   */
+  private synchronized Batch nextBatch() {
+    if (running >= STATEMENTS_IN_FLIGHT || waiting.isEmpty()) return null;
+    List<Waiting> members = new ArrayList<>();
+    List<Long> accounts = new ArrayList<>();
     List<ActivationRepository.Hold> offers = new ArrayList<>();
-    synchronized (this) {
-      Deque<Waiting> queue = waiting.get(accountId);
-      while (!queue.isEmpty() && (batch.isEmpty()
-          || offers.size() + queue.peek().offers().size() <= MAX_ORDERS_PER_STATEMENT)) {
-        Waiting next = queue.poll();
-        batch.add(next);
-        offers.addAll(next.offers());
+    Set<Long> wallets = new HashSet<>();
+    Set<Long> skipped = new HashSet<>();
+    for (Iterator<Waiting> it = waiting.iterator(); it.hasNext(); ) {
+      Waiting next = it.next();
+      if (busyAccounts.contains(next.accountId()) || skipped.contains(next.accountId())) continue;
+      if (!offers.isEmpty() && offers.size() + next.offers().size() > MAX_ORDERS_PER_STATEMENT) {
+        skipped.add(next.accountId());
+        continue;
+      }
+      it.remove();
+      members.add(next);
+      wallets.add(next.accountId());
+      for (ActivationRepository.Hold offer : next.offers()) {
+        accounts.add(next.accountId());
+        offers.add(offer);
       }
     }
-    statements.increment();
-    activations.holdMany(accountId, offers, allocationTimeout).onComplete(result -> {
-      answer(batch, result);
-      boolean more;
-      synchronized (this) {
-        Deque<Waiting> queue = waiting.get(accountId);
-        more = !queue.isEmpty();
-        if (!more) waiting.remove(accountId);
-      }
-      if (more) flush(accountId);
-    });
+    if (members.isEmpty()) return null;
+    running++;
+    busyAccounts.addAll(wallets);
+    return new Batch(members, accounts, offers, wallets);
   }
 
   /** Hold statements sent so far, and orders they covered: their ratio is the coalescing achieved. */

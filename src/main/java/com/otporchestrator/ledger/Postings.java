@@ -24,8 +24,8 @@ package com.otporchestrator.ledger;
  *   <li>then wallet rows, by ascending account id;</li>
  *   <li>ledger entries are only ever inserted, last (their unique indexes are the only thing they lock).</li>
  * </ol>
- * A statement that touches one wallet takes its lock with its {@code UPDATE} (a batch purchase locks its one wallet
- * first, with a {@code SELECT ... FOR UPDATE}, to choose the orders the balance covers). A batch that touches several
+ * A statement that touches one wallet takes its lock with its {@code UPDATE} (a purchase locks its wallets first, in
+ * account order, inside {@link #HOLD}, to choose the orders the balances cover). A batch that touches several
  * locks them first, in account order: with {@link #LOCK_WALLETS} as a statement of its own, inside the transaction,
  * after the order rows and before the resolving statement (activation expiries, outage refunds, rental ends:
  * {@link WalletLocks}), or inside the fragment ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
@@ -56,22 +56,43 @@ public final class Postings {
       )""";
 
   /**
-   * Purchase: holds the price of new orders (balance -p, held +p, one {@code hold} entry per order). Reads
-   * {@code to_hold (account_id, order_id, price)}; each wallet is debited once, for the sum of its orders, and only when
-   * its balance covers that sum: all of a wallet's orders are held, or none. Defines {@code hold_debits (account_id)},
-   * the wallets debited: the feature creates its orders only for these. The order ids come from {@code order_ids}
-   * ({@code nextval} in the input CTE, which PostgreSQL then evaluates once).
+   * Purchase: holds the price of new orders (balance -p, held +p, one {@code hold} entry per order), for one wallet or
+   * many. Reads {@code to_hold (account_id, order_id, price, ord)}: each wallet's orders are taken in {@code ord} order
+   * while its balance covers them (the longest affordable prefix per wallet); the rest are not held. Defines
+   * {@code hold_taken (account_id, order_id, price)}, the orders held (the feature creates only these), and
+   * {@code hold_debits (account_id)}, the wallets debited. The order ids come from {@code order_ids} ({@code nextval} in
+   * the input CTE, which PostgreSQL then evaluates once).
+   *
+   * <p>The wallets are locked first, in account order ({@code hold_locks}), and the prefix is chosen from the balance
+   * as locked, which is the wallet's latest committed version: nobody can change it until the statement commits. The
+   * debit is computed from that locked balance too, never from the version the statement's snapshot saw. PostgreSQL
+   * evaluates an UPDATE's WHERE clause and the table's CHECK constraints on the snapshot's version of a row before it
+   * finds that the row was updated since (and only then re-evaluates on the latest version); a wallet credited after the
+   * snapshot (a refund racing the purchase) has a snapshot balance below the locked one, so a debit written as
+   * {@code w.balance - total} failed {@code wallets_balance_check} and a guard {@code w.balance >= total} skipped a
+   * purchase the balance covered. Neither happens here.
    */
   public static final String HOLD = """
-      , hold_debits AS (
-        UPDATE wallets w SET balance = w.balance - t.total, held = w.held + t.total
-          FROM (SELECT account_id, sum(price)::bigint AS total FROM to_hold GROUP BY account_id) t
-         WHERE w.account_id = t.account_id AND w.balance >= t.total
+      , hold_locks AS (
+        SELECT account_id, balance FROM wallets WHERE account_id IN (SELECT account_id FROM to_hold)
+         ORDER BY account_id FOR UPDATE
+      ), hold_taken AS (
+        SELECT h.account_id, h.order_id, h.price
+          FROM (SELECT account_id, order_id, price,
+                       sum(price) OVER (PARTITION BY account_id ORDER BY ord ROWS UNBOUNDED PRECEDING) AS running
+                  FROM to_hold) h
+          JOIN hold_locks l ON l.account_id = h.account_id
+         WHERE h.running <= l.balance
+      ), hold_debits AS (
+        UPDATE wallets w SET balance = t.locked_balance - t.total, held = w.held + t.total
+          FROM (SELECT h.account_id, sum(h.price)::bigint AS total, min(l.balance) AS locked_balance
+                  FROM hold_taken h JOIN hold_locks l ON l.account_id = h.account_id GROUP BY h.account_id) t
+         WHERE w.account_id = t.account_id
         RETURNING w.account_id
       ), hold_entries AS (
         INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
         SELECT h.account_id, h.order_id, 'hold', -h.price, h.price
-          FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id
+          FROM hold_taken h JOIN hold_debits d ON d.account_id = h.account_id
       )""";
 
   /**

@@ -75,7 +75,7 @@ final class RentalSql {
       WITH policy AS (
         SELECT policy_id, version, rental_cancel_window_ms FROM policy_current
       ), to_hold AS (
-        SELECT $1::bigint AS account_id, nextval('order_ids') AS order_id, $7::bigint AS price
+        SELECT $1::bigint AS account_id, nextval('order_ids') AS order_id, $7::bigint AS price, 1 AS ord
       )""" + Postings.HOLD + """
       , ord AS (
         INSERT INTO rentals (id, account_id, service, country, provider_id, hours, hourly_price, price, cost, state,
@@ -237,7 +237,7 @@ final class RentalSql {
          WHERE id = $1 AND account_id = $2 AND state = 'ACTIVE' AND ends_at > now() AND hours + $3::int <= $5::int
          FOR UPDATE
       ), to_hold AS (
-        SELECT account_id, nextval('order_ids') AS order_id, $4::bigint AS price FROM r
+        SELECT account_id, nextval('order_ids') AS order_id, $4::bigint AS price, 1 AS ord FROM r
       )""" + Postings.HOLD + """
       , moved AS (
         UPDATE rentals SET ends_at = ends_at + $3 * interval '1 hour', hours = hours + $3

@@ -151,6 +151,39 @@ class BatchPurchaseTest {
     System.out.printf("coalescing: 100 concurrent purchases of one account took %d hold statements%n", statements);
   }
 
+  @Test
+  @DisplayName("coalesces concurrent purchases of many accounts into shared wallet statements, each wallet paying its own")
+  void coalescesHoldsAcrossAccounts() throws Exception {
+    List<Customer> customers = new ArrayList<>();
+    for (int i = 0; i < 40; i++) customers.add(node.customer("many-" + i, "1.00", "bulk"));
+    long statementsBefore = node.node().modules().activations().holds().statements();
+    ExecutorService pool = Executors.newFixedThreadPool(40);
+    List<Future<Api.Response>> responses = new ArrayList<>();
+    try {
+      for (int round = 0; round < 3; round++) {
+        for (Customer customer : customers) {
+          responses.add(pool.submit(() -> api.post("/v1/activations", customer.apiKey(),
+              new JsonObject().put("service", "tg").put("country", 0))));
+        }
+      }
+      int created = 0;
+      for (Future<Api.Response> response : responses) {
+        int status = response.get().status();
+        if (status == 201) created++;
+        else assertThat(status).as("%s", response.get()).isEqualTo(402);
+      }
+      assertThat(created).as("two $0.50 numbers per $1.00 wallet").isEqualTo(80);
+    } finally {
+      pool.shutdownNow();
+    }
+    long statements = node.node().modules().activations().holds().statements() - statementsBefore;
+    assertThat(statements).as("hold statements for 120 concurrent purchases of 40 accounts").isLessThan(120);
+    for (Customer customer : customers) {
+      assertThat(wallet(customer)).isEqualTo(new JsonObject().put("balance", "0.00").put("held", "1.00").put("currency", "USD"));
+    }
+    System.out.printf("coalescing: 120 concurrent purchases of 40 accounts took %d hold statements%n", statements);
+  }
+
   private static void assertFailure(JsonObject item, String type, int count, String detail) {
     assertThat(item.getJsonArray("failures")).hasSize(1);
     JsonObject failure = item.getJsonArray("failures").getJsonObject(0);
