@@ -7,8 +7,6 @@ import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
 import com.otporchestrator.order.AllocationFailure;
-import com.otporchestrator.timer.Timer;
-import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.Allocation;
 import com.otporchestrator.upstream.AllocationRequest;
@@ -28,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Buys a number: hold the price, ask the supplier, then either open the order or void the hold.
- * The supplier call happens outside any transaction; a watchdog timer set before it guarantees the
- * hold is voided even if this pod dies while waiting.
+ * The supplier call happens outside any transaction; if this pod dies while waiting, the order's row
+ * (allocating, with its allocation deadline) is failed and its hold voided by the timer sweep.
  */
 public final class PurchaseService {
   private static final Logger LOG = LoggerFactory.getLogger(PurchaseService.class);
@@ -168,13 +166,14 @@ public final class PurchaseService {
 
   record Candidate(Offer offer, Provider provider) {}
 
-  /** Holds many orders at once (the longest affordable prefix) and arms their allocation watchdogs. */
+  /**
+   * Holds many orders at once (the longest affordable prefix). No timer is armed for the allocation: an order's row
+   * carries its allocation deadline ({@code expires_at}), this process fails the order itself when its suppliers pass or
+   * time out, and an order left allocating by a process that died is failed and refunded by the PostgreSQL sweep of
+   * overdue open orders (docs/timers.md). So a purchase writes one timer, its expiry, once it is open.
+   */
   Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<ActivationRepository.Hold> orders) {
-    return holds.hold(accountId, orders).compose(created -> {
-      List<Timer> watchdogs = created.stream().flatMap(Optional::stream)
-          .map(c -> new Timer(TimerKind.EXPIRE, c.id(), c.watchdogMillis())).toList();
-      return timers.scheduleAll(watchdogs).recover(error -> Future.succeededFuture()).map(created);
-    });
+    return holds.hold(accountId, orders);
   }
 
   private static void checkPriceCeiling(Offer offer, Long maxPrice) {
