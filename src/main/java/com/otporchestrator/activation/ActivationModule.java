@@ -31,6 +31,7 @@ public final class ActivationModule implements FeatureModule {
   private final ActivationTimers timers;
   private final OrderEvents events;
   private final HoldCoalescer holds;
+  private final PurchaseAdmission admission;
   private final PurchaseService purchases;
   private final BatchPurchase batches;
   private final ActivationService service;
@@ -63,9 +64,14 @@ public final class ActivationModule implements FeatureModule {
         TimerKind.EXPIRE, new ExpiryHandler(repository, timers, events),
         TimerKind.CLOSE, new UpstreamCloseHandler(core.pool(), providers, timerService, timers),
         TimerKind.POLL, new UpstreamPollHandler(core.pool(), providers, smsDelivery, repository, timerService));
+    this.admission = new PurchaseAdmission(config.purchasesInFlight());
     this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(),
-        new ActivationRefunds(service, policies.policies()));
-    this.batchRoutes = new BatchRoutes(batches, api.idempotency(), webhooks.urls());
+        new ActivationRefunds(service, policies.policies()), admission);
+    this.batchRoutes = new BatchRoutes(batches, api.idempotency(), webhooks.urls(), admission);
+    core.metrics().functionCounter("otp.purchases.rejected", "Purchase requests refused with 503: the node was at PURCHASES_IN_FLIGHT",
+        admission, PurchaseAdmission::rejected);
+    core.metrics().gauge("otp.purchases.in_flight", "Orders admitted and not yet answered (bounded by PURCHASES_IN_FLIGHT)",
+        admission, PurchaseAdmission::inFlight);
     core.metrics().functionCounter("otp.hold.statements", "Hold statements sent (coalesced group commits)", holds,
         HoldCoalescer::statements);
     core.metrics().functionCounter("otp.holds", "Orders held; holds / hold statements is the coalescing ratio", holds,
@@ -85,6 +91,11 @@ public final class ActivationModule implements FeatureModule {
   }
 
   /** Hold statements sent and holds requested: how well concurrent purchases are coalesced. */
+  /** Purchases admitted on this node, and those refused for want of room. */
+  public PurchaseAdmission admission() {
+    return admission;
+  }
+
   public HoldCoalescer holds() {
     return holds;
   }

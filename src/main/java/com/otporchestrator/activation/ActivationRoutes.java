@@ -30,10 +30,12 @@ final class ActivationRoutes {
   private volatile java.util.function.Consumer<RoutingContext> afterPurchase = ctx -> {};
   private final WebhookUrls webhookUrls;
   private final ActivationRefunds refunds;
+  private final PurchaseAdmission admission;
 
   ActivationRoutes(PurchaseService purchases, ActivationService activations, IdempotencyStore idempotency,
-                   WebhookUrls webhookUrls, ActivationRefunds refunds) {
+                   WebhookUrls webhookUrls, ActivationRefunds refunds, PurchaseAdmission admission) {
     this.refunds = refunds;
+    this.admission = admission;
     this.purchases = purchases;
     this.activations = activations;
     this.idempotency = idempotency;
@@ -56,6 +58,7 @@ final class ActivationRoutes {
   }
 
   private void purchase(RoutingContext ctx) {
+    if (!admission.admit(ctx, 1)) return;
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls, Channel.API);

@@ -33,7 +33,10 @@ final class BatchRoutes {
   private final IdempotencyStore idempotency;
   private final WebhookUrls webhookUrls;
 
-  BatchRoutes(BatchPurchase batches, IdempotencyStore idempotency, WebhookUrls webhookUrls) {
+  private final PurchaseAdmission admission;
+
+  BatchRoutes(BatchPurchase batches, IdempotencyStore idempotency, WebhookUrls webhookUrls, PurchaseAdmission admission) {
+    this.admission = admission;
     this.batches = batches;
     this.idempotency = idempotency;
     this.webhookUrls = webhookUrls;
@@ -44,11 +47,27 @@ final class BatchRoutes {
   }
 
   private void buy(RoutingContext ctx) {
+    if (!admission.admit(ctx, ordersAsked(ctx))) return;
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
       List<BatchPurchase.Item> items = items(Requests.jsonBody(ctx, Set.of("items")));
       return batches.buy(accountId, items).map(BatchRoutes::response);
     });
+  }
+
+  /** How many numbers a batch asks for, read leniently (1 when unreadable: the request is then refused with a 400). */
+  private static int ordersAsked(RoutingContext ctx) {
+    try {
+      JsonArray items = ctx.body().asJsonObject().getJsonArray("items");
+      int orders = 0;
+      for (int i = 0; i < items.size(); i++) {
+        Object quantity = items.getJsonObject(i).getValue("quantity");
+        orders += quantity instanceof Number n ? Math.max(1, Math.min(MAX_QUANTITY, n.intValue())) : 1;
+      }
+      return Math.max(1, Math.min(MAX_ORDERS, orders));
+    } catch (RuntimeException e) {
+      return 1;
+    }
   }
 
   private List<BatchPurchase.Item> items(JsonObject body) {

@@ -32,7 +32,8 @@ public record AppConfig(
     LifecycleSettings lifecycle,
     String refundPolicy,
     RentalSettings rentals,
-    RoutingSettings routing) {
+    RoutingSettings routing,
+    int purchasesInFlight) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -141,7 +142,8 @@ public record AppConfig(
                 e.millis("BREAKER_OPEN_MS", 30_000, 100, 3_600_000)),
             e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
             e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
-            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)));
+            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)),
+        e.intRange("PURCHASES_IN_FLIGHT", 256, 1, 100_000));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
