@@ -86,6 +86,7 @@ public class BenchDriver {
         case "load" -> d.load();
         case "expiry-burst" -> d.expiryBurst();
         case "steady" -> d.steady();
+        case "overload" -> d.overload();
         case "live-million" -> d.liveMillion();
         case "pgbench-scripts" -> d.pgbenchScripts();
         default -> throw new IllegalArgumentException("unknown command " + args[0]);
@@ -624,6 +625,114 @@ public class BenchDriver {
   // steady: batch purchases at a fixed rate with a short window, single purchases, cancels, SMS
   // (the sandbox pushes a code to a share of the numbers); expiries follow at the purchase rate.
 
+  // ---------------------------------------------------------------------------------------------
+  // overload: single purchases offered open-loop at `rate`/s (several times what one node serves), their
+  // windows ending `window-seconds` later, so expiries fall due while the overload lasts. Figures: admitted
+  // throughput, rejected share (503 with Retry-After), p99 of admitted purchases, client timeouts, and the
+  // lateness of the expiries whose deadline fell inside the overload.
+
+  void overload() throws Exception {
+    List<String[]> keys = keys();
+    int rate = intOpt("rate", 2000);
+    int seconds = intOpt("seconds", 60);
+    int warmup = intOpt("warmup", 10);
+    int window = intOpt("window-seconds", 10);
+    int ticksPerSecond = 20;
+    long t0 = System.nanoTime();
+    Recorder rec = new Recorder("purchase", t0);
+    Monitor mon = new Monitor();
+    AtomicLong offered = new AtomicLong(), rejected = new AtomicLong(), timeouts = new AtomicLong(), other = new AtomicLong();
+    long loadStartMs = System.currentTimeMillis() + warmup * 1000L;
+    long end = t0 + (long) (warmup + seconds) * 1_000_000_000L;
+    Promise<Void> done = Promise.promise();
+    System.err.printf("overload: %d purchases/s offered open-loop for %d s (+%d s warm-up), windows of %d s%n", rate, seconds, warmup, window);
+    vertx.runOnContext(v -> {
+      mon.sample();
+      vertx.setPeriodic(1000 / ticksPerSecond, id -> {
+        if (System.nanoTime() >= end) {
+          vertx.cancelTimer(id);
+          vertx.setTimer(35_000, x -> done.complete()); // the client timeout is 30 s
+          return;
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        boolean measured = System.nanoTime() >= t0 + warmup * 1_000_000_000L;
+        for (int i = 0; i < rate / ticksPerSecond; i++) {
+          String[] key = keys.get(rnd.nextInt(keys.size()));
+          if (measured) offered.incrementAndGet();
+          call(HttpMethod.POST, "/v1/activations", key[1], new JsonObject().put("service", SERVICES.get(rnd.nextInt(SERVICES.size())))
+              .put("country", COUNTRIES.get(rnd.nextInt(COUNTRIES.size())))).onComplete(r -> {
+                if (r.failed()) {
+                  rec.record(0, 0, false);
+                  if (measured) timeouts.incrementAndGet();
+                  return;
+                }
+                int status = r.result().status;
+                rec.record(status, r.result().nanos, status == 201);
+                if (!measured) return;
+                if (status == 503 || status == 429) rejected.incrementAndGet();
+                else if (status != 201) other.incrementAndGet();
+              });
+        }
+      });
+      vertx.setPeriodic(1000, id -> {
+        mon.sample();
+        int sec = (int) ((System.nanoTime() - t0) / 1_000_000_000L) - 1;
+        double[] s = rec.second(sec);
+        double[] m = mon.samples.get(mon.samples.size() - 1);
+        System.err.printf("t=%3ds admitted %5.0f/s refused+errors %5.0f/s p99 %7.1f ms | cpu %4.0f%% | load %s%n",
+            sec + 1, s[0], s[1], s[4], m[1], loadAverage().substring(0, 14));
+        if (done.future().isComplete()) vertx.cancelTimer(id);
+      });
+    });
+    done.future().await(warmup + seconds + 120, TimeUnit.SECONDS);
+    System.err.printf("overload: offers stopped; waiting %d s for the last windows to end%n", window + 5);
+    sleep((window + 5) * 1000L);
+    mon.sample();
+    Recorder measuredRec = new Recorder("purchase", t0);
+    synchronized (rec) {
+      for (var e : rec.perSecond.entrySet()) {
+        if (e.getKey() < warmup || e.getKey() >= warmup + seconds) continue;
+        for (int i = 0; i < e.getValue().n; i++) {
+          measuredRec.all.add(e.getValue().a[i]);
+          measuredRec.ok++;
+        }
+      }
+      measuredRec.byStatus.putAll(rec.byStatus);
+    }
+    JsonObject admitted = measuredRec.summary(seconds);
+    double cpuSeconds = 0;
+    for (int k = warmup + 1; k <= warmup + seconds && k < mon.samples.size(); k++) cpuSeconds += mon.samples.get(k)[1] / 100.0;
+    // expiries whose deadline fell inside the overload (from one window after it began until it ended)
+    Pool pool = pg();
+    java.time.OffsetDateTime from = Instant.ofEpochMilli(loadStartMs + window * 1000L).atOffset(java.time.ZoneOffset.UTC);
+    java.time.OffsetDateTime to = Instant.ofEpochMilli(loadStartMs + seconds * 1000L).atOffset(java.time.ZoneOffset.UTC);
+    Row r = pool.preparedQuery("""
+        SELECT count(*),
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
+               max(extract(epoch FROM closed_at - expires_at) * 1000)
+          FROM activations WHERE expires_at >= $1 AND expires_at < $2 AND state IN ('EXPIRED', 'FINISHED')
+           AND close_reason IN ('no code within the window', 'window ended after a code')""")
+        .execute(Tuple.of(from, to)).await(120, TimeUnit.SECONDS).iterator().next();
+    long open = pool.preparedQuery("SELECT count(*) FROM activations WHERE closed_at IS NULL AND expires_at < now()")
+        .execute().await(60, TimeUnit.SECONDS).iterator().next().getLong(0);
+    long off = offered.get();
+    summary.put("scenario", "overload").put("offeredPerSecond", rate).put("seconds", seconds).put("warmupSeconds", warmup)
+        .put("accounts", keys.size())
+        .put("admittedPerSecond", admitted.getDouble("throughputPerSecond"))
+        .put("rejectedShare", off == 0 ? 0 : Math.round(rejected.get() * 10_000.0 / off) / 10_000.0)
+        .put("offered", off).put("rejected", rejected.get()).put("clientTimeoutsOrErrors", timeouts.get()).put("otherAnswers", other.get())
+        .put("admittedLatencyMs", admitted.getJsonObject("latencyMs"))
+        .put("serviceCpuMsPerAdmittedPurchase", admitted.getLong("ok") == 0 ? -1 : Math.round(cpuSeconds * 1000 / admitted.getLong("ok") * 100) / 100.0)
+        .put("expiriesDuringOverload", new JsonObject().put("count", r.getLong(0)).put("latenessP50Ms", r.getValue(1))
+            .put("latenessP99Ms", r.getValue(2)).put("latenessMaxMs", r.getValue(3)).put("overdueStillOpen", open))
+        .put("byStatusWholeRun", new JsonObject(new LinkedHashMap<>(rec.byStatus)))
+        .put("service", mon.summary());
+    System.err.println(summary.encodePrettily());
+    writeSeries(rec, mon, warmup);
+    finish();
+  }
+
   void steady() throws Exception {
     List<String[]> keys = keys();
     int rate = intOpt("rate", 2000);
@@ -847,8 +956,8 @@ public class BenchDriver {
   void pgbenchScripts() throws Exception {
     Class<?> sqlClass = Class.forName("com.otporchestrator.activation.ActivationSql");
     String hold = constant(sqlClass, "HOLD_MANY"), allocated = constant(sqlClass, "MARK_ALLOCATED");
-    String holdOne = substitute(hold, Map.of(1, ":aid", 2, "'{tg}'", 3, "'{0}'", 4, "'{sandbox}'", 5, "'{800000}'", 6, "'{480000}'",
-        7, "1200000", 8, "'{NULL}'"));
+    String holdOne = substitute(hold, Map.of(1, "ARRAY[:aid]::bigint[]", 2, "'{tg}'", 3, "'{0}'", 4, "'{sandbox}'", 5, "'{800000}'",
+        6, "'{480000}'", 7, "1200000", 8, "'{NULL}'", 9, "'{api}'"));
     String allocate = substitute(allocated, Map.of(1, ":id", 2, "'79990000000'", 3, "('pgb-' || :id)", 4, "1200000", 5, "NULL",
         6, "120000"));
     String header = "-- Generated by bench/run.sh from com.otporchestrator.activation.ActivationSql (HOLD_MANY with one row,\n"

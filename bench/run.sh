@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark of the real service: bench/run.sh <purchase|bulk|expiry-burst|steady|live-million>
+# Benchmark of the real service: bench/run.sh <purchase|bulk|expiry-burst|steady|live-million|overload>
 #
 # Starts the service as its own process (dev mode: sandbox supplier in-process, seeded catalog) on a
 # dedicated database and Redis key prefix, creates funded accounts through the admin API, measures
@@ -20,8 +20,8 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 scenario=${1:-}
 case "$scenario" in
-  purchase|bulk|expiry-burst|steady|live-million) ;;
-  *) echo "usage: bench/run.sh purchase|bulk|expiry-burst|steady|live-million" >&2; exit 2 ;;
+  purchase|bulk|expiry-burst|steady|live-million|overload) ;;
+  *) echo "usage: bench/run.sh purchase|bulk|expiry-burst|steady|live-million|overload" >&2; exit 2 ;;
 esac
 
 . bin/java-home.sh
@@ -85,6 +85,7 @@ svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL=
 case "$scenario" in
   expiry-burst) svc_env+=(TIMER_SWEEP_INTERVAL_MS=5000) ;;
   steady) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 CANCEL_DELAY_SECONDS=2 SANDBOX_SMS_PROBABILITY=0.1 SANDBOX_SMS_DELAY_SECONDS=3) ;;
+  overload) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 ${BENCH_PURCHASES_IN_FLIGHT:+PURCHASES_IN_FLIGHT=$BENCH_PURCHASES_IN_FLIGHT}) ;;
 esac
 jfr=()
 if [ "${BENCH_JFR:-0}" = 1 ]; then
@@ -114,6 +115,7 @@ case "$scenario" in
   bulk) accounts=1; plan=bench-unlimited; plan_args=(plan-rps=100000 plan-burst=1000000) ;;
   expiry-burst|live-million) accounts=${BENCH_ACCOUNTS:-100}; plan=bulk; plan_args=() ;;
   steady) accounts=${BENCH_ACCOUNTS:-20}; plan=bench-unlimited; plan_args=(plan-rps=100000 plan-burst=1000000) ;;
+  overload) accounts=${BENCH_ACCOUNTS:-1000}; plan=bench-unlimited; plan_args=(plan-rps=100000 plan-burst=1000000) ;;
 esac
 driver setup accounts="$accounts" deposit="${BENCH_DEPOSIT:-1000000.00}" plan="$plan" "${plan_args[@]}" out="$out/keys.txt"
 first_account=$(head -1 "$out/keys.txt" | cut -d' ' -f1)
@@ -143,6 +145,9 @@ case "$scenario" in
     driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" ;;
   steady)
     driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
+  overload)
+    driver overload keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 pid="$svc" \
+      connections="${BENCH_CONNECTIONS:-1024}" ;;
   live-million)
     driver live-million keys="$out/keys.txt" count="$(scaled 1000000 1000)" idle-seconds="${BENCH_IDLE_SECONDS:-30}" pid="$svc" ;;
 esac

@@ -3,38 +3,46 @@
 -- purchase: a random account of the bench's accounts.
 \set aid random(:first_account, :last_account)
 WITH req AS (
-  SELECT r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.ord, nextval('order_ids') AS id
-    FROM unnest('{tg}'::text[], '{0}'::int[], '{sandbox}'::text[], '{800000}'::bigint[], '{480000}'::bigint[], '{NULL}'::text[])
-         WITH ORDINALITY AS r(service, country, provider_id, price, cost, webhook_url, ord)
-), wallet AS (
-  SELECT balance FROM wallets WHERE account_id = :aid FOR UPDATE
+  SELECT r.account_id, r.service, r.country, r.provider_id, r.price, r.cost, r.webhook_url, r.channel, r.ord,
+         nextval('order_ids') AS id
+    FROM unnest(ARRAY[:aid]::bigint[]::bigint[], '{tg}'::text[], '{0}'::int[], '{sandbox}'::text[], '{800000}'::bigint[], '{480000}'::bigint[], '{NULL}'::text[], '{api}'::text[])
+         WITH ORDINALITY AS r(account_id, service, country, provider_id, price, cost, webhook_url, channel, ord)
 ), policy AS (
   SELECT policy_id, version FROM policy_current
-), chosen AS (
-  SELECT q.* FROM (SELECT req.*, sum(req.price) OVER (ORDER BY req.ord) AS running FROM req) q, wallet w
-   WHERE q.running <= w.balance
 ), to_hold AS (
-  SELECT :aid::bigint AS account_id, id AS order_id, price FROM chosen
+  SELECT account_id, id AS order_id, price, ord FROM req
+), hold_locks AS (
+  SELECT account_id, balance FROM wallets WHERE account_id IN (SELECT account_id FROM to_hold)
+   ORDER BY account_id FOR UPDATE
+), hold_taken AS (
+  SELECT h.account_id, h.order_id, h.price
+    FROM (SELECT account_id, order_id, price,
+                 sum(price) OVER (PARTITION BY account_id ORDER BY ord ROWS UNBOUNDED PRECEDING) AS running
+            FROM to_hold) h
+    JOIN hold_locks l ON l.account_id = h.account_id
+   WHERE h.running <= l.balance
 ), hold_debits AS (
-  UPDATE wallets w SET balance = w.balance - t.total, held = w.held + t.total
-    FROM (SELECT account_id, sum(price)::bigint AS total FROM to_hold GROUP BY account_id) t
-   WHERE w.account_id = t.account_id AND w.balance >= t.total
+  UPDATE wallets w SET balance = t.locked_balance - t.total, held = w.held + t.total
+    FROM (SELECT h.account_id, sum(h.price)::bigint AS total, min(l.balance) AS locked_balance
+            FROM hold_taken h JOIN hold_locks l ON l.account_id = h.account_id GROUP BY h.account_id) t
+   WHERE w.account_id = t.account_id
   RETURNING w.account_id
 ), hold_entries AS (
   INSERT INTO ledger_entries (account_id, order_id, kind, balance_delta, held_delta)
   SELECT h.account_id, h.order_id, 'hold', -h.price, h.price
-    FROM to_hold h JOIN hold_debits d ON d.account_id = h.account_id
+    FROM hold_taken h JOIN hold_debits d ON d.account_id = h.account_id
 ), ord AS (
   INSERT INTO activations (id, account_id, service, country, provider_id, price, cost, state, expires_at, cancellable_at,
-                           webhook_url, policy_id, policy_version)
-  SELECT id, :aid, service, country, provider_id, price, cost, 'ALLOCATING',
-         now() + 1200000::bigint * interval '1 millisecond', now() + 1200000::bigint * interval '1 millisecond', webhook_url,
-         p.policy_id, p.version
-    FROM chosen JOIN hold_debits d ON d.account_id = :aid LEFT JOIN policy p ON true
+                           webhook_url, policy_id, policy_version, channel)
+  SELECT r.id, r.account_id, r.service, r.country, r.provider_id, r.price, r.cost, 'ALLOCATING',
+         now() + 1200000::bigint * interval '1 millisecond', now() + 1200000::bigint * interval '1 millisecond', r.webhook_url,
+         p.policy_id, p.version, r.channel
+    FROM req r JOIN hold_taken h ON h.order_id = r.id JOIN hold_debits d ON d.account_id = r.account_id
+    LEFT JOIN policy p ON true
   RETURNING id, expires_at
 )
-SELECT c.ord, c.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
-  FROM chosen c JOIN ord o ON o.id = c.id \gset
+SELECT r.ord, r.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+  FROM req r JOIN ord o ON o.id = r.id \gset
 UPDATE activations AS a
    SET state = 'WAITING_CODE', phone = '79990000000', provider_activation_id = ('pgb-' || :id), upstream_state = 'OPEN',
        expires_at = w.ends,
@@ -47,7 +55,7 @@ UPDATE activations AS a
  WHERE a.id = :id AND o.id = a.id AND a.state = 'ALLOCATING'
  RETURNING a.id, a.account_id, a.service, a.country, a.provider_id, a.price, a.state, a.phone,
 a.created_at, a.expires_at, a.cancellable_at, a.closed_at, a.close_reason, a.webhook_url,
-a.policy_id, a.policy_version,
+a.policy_id, a.policy_version, a.channel,
 EXISTS (SELECT 1 FROM held_refunds h WHERE h.order_id = a.id AND h.decision IS NULL) AS refund_held,
 COALESCE((SELECT json_agg(json_build_object('sender', s.sender, 'text', s.text, 'code', s.code,
                                             'receivedAt', s.received_at) ORDER BY s.id)
