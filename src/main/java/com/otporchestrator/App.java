@@ -33,7 +33,7 @@ public final class App {
         Node node = run(dev.config());
         Modules modules = node.modules();
         dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
-            modules.accounts().repository(), modules.wallets().repository()));
+            modules.accounts().repository(), modules.wallets().repository(), modules.web()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {
