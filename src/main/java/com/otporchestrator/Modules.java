@@ -79,7 +79,7 @@ public final class Modules {
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
-    web = new WebModule(core, accounts, wallets, catalog, activations, push);
+    web = new WebModule(core, accounts, wallets, catalog, activations, push, rentals, claims, policies);
   }
 
   /** Every module, in the order their routes are mounted. */
