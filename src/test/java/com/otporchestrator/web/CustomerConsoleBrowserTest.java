@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 @DisplayName("The customer console in a real headless Chromium")
 class CustomerConsoleBrowserTest {
-  static final Path SHOTS = Path.of("docs/console");
+  /** Where screenshots go: target/ by default, so a run leaves the repository alone; -Dconsole.screenshots=docs/console refreshes the docs'. */
+  static final Path SHOTS = Path.of(System.getProperty("console.screenshots", "target/console-screenshots"));
   static TestStores.Isolated stores;
   static TestNode node;
   static TestNode.Customer alice;
