@@ -32,7 +32,8 @@ public final class HealthVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     routes.mount(router);
     router.get("/metrics").handler(metrics);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen()
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .connectionHandler(MalformedRequests::install).requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
 

@@ -6,6 +6,8 @@ import com.otporchestrator.common.Money;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /** Strict reading of request bodies and parameters: every problem is a precise 4xx, never a 500. */
@@ -19,7 +21,7 @@ public final class Requests {
     if (!mediaType.equalsIgnoreCase("application/json")) {
       throw new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "send the body as application/json");
     }
-    String text = ctx.body() == null ? null : ctx.body().asString();
+    String text = bodyText(ctx);
     if (text == null || text.isBlank()) throw DomainException.invalid("the request body is empty");
     Object parsed;
     try {
@@ -32,6 +34,37 @@ public final class Requests {
       if (!allowedFields.contains(field)) throw DomainException.invalid("unknown field '" + field + "'");
     }
     return body;
+  }
+
+  /**
+   * The body as text, or null without one. Bodies are UTF-8 (JSON has no other encoding): a Content-Type naming
+   * another charset, or one Java does not know, is refused with 415 rather than decoded wrongly.
+   */
+  public static String bodyText(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null) return null;
+    String charset = charsetOf(ctx.request().getHeader("Content-Type"));
+    if (charset != null && !isUtf8(charset)) {
+      throw new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "send the body in UTF-8, not charset '"
+          + (charset.length() > 40 ? charset.substring(0, 40) + "..." : charset) + "'");
+    }
+    return ctx.body().buffer().toString(StandardCharsets.UTF_8);
+  }
+
+  private static String charsetOf(String contentType) {
+    if (contentType == null) return null;
+    for (String parameter : contentType.split(";")) {
+      String[] pair = parameter.trim().split("=", 2);
+      if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) return pair[1].trim().replace("\"", "");
+    }
+    return null;
+  }
+
+  private static boolean isUtf8(String charset) {
+    try {
+      return Charset.forName(charset).equals(StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public static String requiredString(JsonObject body, String field, int maxLength) {

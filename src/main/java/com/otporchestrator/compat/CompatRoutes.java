@@ -185,7 +185,8 @@ public final class CompatRoutes {
   private void failed(RoutingContext ctx) {
     if (ctx.response().ended()) return;
     if (ctx.failure() != null) {
-      LOG.warn("sms-activate request failed before its action: {}", ctx.failure().getClass().getSimpleName());
+      // the caller's malformed query or form, never ours: not worth more than a debug line
+      LOG.debug("sms-activate request failed before its action: {}", ctx.failure().getClass().getSimpleName());
     }
     send(ctx, Reply.text(CompatTokens.ERROR_SQL));
   }

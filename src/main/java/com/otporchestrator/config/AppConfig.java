@@ -32,7 +32,8 @@ public record AppConfig(
     LifecycleSettings lifecycle,
     String refundPolicy,
     RentalSettings rentals,
-    RoutingSettings routing) {
+    RoutingSettings routing,
+    MoneyLimits money) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -73,6 +74,15 @@ public record AppConfig(
    */
   public record RoutingSettings(com.otporchestrator.config.BreakerSettings breaker, int outageBatch,
                                 Duration outagePoll, Duration outageLease) {}
+
+  /**
+   * Bounds on amounts, in micro-USD: {@code maxAmount} for any one amount a request carries (a deposit, an adjustment,
+   * a service credit, a payout, an offer's price or cost, a maxPrice), {@code maxWalletBalance} for what a deposit may
+   * bring a wallet to (balance + held). Far below the bigint range, so no sum of them can overflow.
+   */
+  public record MoneyLimits(long maxAmount, long maxWalletBalance) {
+    static final long MICROS_PER_USD = 1_000_000L;
+  }
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -141,7 +151,10 @@ public record AppConfig(
                 e.millis("BREAKER_OPEN_MS", 30_000, 100, 3_600_000)),
             e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
             e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
-            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)));
+            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)),
+        new MoneyLimits(
+            e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * MoneyLimits.MICROS_PER_USD,
+            e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * MoneyLimits.MICROS_PER_USD));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -150,6 +163,9 @@ public record AppConfig(
     }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    if (config.money().maxAmount() > config.money().maxWalletBalance()) {
+      e.problem("MAX_AMOUNT_USD must not be above MAX_WALLET_BALANCE_USD");
     }
     if (config.rentals().minHours() > config.rentals().maxHours()) {
       e.problem("RENTAL_MIN_HOURS must not be above RENTAL_MAX_HOURS");

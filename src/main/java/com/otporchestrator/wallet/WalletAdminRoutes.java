@@ -144,7 +144,7 @@ final class WalletAdminRoutes {
   }
 
   private static String optionalBodyText(RoutingContext ctx, String field) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
+    String text = Requests.bodyText(ctx);
     if (text == null || text.isBlank()) return null;
     return Requests.optionalString(Requests.jsonBody(ctx, Set.of(field)), field, 500);
   }
