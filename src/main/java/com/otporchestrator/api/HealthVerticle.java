@@ -33,7 +33,9 @@ public final class HealthVerticle extends VerticleBase {
     routes.mount(router);
     router.get("/metrics").handler(metrics);
     return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .connectionHandler(MalformedRequests::install).requestHandler(router).listen()
+        // probes and scrapes send no body: the body timeout hardly matters here
+        .connectionHandler(MalformedRequests.installer(java.time.Duration.ofSeconds(30)))
+        .requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
 

@@ -69,7 +69,7 @@ public final class HttpApiVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setCompressionSupported(true)
         .setMaxFormAttributeSize((int) BODY_LIMIT_BYTES);
-    return vertx.createHttpServer(options).connectionHandler(MalformedRequests::install).requestHandler(router).listen()
+    return vertx.createHttpServer(options).connectionHandler(MalformedRequests.installer(config.limits().bodyTimeout())).requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
 

@@ -20,9 +20,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Requests that break HTTP itself, answered before Vert.x sees them: Vert.x would otherwise answer 500 (a missing
  * Host), 501 (an unknown HTTP version) or close the connection without a word (an invalid chunk size, a corrupt
- * gzip or deflate body). Each gets a 400 problem (a body announced but never sent: 408 after {@link #BODY_TIMEOUT_MS})
+ * gzip or deflate body). Each gets a 400 problem (a body announced but never sent: 408 after REQUEST_BODY_TIMEOUT_MS)
  * with {@code Connection: close}, and the connection closes once the answer is written: after a framing error no
  * later byte on it can be trusted. Nothing reaches a route, so nothing is written.
  *
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
 final class MalformedRequests extends ChannelDuplexHandler {
   private static final Logger LOG = LoggerFactory.getLogger(MalformedRequests.class);
   /** How long a request may take to send the body it announced once its head has arrived. */
-  static final long BODY_TIMEOUT_MS = 30_000;
+  private final long bodyTimeoutMs;
 
   private boolean receiving;
   private boolean answering;
@@ -49,15 +51,19 @@ final class MalformedRequests extends ChannelDuplexHandler {
   private String path = "/";
   private ScheduledFuture<?> bodyTimer;
 
-  private MalformedRequests() {}
+  private MalformedRequests(long bodyTimeoutMs) {
+    this.bodyTimeoutMs = bodyTimeoutMs;
+  }
 
-  /** Installs the guard on a new HTTP/1.x connection (an HTTP/2 connection has no such framing to check). */
-  static void install(HttpConnection connection) {
-    if (!(connection instanceof ConnectionBase base)) return;
-    ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
-    if (pipeline.get("handler") != null && pipeline.get(MalformedRequests.class) == null) {
-      pipeline.addBefore("handler", "malformedRequests", new MalformedRequests());
-    }
+  /** The connection handler that installs the guard on each new HTTP/1.x connection (HTTP/2 has no such framing). */
+  static Handler<HttpConnection> installer(Duration bodyTimeout) {
+    return connection -> {
+      if (!(connection instanceof ConnectionBase base)) return;
+      ChannelPipeline pipeline = base.channelHandlerContext().pipeline();
+      if (pipeline.get("handler") != null && pipeline.get(MalformedRequests.class) == null) {
+        pipeline.addBefore("handler", "malformedRequests", new MalformedRequests(bodyTimeout.toMillis()));
+      }
+    };
   }
 
   @Override
@@ -141,9 +147,9 @@ final class MalformedRequests extends ChannelDuplexHandler {
     bodyTimer = ctx.executor().schedule(() -> {
       if (receiving && !answering && !rejected && ctx.channel().isActive()) {
         reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT, "the request body did not arrive within "
-            + BODY_TIMEOUT_MS / 1000 + " s of its head");
+            + bodyTimeoutMs + " ms of its head");
       }
-    }, BODY_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }, bodyTimeoutMs, TimeUnit.MILLISECONDS);
   }
 
   private void bodyReceived() {

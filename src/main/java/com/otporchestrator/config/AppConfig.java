@@ -33,7 +33,7 @@ public record AppConfig(
     String refundPolicy,
     RentalSettings rentals,
     RoutingSettings routing,
-    MoneyLimits money) {
+    InputLimits limits) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -76,11 +76,12 @@ public record AppConfig(
                                 Duration outagePoll, Duration outageLease) {}
 
   /**
-   * Bounds on amounts, in micro-USD: {@code maxAmount} for any one amount a request carries (a deposit, an adjustment,
-   * a service credit, a payout, an offer's price or cost, a maxPrice), {@code maxWalletBalance} for what a deposit may
-   * bring a wallet to (balance + held). Far below the bigint range, so no sum of them can overflow.
+   * Bounds on what a request may carry. Amounts in micro-USD: {@code maxAmount} for any one amount (a deposit, an
+   * adjustment, a service credit, a payout, an offer's price or cost, a maxPrice), {@code maxWalletBalance} for what a
+   * deposit may bring a wallet to (balance + held); both far below the bigint range, so no sum of them can overflow.
+   * {@code bodyTimeout}: how long a request may take to send the body its head announced before it is answered 408.
    */
-  public record MoneyLimits(long maxAmount, long maxWalletBalance) {
+  public record InputLimits(long maxAmount, long maxWalletBalance, Duration bodyTimeout) {
     static final long MICROS_PER_USD = 1_000_000L;
   }
 
@@ -152,9 +153,10 @@ public record AppConfig(
             e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
             e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
             e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)),
-        new MoneyLimits(
-            e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * MoneyLimits.MICROS_PER_USD,
-            e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * MoneyLimits.MICROS_PER_USD));
+        new InputLimits(
+            e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * InputLimits.MICROS_PER_USD,
+            e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * InputLimits.MICROS_PER_USD,
+            e.millis("REQUEST_BODY_TIMEOUT_MS", 30_000, 100, 600_000)));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -164,7 +166,7 @@ public record AppConfig(
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
     }
-    if (config.money().maxAmount() > config.money().maxWalletBalance()) {
+    if (config.limits().maxAmount() > config.limits().maxWalletBalance()) {
       e.problem("MAX_AMOUNT_USD must not be above MAX_WALLET_BALANCE_USD");
     }
     if (config.rentals().minHours() > config.rentals().maxHours()) {
