@@ -48,6 +48,10 @@ public final class HttpApiVerticle extends VerticleBase {
     // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
     router.get("/metrics").handler(metrics);
     router.route().handler(new AccessLog());
+    router.route().handler(ctx -> {
+      Requests.limits(ctx, config.limits());
+      ctx.next();
+    });
     router.route().handler(RequestChecks::queryString);
     // Uploads read bodies above the global limit: their routes answer before the global body handler.
     modules.forEach(module -> module.mountBeforeBody(router));

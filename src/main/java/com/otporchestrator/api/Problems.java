@@ -42,7 +42,8 @@ public final class Problems {
       Map.entry(Kind.UNSUPPORTED_MEDIA_TYPE, new Shape(415, "unsupported-media-type",
           "The request body must be application/json")),
       Map.entry(Kind.TOO_MANY_REQUESTS, new Shape(429, "too-many-requests", "Too many requests")),
-      Map.entry(Kind.POLICY_REFUSED, new Shape(422, "policy-refused", "The refund policy does not allow this"))));
+      Map.entry(Kind.POLICY_REFUSED, new Shape(422, "policy-refused", "The refund policy does not allow this")),
+      Map.entry(Kind.AMOUNT_OUT_OF_RANGE, new Shape(422, "amount-out-of-range", "The amount is beyond the allowed range"))));
 
   private Problems() {}
 

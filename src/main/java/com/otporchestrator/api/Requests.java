@@ -3,6 +3,7 @@ package com.otporchestrator.api;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
 import com.otporchestrator.common.Money;
+import com.otporchestrator.config.AppConfig;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -12,6 +13,8 @@ import java.util.Set;
 
 /** Strict reading of request bodies and parameters: every problem is a precise 4xx, never a 500. */
 public final class Requests {
+  private static final String INPUT_LIMITS = "otp.inputLimits";
+
   private Requests() {}
 
   /** The JSON object body; rejects other media types, malformed JSON, non-objects and unknown fields. */
@@ -96,42 +99,85 @@ public final class Requests {
     return (int) number;
   }
 
-  /** A USD amount given as a decimal string ("0.50"); numbers are refused to keep floats out. */
-  public static Long optionalUsd(JsonObject body, String field) {
+  /** Gives the request its input limits (the HTTP front does it for every request, before any route). */
+  public static void limits(RoutingContext ctx, AppConfig.InputLimits limits) {
+    ctx.put(INPUT_LIMITS, limits);
+  }
+
+  /** The most one amount of this request may be, in micro-USD (MAX_AMOUNT_USD). */
+  private static long maxAmount(RoutingContext ctx) {
+    AppConfig.InputLimits limits = ctx.get(INPUT_LIMITS);
+    if (limits == null) throw new IllegalStateException("no input limits on this request: mount its route on the HTTP front");
+    return limits.maxAmount();
+  }
+
+  /**
+   * A USD amount given as a decimal string ("0.50"); numbers are refused to keep floats out. Above MAX_AMOUNT_USD (or
+   * beyond what micro-USD can count): 422 amount-out-of-range.
+   */
+  public static Long optionalUsd(RoutingContext ctx, JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) return null;
     if (!(value instanceof String text)) {
       throw DomainException.invalid("'" + field + "' must be a decimal string such as \"0.50\"");
     }
-    try {
-      long micros = Money.parseUsd(text);
-      if (micros <= 0) throw DomainException.invalid("'" + field + "' must be positive");
-      return micros;
-    } catch (IllegalArgumentException e) {
-      throw DomainException.invalid("'" + field + "' is not a valid USD amount: " + e.getMessage());
-    }
+    long micros = usd(field, text);
+    if (micros <= 0) throw DomainException.invalid("'" + field + "' must be positive");
+    return withinMax(ctx, field, micros);
   }
 
-  /** A signed, non-zero USD amount as a decimal string ("1.50", "-1.50"), e.g. an adjustment. */
-  public static long requiredSignedUsd(JsonObject body, String field) {
+  /** A signed, non-zero USD amount as a decimal string ("1.50", "-1.50"), e.g. an adjustment; bounded either way. */
+  public static long requiredSignedUsd(RoutingContext ctx, JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value == null) throw DomainException.invalid("'" + field + "' is required");
     if (!(value instanceof String text)) {
       throw DomainException.invalid("'" + field + "' must be a decimal string such as \"1.50\" or \"-1.50\"");
     }
     boolean negative = text.startsWith("-");
+    long micros = usd(field, negative ? text.substring(1) : text);
+    if (micros == 0) throw DomainException.invalid("'" + field + "' must not be zero");
+    withinMax(ctx, field, micros);
+    return negative ? -micros : micros;
+  }
+
+  /**
+   * A ceiling such as maxPrice: no money moves by it, so any size is harmless and only what micro-USD can count
+   * bounds it (422 beyond).
+   */
+  public static Long optionalCeilingUsd(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value == null) return null;
+    if (!(value instanceof String text)) {
+      throw DomainException.invalid("'" + field + "' must be a decimal string such as \"0.50\"");
+    }
+    long micros = usd(field, text);
+    if (micros <= 0) throw DomainException.invalid("'" + field + "' must be positive");
+    return micros;
+  }
+
+  public static long requiredUsd(RoutingContext ctx, JsonObject body, String field) {
+    if (body.getValue(field) == null) throw DomainException.invalid("'" + field + "' is required");
+    return optionalUsd(ctx, body, field);
+  }
+
+  private static long usd(String field, String text) {
     try {
-      long micros = Money.parseUsd(negative ? text.substring(1) : text);
-      if (micros == 0) throw DomainException.invalid("'" + field + "' must not be zero");
-      return negative ? -micros : micros;
+      return Money.parseUsd(text);
+    } catch (Money.OutOfRange e) {
+      throw outOfRange(field, "'" + field + "' is far beyond the largest amount allowed");
     } catch (IllegalArgumentException e) {
       throw DomainException.invalid("'" + field + "' is not a valid USD amount: " + e.getMessage());
     }
   }
 
-  public static long requiredUsd(JsonObject body, String field) {
-    if (body.getValue(field) == null) throw DomainException.invalid("'" + field + "' is required");
-    return optionalUsd(body, field);
+  private static long withinMax(RoutingContext ctx, String field, long micros) {
+    long max = maxAmount(ctx);
+    if (micros > max) throw outOfRange(field, "'" + field + "' must be at most " + Money.format(max) + " USD");
+    return micros;
+  }
+
+  private static DomainException outOfRange(String field, String detail) {
+    return new DomainException(Kind.AMOUNT_OUT_OF_RANGE, detail, new JsonObject().put("field", field));
   }
 
   public static long pathId(RoutingContext ctx, String name, String what) {

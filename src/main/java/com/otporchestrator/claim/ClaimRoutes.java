@@ -117,7 +117,7 @@ final class ClaimRoutes {
       String note = Requests.optionalString(body, "note", TEXT_MAX);
       String override = Requests.optionalString(body, "evidenceOverride", TEXT_MAX);
       if ("adjustment".equals(remedy)) {
-        long amount = Requests.requiredSignedUsd(body, "amount");
+        long amount = Requests.requiredSignedUsd(ctx, body, "amount");
         if (note == null) throw DomainException.invalid("'note' is required: the reason for the adjustment");
         return claims.adjust(claimId(ctx), AdminAuth.actor(ctx), amount, note, override).map(ok());
       }

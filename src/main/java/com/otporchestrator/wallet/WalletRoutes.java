@@ -82,7 +82,7 @@ final class WalletRoutes {
   private void requestPayout(RoutingContext ctx) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       JsonObject body = Requests.jsonBody(ctx, PAYOUT_FIELDS);
-      Long amount = Requests.optionalUsd(body, "amount");
+      Long amount = Requests.optionalUsd(ctx, body, "amount");
       String destination = Requests.requiredString(body, "destination", 200);
       return payouts.request(CustomerAuth.account(ctx).id(), amount, destination)
           .map(p -> ApiResponse.json(201, WalletViews.payout(p)).withHeader("Location", "/v1/wallet/payouts/" + p.id()));
