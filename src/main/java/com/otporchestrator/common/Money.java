@@ -35,7 +35,7 @@ public final class Money {
     try {
       return value.movePointRight(SCALE).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
     } catch (ArithmeticException e) {
-      throw new OutOfRange("amount is beyond the 64-bit range of micro-USD: " + shorten(trimmed));
+      throw new OutOfRange("amount is out of range (beyond 64-bit micro-USD): " + shorten(trimmed));
     }
   }
 
