@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** Strict reading of request bodies and parameters: every problem is a precise 4xx, never a 500. */
@@ -178,6 +180,34 @@ public final class Requests {
 
   private static DomainException outOfRange(String field, String detail) {
     return new DomainException(Kind.AMOUNT_OUT_OF_RANGE, detail, new JsonObject().put("field", field));
+  }
+
+  /** The earliest instant any timestamp input may name (docs/api.md, bad input). */
+  public static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+  /** The latest instant any timestamp input may name, exclusive. */
+  public static final Instant LATEST = Instant.parse("2200-01-01T00:00:00Z");
+
+  /**
+   * An ISO-8601 instant ("2030-01-31T12:00:00Z") between {@link #EARLIEST} and {@link #LATEST}: any other text or an
+   * instant outside that range is a 400 naming {@code field}. Null stays null.
+   */
+  public static Instant instant(String field, String text) {
+    if (text == null || text.isEmpty()) return null;
+    Instant instant;
+    try {
+      instant = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw DomainException.invalid("'" + field + "' must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
+    }
+    if (!inRange(instant)) {
+      throw DomainException.invalid("'" + field + "' must be between " + EARLIEST + " and " + LATEST);
+    }
+    return instant;
+  }
+
+  /** Whether {@code instant} is within the range every timestamp input must keep to. */
+  public static boolean inRange(Instant instant) {
+    return !instant.isBefore(EARLIEST) && instant.isBefore(LATEST);
   }
 
   public static long pathId(RoutingContext ctx, String name, String what) {

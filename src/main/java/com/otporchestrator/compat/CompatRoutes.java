@@ -433,7 +433,9 @@ public final class CompatRoutes {
       String raw = get(name);
       if (raw == null || raw.isBlank()) return null;
       if (!raw.strip().matches("\\d{1,11}")) throw refuse(CompatTokens.WRONG_DATE);
-      return OffsetDateTime.ofInstant(Instant.ofEpochSecond(Long.parseLong(raw.strip())), ZoneOffset.UTC);
+      Instant instant = Instant.ofEpochSecond(Long.parseLong(raw.strip()));
+      if (!com.otporchestrator.api.Requests.inRange(instant)) throw refuse(CompatTokens.WRONG_DATE);
+      return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     int count(String name, int fallback, int max) {
