@@ -52,9 +52,10 @@ public record AppConfig(
    * How the process is probed and stopped. {@code healthPort}: the health-only listener of a process
    * without the api role (an api process serves health on HTTP_PORT). On SIGTERM readiness answers
    * 503 for {@code shutdownDelay} while the listener still serves, then in-flight requests get up to
-   * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest.
+   * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest. {@code warmUpRequests}:
+   * the requests a starting api node sends itself before readiness may answer 200 (see {@code WarmUp}).
    */
-  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain) {
+  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain, int warmUpRequests) {
     /** What App's shutdown hook waits at most; the Kubernetes grace periods assume it. */
     public static final Duration STOP_BUDGET = Duration.ofSeconds(25);
     /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
@@ -137,7 +138,8 @@ public record AppConfig(
         new LifecycleSettings(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
-            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)),
+            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000),
+            e.intRange("WARMUP_REQUESTS", 1_000, 0, 1_000_000)),
         e.string("REFUND_POLICY", "smssb_refund_policy"),
         new RentalSettings(
             e.intRange("RENTAL_MIN_HOURS", 4, 1, 8760),
