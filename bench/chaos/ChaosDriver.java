@@ -40,7 +40,7 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The chaos campaign (issue 16): N orchestrator nodes as separate processes on the run's own PostgreSQL and Redis, a
+ * The chaos campaign: N orchestrator nodes as separate processes on the run's own PostgreSQL and Redis, a
  * sandbox supplier process behind a fault-injecting proxy, a mixed customer workload, scheduled faults, a fuzzer that
  * mutates every documented request on raw sockets, and the conservation checks in SQL at the end.
  *
@@ -198,7 +198,7 @@ public class ChaosDriver {
     try {
       itemProbes();
     } catch (Exception e) {
-      log("issue 16 probes failed: %s", e);
+      log("input probes failed: %s", e);
     }
     Thread readiness = Thread.ofVirtual().start(this::watchReadiness);
     List<Fault> schedule = schedule();
@@ -541,10 +541,10 @@ public class ChaosDriver {
     return new java.math.BigDecimal(s).movePointRight(6).longValueExact();
   }
 
-  // ================================================================= issue 16's items, one deterministic request each
+  // ================================================================= hostile inputs, one deterministic request each
   final JsonArray probeResults = new JsonArray();
 
-  /** Sends one request of each kind issue 16 names (before any load or fault) and records what came back. */
+  /** Sends one request of each kind of hostile input the campaign has found (before any load or fault) and records what came back. */
   void itemProbes() {
     NodeProc n = nodeProcs.get(0);
     String host = "Host: 127.0.0.1:" + n.port + "\r\n";
@@ -590,7 +590,7 @@ public class ChaosDriver {
       probeResults.add(new JsonObject().put("item", p[0]).put("what", p[1]).put("request", clip((String) p[2], 300)).put("status", status)
           .put("ms", ms).put("answer", clip(r.head, 300)));
     }
-    log("issue 16 probes: %s", probeResults.stream().map(o -> ((JsonObject) o).getString("item") + ":" + ((JsonObject) o).getString("status")).toList());
+    log("input probes: %s", probeResults.stream().map(o -> ((JsonObject) o).getString("item") + ":" + ((JsonObject) o).getString("status")).toList());
   }
 
   static String req(String line, String headers, String body) {
@@ -1315,9 +1315,9 @@ public class ChaosDriver {
         + pushedSms.size() + " acknowledged ids)"));
     checks.add(check("idempotent replays give the same order", idempotentMismatches.sum() == 0,
         idempotentReplays.sum() + " replays, " + idempotentMismatches.sum() + " answered otherwise"));
-    rep.put("issue16Probes", probeResults);
+    rep.put("inputProbes", probeResults);
     long badProbes = probeResults.stream().map(o -> ((JsonObject) o).getString("status")).filter(st -> !st.matches("[1-4]\\d\\d")).count();
-    checks.add(check("issue 16 probes answered below 500", badProbes == 0, probeResults.size() + " probes, " + badProbes + " answered 5xx or not at all"));
+    checks.add(check("input probes answered below 500", badProbes == 0, probeResults.size() + " probes, " + badProbes + " answered 5xx or not at all"));
     rep.put("probes", new JsonObject().put("crossAccount", crossProbes.sum() + fz.crossProbes.sum()).put("crossAccountLeaks", crossLeaks.sum() + fz.leaks.sum())
         .put("leakExamples", new JsonArray(new ArrayList<>(leakExamples))).put("keyProbes", keyProbes.sum() + fz.keyProbes.sum())
         .put("keyBypasses", keyBypasses.sum() + fz.keyBypasses.sum()).put("poisonPushes", new JsonArray(new ArrayList<>(poisonProbes))));
@@ -1348,7 +1348,7 @@ public class ChaosDriver {
     double boundS = (leaseMs + graceMs) / 1000.0 + 10;
     checks.add(check("every automatic refund within deadline + lease + grace (" + boundS + " s), PostgreSQL downtime excepted",
         late.getDouble("worstAdjustedSeconds", 0.0) <= boundS, "worst " + late.getDouble("worstAdjustedSeconds") + " s"));
-    checks.add(check("every automatic refund within 10 s of its deadline (issue 16 target), PostgreSQL downtime excepted",
+    checks.add(check("every automatic refund within 10 s of its deadline (the target), PostgreSQL downtime excepted",
         late.getLong("over10sAdjusted", 0L) == 0, late.getLong("over10sAdjusted") + " later than 10 s, worst " + late.getDouble("worstAdjustedSeconds") + " s"));
 
     // --- item 12: restarted nodes
@@ -1573,8 +1573,8 @@ public class ChaosDriver {
           j.getInteger("node"), j.getString("fault"), j.getLong("restartToReadyMs"), j.getLong("readinessFlapsAfterReady"),
           j.getJsonObject("latencyBefore").encode(), j.getJsonObject("latencyFirst45sAfterReady").encode()));
     }
-    s.append("issue 16 probes (one request each, before load):\n");
-    for (Object p : rep.getJsonArray("issue16Probes", new JsonArray())) {
+    s.append("input probes (one request each, before load):\n");
+    for (Object p : rep.getJsonArray("inputProbes", new JsonArray())) {
       JsonObject j = (JsonObject) p;
       s.append(String.format("  item %-3s %-62s -> %s%n", j.getString("item"), clip(j.getString("what"), 62), j.getString("status")));
     }
