@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
 final class WarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
   private static final int CONCURRENCY = 8;
+  /**
+   * The requests stop after this even if fewer than WARMUP_REQUESTS were sent: on a starved machine (a thousand took
+   * over a minute on two cores shared with other work) readiness must not wait that long.
+   */
+  static final long MAX_REQUEST_MILLIS = 20_000;
   /** Keys no account has (wrong length on purpose for one, right length for the other): both are looked up. */
   private static final String UNKNOWN_KEY = "warmup00000000000000000000000000";
 
@@ -78,15 +83,20 @@ final class WarmUp {
     HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host)
         .setDefaultPort(config.httpPort()).setKeepAlive(true));
     AtomicInteger next = new AtomicInteger();
+    AtomicInteger sent = new AtomicInteger();
+    long deadline = System.nanoTime() + MAX_REQUEST_MILLIS * 1_000_000;
     List<Future<Void>> lanes = new ArrayList<>();
-    for (int lane = 0; lane < CONCURRENCY; lane++) lanes.add(lane(client, next, total));
-    return Future.all(lanes).eventually(client::close).map(total);
+    for (int lane = 0; lane < CONCURRENCY; lane++) lanes.add(lane(client, next, sent, total, deadline));
+    return Future.all(lanes).eventually(client::close).map(v -> sent.get());
   }
 
-  private static Future<Void> lane(HttpClient client, AtomicInteger next, int total) {
+  private static Future<Void> lane(HttpClient client, AtomicInteger next, AtomicInteger sent, int total, long deadline) {
     int n = next.getAndIncrement();
-    if (n >= total) return Future.succeededFuture();
-    return send(client, n).transform(done -> lane(client, next, total));
+    if (n >= total || System.nanoTime() > deadline) return Future.succeededFuture();
+    return send(client, n).transform(done -> {
+      sent.incrementAndGet();
+      return lane(client, next, sent, total, deadline);
+    });
   }
 
   /** One of the hot paths, in turn; the answer is read and dropped (every one is a refusal or a public page). */
