@@ -104,8 +104,9 @@ final class MalformedRequests extends ChannelDuplexHandler {
     if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
       return "HTTP version " + version.text() + " is not supported: use HTTP/1.1";
     }
+    // HTTP/1.1 requires Host (RFC 9112, 3.2); HTTP/1.0 does not, and old health checkers send none
     String host = request.headers().get(HttpHeaderNames.HOST);
-    if (host == null || host.isBlank()) return "the Host header is required";
+    if (version.equals(HttpVersion.HTTP_1_1) && (host == null || host.isBlank())) return "the Host header is required";
     String coding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
     if (coding != null && !lastCoding(coding).equalsIgnoreCase("chunked")) {
       return "a Transfer-Encoding must end with chunked";
