@@ -22,9 +22,11 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,13 +107,30 @@ final class MalformedRequests extends ChannelDuplexHandler {
       return "HTTP version " + version.text() + " is not supported: use HTTP/1.1";
     }
     // HTTP/1.1 requires Host (RFC 9112, 3.2); HTTP/1.0 does not, and old health checkers send none
-    String host = request.headers().get(HttpHeaderNames.HOST);
-    if (version.equals(HttpVersion.HTTP_1_1) && (host == null || host.isBlank())) return "the Host header is required";
+    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
+    if (version.equals(HttpVersion.HTTP_1_1) && (hosts.isEmpty() || hosts.get(0).isBlank())) {
+      return "the Host header is required";
+    }
+    if (hosts.size() > 1) return "send one Host header, not " + hosts.size();
+    if (hosts.size() == 1 && !hosts.get(0).isBlank() && HostAndPort.parseAuthority(hosts.get(0).trim(), -1) == null) {
+      return "the Host header is not a host[:port]";
+    }
+    if (!escapesWellFormed(rawPath(request.uri()))) return "the request path has a malformed %-escape";
     String coding = request.headers().get(HttpHeaderNames.TRANSFER_ENCODING);
     if (coding != null && !lastCoding(coding).equalsIgnoreCase("chunked")) {
       return "a Transfer-Encoding must end with chunked";
     }
     return null;
+  }
+
+  /** Every % followed by two hex digits (the router would throw on any other). */
+  private static boolean escapesWellFormed(String path) {
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length() || Character.digit(path.charAt(i + 1), 16) < 0 || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String lastCoding(String transferEncoding) {
@@ -178,6 +197,11 @@ final class MalformedRequests extends ChannelDuplexHandler {
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     answering = true;
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private static String rawPath(String uri) {
+    int query = uri == null ? -1 : uri.indexOf('?');
+    return uri == null ? "" : query < 0 ? uri : uri.substring(0, query);
   }
 
   private static String pathOf(String uri) {

@@ -213,6 +213,23 @@ class BadInputMalformedHttpTest {
   }
 
   @Test
+  void twoHostsOrAHostThatIsNoAuthorityAreRefused() {
+    assertBadRequest(RawHttp.exchange(api, "GET /v1/wallet HTTP/1.1\r\nHost: a\r\nHost: b\r\nAuthorization: Bearer "
+        + customer.apiKey() + "\r\nConnection: close\r\n\r\n"), 400, "send one Host header");
+    for (String host : new String[] {"a b", "x:99999999", "[::1", "a/b"}) {
+      assertBadRequest(RawHttp.exchange(api, "GET /v1/wallet HTTP/1.1\r\nHost: " + host + "\r\nAuthorization: Bearer "
+          + customer.apiKey() + "\r\nConnection: close\r\n\r\n"), 400, "the Host header is not a host[:port]");
+    }
+  }
+
+  @ParameterizedTest(name = "a bad %-escape in the path ({0}) -> 400")
+  @ValueSource(strings = {"/v1/activations/%zz", "/v1/%", "/admin/v1/accounts/%4", "/stubs/handler_api.ph%p"})
+  void aBadEscapeInThePathIsRefused(String path) {
+    assertBadRequest(RawHttp.exchange(api, request("GET", path, customer.apiKey())), 400,
+        "the request path has a malformed %-escape");
+  }
+
+  @Test
   void aHostHiddenByAHeaderContinuationLineIsRefused() {
     List<Object> before = everything();
     String body = "{\"service\":\"tg\",\"country\":0}";
