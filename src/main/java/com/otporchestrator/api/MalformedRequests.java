@@ -103,7 +103,8 @@ final class MalformedRequests extends ChannelDuplexHandler {
       return "the request is malformed: " + request.decoderResult().cause().getMessage();
     }
     HttpVersion version = request.protocolVersion();
-    if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
+    // by identity, as Vert.x compares them: "http/1.1" or "HTTP/01.1" parse as equal versions, and Vert.x answers 501
+    if (version != HttpVersion.HTTP_1_1 && version != HttpVersion.HTTP_1_0) {
       return "HTTP version " + version.text() + " is not supported: use HTTP/1.1";
     }
     // HTTP/1.1 requires Host (RFC 9112, 3.2); HTTP/1.0 does not, and old health checkers send none

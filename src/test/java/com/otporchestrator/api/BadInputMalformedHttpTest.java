@@ -256,7 +256,7 @@ class BadInputMalformedHttpTest {
   }
 
   @ParameterizedTest(name = "{0} -> 400")
-  @ValueSource(strings = {"HTTP/1.2", "HTTP/2.0", "HTTP/3.0", "HTTP/9.9"})
+  @ValueSource(strings = {"HTTP/1.2", "HTTP/2.0", "HTTP/3.0", "HTTP/9.9", "http/1.1", "HTTP/01.1"})
   void anUnknownHttpVersionIsRefusedWith400(String version) {
     assertBadRequest(RawHttp.exchange(api, "GET /v1/wallet " + version + "\r\nHost: test\r\nAuthorization: Bearer "
         + customer.apiKey() + "\r\n\r\n"), 400, "is not supported: use HTTP/1.1");
