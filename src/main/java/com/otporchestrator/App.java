@@ -59,6 +59,7 @@ public final class App {
     Node node;
     try {
       node = Node.start(vertx, config).await(5, TimeUnit.MINUTES);
+      node.warmedUp().await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("could not start: {}", e.toString(), e);
       vertx.close();

@@ -13,7 +13,9 @@ public final class DomainException extends RuntimeException {
     INVALID_STATE, TOO_EARLY, CONFLICT, IDEMPOTENCY_MISMATCH, IDEMPOTENCY_IN_PROGRESS, UPSTREAM_FAILED,
     PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TOO_MANY_REQUESTS,
     /** The refund policy does not allow it (a claim not eligible, a remedy not offered, a payout not offered). */
-    POLICY_REFUSED
+    POLICY_REFUSED,
+    /** An amount beyond the configured bounds (one request's amount, or what a wallet may hold). */
+    AMOUNT_OUT_OF_RANGE
   }
 
   private final Kind kind;
