@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The chaos campaign (issue 16): bench/chaos/run.sh [--small|--full] [key=value ...]
+# The chaos campaign: bench/chaos/run.sh [--small|--full] [key=value ...]
 #
 # Starts its own PostgreSQL cluster (initdb into a temporary directory, the machine's server binaries) and its own
 # Redis (no persistence) on ports of its own, a sandbox supplier process behind a fault-injecting proxy, and N

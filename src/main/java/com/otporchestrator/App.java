@@ -33,7 +33,7 @@ public final class App {
         Node node = run(dev.config());
         Modules modules = node.modules();
         dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
-            modules.accounts().repository(), modules.wallets().repository()));
+            modules.accounts().repository(), modules.wallets().repository(), modules.web()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {
@@ -59,6 +59,7 @@ public final class App {
     Node node;
     try {
       node = Node.start(vertx, config).await(5, TimeUnit.MINUTES);
+      node.warmedUp().await(5, TimeUnit.MINUTES);
     } catch (Exception e) {
       LOG.error("could not start: {}", e.toString(), e);
       vertx.close();

@@ -24,6 +24,7 @@ import com.otporchestrator.timer.SweepSource;
 import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.wallet.WalletModule;
+import com.otporchestrator.web.WebModule;
 import com.otporchestrator.webhook.WebhookModule;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -52,6 +53,7 @@ public final class Modules {
   private final OutageModule outages;
   private final CompatModule compat;
   private final SandboxModule sandbox;
+  private final WebModule web;
 
   /** The Lua scripts modules run in Redis, loaded before anything is built. */
   public record Scripts(LuaScript rateLimit, LuaScript abuseWindow) {}
@@ -77,6 +79,7 @@ public final class Modules {
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
+    web = new WebModule(core, accounts, wallets, catalog, activations, push, rentals, claims, policies);
   }
 
   /** Every module, in the order their routes are mounted. */
@@ -84,6 +87,7 @@ public final class Modules {
     List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, delivery, wallets,
         activations, webhooks, push, rentals, policies, outages, claims, abuse));
     if (sandbox != null) all.add(sandbox);
+    all.add(web);
     return all;
   }
 
@@ -169,6 +173,11 @@ public final class Modules {
 
   public CompatModule compat() {
     return compat;
+  }
+
+  /** The web consoles' foundation and the customer console. */
+  public WebModule web() {
+    return web;
   }
 
   /** The sandbox supplier's module; null on a node without the sandbox role. */

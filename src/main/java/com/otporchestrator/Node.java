@@ -43,6 +43,8 @@ public final class Node {
   private final List<Long> periodic = new ArrayList<>();
   /** Set first thing on shutdown: readiness answers 503 from then on. */
   private final AtomicBoolean draining = new AtomicBoolean();
+  /** Completed once the node has warmed up ({@link WarmUp}): readiness answers 503 until then. */
+  private final Promise<Void> warmedUp = Promise.promise();
   private String apiDeployment;
   private String timerDeployment;
   private HealthVerticle healthListener;
@@ -64,13 +66,26 @@ public final class Node {
   }
 
   public static Future<Node> start(Vertx vertx, AppConfig config) {
+    return start(vertx, config, Future.succeededFuture());
+  }
+
+  /**
+   * Starts the node; it warms up ({@link WarmUp}) once its listeners are up and {@code warmUpMayStart} has completed
+   * (tests hold it back to see readiness before the warm-up). The returned future does not wait for the warm-up:
+   * {@link #warmedUp()} does.
+   */
+  public static Future<Node> start(Vertx vertx, AppConfig config, Future<Void> warmUpMayStart) {
     return Database.migrate(vertx, config.databaseUrl())
         .compose(v -> Future.all(LuaScript.load(vertx, "/lua/rate-limit.lua"), LuaScript.load(vertx, "/lua/abuse-window.lua")))
         .compose(scripts -> {
           Node node = new Node(vertx, core(vertx, config), new Modules.Scripts(scripts.resultAt(0), scripts.resultAt(1)));
           return node.modules.policies().bootstrap(config.refundPolicy())
               .compose(v -> node.startSandbox()).compose(v -> node.modules.routing().registry().reload())
-              .compose(v -> node.deploy()).map(node);
+              .compose(v -> node.deploy())
+              .onSuccess(v -> warmUpMayStart.compose(w -> WarmUp.run(vertx, node.core))
+                  .onFailure(e -> LOG.warn("warm-up failed ({}); readiness now follows the stores alone", e.toString()))
+                  .onComplete(r -> node.warmedUp.tryComplete()))
+              .map(node);
         });
   }
 
@@ -90,7 +105,7 @@ public final class Node {
   private Future<Void> deploy() {
     AppConfig config = core.config();
     NodeMetrics metrics = core.metrics();
-    HealthRoutes health = new HealthRoutes(core.pool(), core.redis(), draining::get);
+    HealthRoutes health = new HealthRoutes(core.pool(), core.redis(), draining::get, () -> warmedUp.future().isComplete());
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -132,6 +147,11 @@ public final class Node {
       periodic.add(vertx.setPeriodic(job.first().toMillis(), job.every().toMillis(), id -> job.run().get()
           .onFailure(e -> LOG.debug("{} failed, the next run retries: {}", job.name(), e.toString()))));
     }
+  }
+
+  /** Completes once the node has warmed up; readiness answers 503 (WARMING_UP) until then. */
+  public Future<Void> warmedUp() {
+    return warmedUp.future();
   }
 
   /** True from the first step of {@link #shutdown()}: readiness answers 503. */

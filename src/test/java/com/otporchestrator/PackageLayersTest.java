@@ -39,6 +39,8 @@ class PackageLayersTest {
       Set.of("activation", "push", "claim", "rental"),
       // features over the orders
       Set.of("abuse", "outage", "compat", "sandbox"),
+      // the web consoles: pages over every feature's services
+      Set.of("web"),
       // the composition root and the entry points
       Set.of(PackageGraph.ROOT, "dev"));
 

@@ -14,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Set;
 
 /** {@code /admin/v1/accounts} and {@code /admin/v1/plans}: open an account, read it with its wallet, suspend it, plans. */
@@ -72,12 +71,8 @@ final class AccountRoutes {
       }
       String untilText = Requests.optionalString(body, "until", 40);
       if (untilText != null && status.equals("active")) throw DomainException.invalid("'until' only goes with suspended");
-      OffsetDateTime until;
-      try {
-        until = untilText == null ? null : OffsetDateTime.ofInstant(Instant.parse(untilText), ZoneOffset.UTC);
-      } catch (DateTimeParseException e) {
-        throw DomainException.invalid("'until' must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
-      }
+      Instant untilInstant = Requests.instant("until", untilText);
+      OffsetDateTime until = untilInstant == null ? null : OffsetDateTime.ofInstant(untilInstant, ZoneOffset.UTC);
       if (until != null && !until.toInstant().isAfter(Instant.now())) throw DomainException.invalid("'until' must be in the future");
       return accounts.setStatus(id, status, until).compose(updated -> updated.isPresent()
           ? revocations.revoke(id).map(v -> ApiResponse.json(200, AccountViews.account(updated.get())))

@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * reconciliation of purchases whose outcome the supplier left unknown.
  */
 public final class ActivationModule implements FeatureModule {
+  private final ActivationRefunds refunds;
   private final ActivationRepository repository;
   private final ActivationTimers timers;
   private final OrderEvents events;
@@ -65,8 +66,8 @@ public final class ActivationModule implements FeatureModule {
         TimerKind.CLOSE, new UpstreamCloseHandler(core.pool(), providers, timerService, timers),
         TimerKind.POLL, new UpstreamPollHandler(core.pool(), providers, smsDelivery, repository, timerService));
     this.admission = new PurchaseAdmission(config.purchasesInFlight());
-    this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(),
-        new ActivationRefunds(service, policies.policies()), admission);
+    this.refunds = new ActivationRefunds(service, policies.policies());
+    this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(), refunds, admission);
     this.batchRoutes = new BatchRoutes(batches, api.idempotency(), webhooks.urls(), admission);
     core.metrics().functionCounter("otp.purchases.rejected", "Purchase requests refused with 503: the node was at PURCHASES_IN_FLIGHT",
         admission, PurchaseAdmission::rejected);
@@ -76,6 +77,11 @@ public final class ActivationModule implements FeatureModule {
         HoldCoalescer::statements);
     core.metrics().functionCounter("otp.holds", "Orders held; holds / hold statements is the coalescing ratio", holds,
         HoldCoalescer::holdsRequested);
+  }
+
+  /** Each order's refund position under its policy version. */
+  public ActivationRefunds refunds() {
+    return refunds;
   }
 
   public ActivationRepository repository() {

@@ -72,7 +72,7 @@ final class ActivationRoutes {
   public static PurchaseRequest purchaseRequest(JsonObject body, WebhookUrls webhookUrls, Channel channel) {
     String service = Requests.requiredString(body, "service", 20);
     int country = Requests.requiredInt(body, "country", 0, 100_000);
-    Long maxPrice = Requests.optionalUsd(body, "maxPrice");
+    Long maxPrice = Requests.optionalCeilingUsd(body, "maxPrice");
     String operator = Requests.optionalString(body, "operator", 50);
     String webhookUrl = Requests.optionalString(body, "webhookUrl", WebhookUrls.MAX_LENGTH + 1);
     if (webhookUrl != null) webhookUrls.validate("webhookUrl", webhookUrl);

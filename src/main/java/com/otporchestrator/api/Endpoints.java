@@ -22,7 +22,7 @@ public final class Endpoints {
   public static void respondOnce(RoutingContext ctx, IdempotencyStore store, Supplier<Future<ApiResponse>> work) {
     long accountId = CustomerAuth.account(ctx).id();
     String key = ctx.request().getHeader("Idempotency-Key");
-    String body = ctx.body() == null || ctx.body().buffer() == null ? "" : ctx.body().asString();
+    String body = Requests.bodyText(ctx) == null ? "" : Requests.bodyText(ctx);
     String fingerprint = ctx.request().method().name() + " " + ctx.request().path() + "\n" + body;
     respond(ctx, () -> store.run(accountId, key, fingerprint, ctx.request().path(), () -> {
       try {

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Liveness is cheap; readiness answers 503 while the process drains for shutdown, and otherwise
+ * Liveness is cheap; readiness answers 503 while the process warms up after start and while it drains for shutdown,
+ * and otherwise
  * checks PostgreSQL and Redis and answers 503 naming what is down (ready again once they answer).
  */
 public final class HealthRoutes {
@@ -20,11 +21,14 @@ public final class HealthRoutes {
   private final Pool pool;
   private final Redis redis;
   private final BooleanSupplier draining;
+  private final BooleanSupplier warmedUp;
 
-  public HealthRoutes(Pool pool, Redis redis, BooleanSupplier draining) {
+  /** @param warmedUp true once the node warmed up (connections, scripts, hot paths): not ready before */
+  public HealthRoutes(Pool pool, Redis redis, BooleanSupplier draining, BooleanSupplier warmedUp) {
     this.pool = pool;
     this.redis = redis;
     this.draining = draining;
+    this.warmedUp = warmedUp;
   }
 
   public void mount(Router router) {
@@ -35,6 +39,10 @@ public final class HealthRoutes {
   private void ready(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
       json(ctx, 503, new JsonObject().put("status", "DRAINING"));
+      return;
+    }
+    if (!warmedUp.getAsBoolean()) {
+      json(ctx, 503, new JsonObject().put("status", "WARMING_UP"));
       return;
     }
     Future<String> postgres = pool.query("SELECT 1").execute().map("UP").timeout(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)

@@ -32,7 +32,10 @@ public final class HealthVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     routes.mount(router);
     router.get("/metrics").handler(metrics);
-    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(router).listen()
+    return vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        // probes and scrapes send no body: the body timeout hardly matters here
+        .connectionHandler(MalformedRequests.installer(java.time.Duration.ofSeconds(30)))
+        .requestHandler(router).listen()
         .onSuccess(s -> server = s);
   }
 

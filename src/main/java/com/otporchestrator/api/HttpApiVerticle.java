@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -49,9 +48,14 @@ public final class HttpApiVerticle extends VerticleBase {
     // Before the access log: a scrape every few seconds would drown it. Only in-memory values, no auth (no secrets).
     router.get("/metrics").handler(metrics);
     router.route().handler(new AccessLog());
+    router.route().handler(ctx -> {
+      Requests.limits(ctx, config.limits());
+      ctx.next();
+    });
+    router.route().handler(RequestChecks::queryString);
     // Uploads read bodies above the global limit: their routes answer before the global body handler.
     modules.forEach(module -> module.mountBeforeBody(router));
-    router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT_BYTES));
+    router.route().handler(RequestChecks.readingBody(BODY_LIMIT_BYTES)).handler(RequestChecks::bodyRead);
     health.mount(router);
     DOCS.mount(router); // the contract and its docs page: public, before the guards
     router.route("/v1/*").handler(guards.customers());
@@ -69,7 +73,8 @@ public final class HttpApiVerticle extends VerticleBase {
         .setDecompressionSupported(true)
         .setCompressionSupported(true)
         .setMaxFormAttributeSize((int) BODY_LIMIT_BYTES);
-    return vertx.createHttpServer(options).requestHandler(router).listen().onSuccess(s -> server = s);
+    return vertx.createHttpServer(options).connectionHandler(MalformedRequests.installer(config.limits().bodyTimeout())).requestHandler(router).listen()
+        .onSuccess(s -> server = s);
   }
 
   /**

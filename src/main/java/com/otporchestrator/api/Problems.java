@@ -2,6 +2,7 @@ package com.otporchestrator.api;
 
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -42,6 +43,7 @@ public final class Problems {
           "The request body must be application/json")),
       Map.entry(Kind.TOO_MANY_REQUESTS, new Shape(429, "too-many-requests", "Too many requests")),
       Map.entry(Kind.POLICY_REFUSED, new Shape(422, "policy-refused", "The refund policy does not allow this")),
+      Map.entry(Kind.AMOUNT_OUT_OF_RANGE, new Shape(422, "amount-out-of-range", "The amount is beyond the allowed range")),
       Map.entry(Kind.OVERLOADED, new Shape(503, "overloaded", "The service is at capacity"))));
 
   private Problems() {}
@@ -77,8 +79,18 @@ public final class Problems {
 
   public static void send(RoutingContext ctx) {
     if (ctx.response().ended()) return;
-    ApiResponse response = toResponse(ctx.failure(), ctx.statusCode() < 0 ? 500 : ctx.statusCode(), ctx.request().path());
+    if (ctx.failure() instanceof HttpClosedException) {
+      LOG.debug("the client closed the connection of {} before its answer", ctx.request().path());
+      return;
+    }
+    Throwable failure = RequestChecks.asClientFault(ctx);
+    ApiResponse response = toResponse(failure, ctx.statusCode() < 0 ? 500 : ctx.statusCode(), ctx.request().path());
     response.send(ctx);
+  }
+
+  /** A problem body as {@link #toResponse} writes it, for answers sent outside the router. */
+  static JsonObject body(int status, String type, String title, String detail, String instance) {
+    return problem(status, type, title, detail, instance);
   }
 
   private static JsonObject problem(int status, String type, String title, String detail, String instance) {

@@ -47,8 +47,8 @@ final class CatalogRoutes {
     Endpoints.respond(ctx, () -> {
       JsonObject body = Requests.jsonBody(ctx, Set.of("service", "country", "provider", "price", "cost", "stock"));
       Offer offer = new Offer(Requests.requiredString(body, "service", 20), Requests.requiredInt(body, "country", 0, 100_000),
-          Requests.requiredString(body, "provider", 40), Requests.requiredUsd(body, "price"),
-          body.getValue("cost") == null ? 0 : Requests.requiredUsd(body, "cost"), 0);
+          Requests.requiredString(body, "provider", 40), Requests.requiredUsd(ctx, body, "price"),
+          body.getValue("cost") == null ? 0 : Requests.requiredUsd(ctx, body, "cost"), 0);
       Integer stock = body.getValue("stock") == null ? null : Requests.requiredInt(body, "stock", 0, 10_000_000);
       return catalog.upsertOffer(offer, stock).map(saved -> ApiResponse.json(200, CatalogViews.offer(saved)));
     });

@@ -5,6 +5,7 @@ import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.CustomerAuth;
 import com.otporchestrator.api.Endpoints;
 import com.otporchestrator.api.IdempotencyStore;
+import com.otporchestrator.api.RequestChecks;
 import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
 import io.vertx.core.Future;
@@ -13,7 +14,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -57,7 +57,8 @@ final class ClaimRoutes {
         .handler(rateLimit);
     // a second route: Vert.x wants a route's body handler before its user handlers
     router.post("/v1/claims/:id/evidence")
-        .handler(BodyHandler.create(false).setBodyLimit(ClaimService.MAX_FILE_BYTES))
+        .handler(RequestChecks.readingBody(ClaimService.MAX_FILE_BYTES))
+        .handler(RequestChecks::bodyRead)
         .handler(this::upload);
   }
 
@@ -116,7 +117,7 @@ final class ClaimRoutes {
       String note = Requests.optionalString(body, "note", TEXT_MAX);
       String override = Requests.optionalString(body, "evidenceOverride", TEXT_MAX);
       if ("adjustment".equals(remedy)) {
-        long amount = Requests.requiredSignedUsd(body, "amount");
+        long amount = Requests.requiredSignedUsd(ctx, body, "amount");
         if (note == null) throw DomainException.invalid("'note' is required: the reason for the adjustment");
         return claims.adjust(claimId(ctx), AdminAuth.actor(ctx), amount, note, override).map(ok());
       }
@@ -213,7 +214,7 @@ final class ClaimRoutes {
   }
 
   private static JsonObject optionalBody(RoutingContext ctx) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
+    String text = Requests.bodyText(ctx);
     if (text == null || text.isBlank()) return new JsonObject();
     return Requests.jsonBody(ctx, NOTE_FIELDS);
   }

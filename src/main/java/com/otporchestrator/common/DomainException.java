@@ -14,6 +14,8 @@ public final class DomainException extends RuntimeException {
     PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, RATE_LIMITED, TOO_MANY_REQUESTS,
     /** The refund policy does not allow it (a claim not eligible, a remedy not offered, a payout not offered). */
     POLICY_REFUSED,
+    /** An amount beyond the configured bounds (one request's amount, or what a wallet may hold). */
+    AMOUNT_OUT_OF_RANGE,
     /** The node is at its bound of work in flight: nothing was done, try again after Retry-After. */
     OVERLOADED
   }

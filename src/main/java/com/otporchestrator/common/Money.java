@@ -35,7 +35,14 @@ public final class Money {
     try {
       return value.movePointRight(SCALE).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("amount is out of range: " + text);
+      throw new OutOfRange("amount is out of range (beyond 64-bit micro-USD): " + shorten(trimmed));
+    }
+  }
+
+  /** A well-formed amount too large to count in micro-USD at all. */
+  public static final class OutOfRange extends IllegalArgumentException {
+    OutOfRange(String message) {
+      super(message);
     }
   }
 

@@ -185,7 +185,8 @@ public final class CompatRoutes {
   private void failed(RoutingContext ctx) {
     if (ctx.response().ended()) return;
     if (ctx.failure() != null) {
-      LOG.warn("sms-activate request failed before its action: {}", ctx.failure().getClass().getSimpleName());
+      // the caller's malformed query or form, never ours: not worth more than a debug line
+      LOG.debug("sms-activate request failed before its action: {}", ctx.failure().getClass().getSimpleName());
     }
     send(ctx, Reply.text(CompatTokens.ERROR_SQL));
   }
@@ -432,7 +433,9 @@ public final class CompatRoutes {
       String raw = get(name);
       if (raw == null || raw.isBlank()) return null;
       if (!raw.strip().matches("\\d{1,11}")) throw refuse(CompatTokens.WRONG_DATE);
-      return OffsetDateTime.ofInstant(Instant.ofEpochSecond(Long.parseLong(raw.strip())), ZoneOffset.UTC);
+      Instant instant = Instant.ofEpochSecond(Long.parseLong(raw.strip()));
+      if (!com.otporchestrator.api.Requests.inRange(instant)) throw refuse(CompatTokens.WRONG_DATE);
+      return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
     int count(String name, int fallback, int max) {

@@ -33,6 +33,7 @@ public record AppConfig(
     String refundPolicy,
     RentalSettings rentals,
     RoutingSettings routing,
+    InputLimits limits,
     int purchasesInFlight) {
 
   public enum Role { API, TIMERS, SANDBOX }
@@ -52,9 +53,10 @@ public record AppConfig(
    * How the process is probed and stopped. {@code healthPort}: the health-only listener of a process
    * without the api role (an api process serves health on HTTP_PORT). On SIGTERM readiness answers
    * 503 for {@code shutdownDelay} while the listener still serves, then in-flight requests get up to
-   * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest.
+   * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest. {@code warmUpRequests}:
+   * the requests a starting api node sends itself before readiness may answer 200 (see {@code WarmUp}).
    */
-  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain) {
+  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain, int warmUpRequests) {
     /** What App's shutdown hook waits at most; the Kubernetes grace periods assume it. */
     public static final Duration STOP_BUDGET = Duration.ofSeconds(25);
     /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
@@ -74,6 +76,16 @@ public record AppConfig(
    */
   public record RoutingSettings(com.otporchestrator.config.BreakerSettings breaker, int outageBatch,
                                 Duration outagePoll, Duration outageLease) {}
+
+  /**
+   * Bounds on what a request may carry. Amounts in micro-USD: {@code maxAmount} for any one amount (a deposit, an
+   * adjustment, a service credit, a payout, an offer's price or cost, a maxPrice), {@code maxWalletBalance} for what a
+   * deposit may bring a wallet to (balance + held); both far below the bigint range, so no sum of them can overflow.
+   * {@code bodyTimeout}: how long a request may take to send the body its head announced before it is answered 408.
+   */
+  public record InputLimits(long maxAmount, long maxWalletBalance, Duration bodyTimeout) {
+    static final long MICROS_PER_USD = 1_000_000L;
+  }
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
@@ -127,7 +139,8 @@ public record AppConfig(
         new LifecycleSettings(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
-            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000)),
+            e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000),
+            e.intRange("WARMUP_REQUESTS", 1_000, 0, 1_000_000)),
         e.string("REFUND_POLICY", "smssb_refund_policy"),
         new RentalSettings(
             e.intRange("RENTAL_MIN_HOURS", 4, 1, 8760),
@@ -143,6 +156,10 @@ public record AppConfig(
             e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
             e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
             e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)),
+        new InputLimits(
+            e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * InputLimits.MICROS_PER_USD,
+            e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * InputLimits.MICROS_PER_USD,
+            e.millis("REQUEST_BODY_TIMEOUT_MS", 30_000, 100, 600_000)),
         e.intRange("PURCHASES_IN_FLIGHT", 256, 1, 100_000));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
@@ -152,6 +169,9 @@ public record AppConfig(
     }
     if (config.cancelDelay().compareTo(config.activationWindow()) >= 0) {
       e.problem("CANCEL_DELAY_SECONDS must be shorter than ACTIVATION_WINDOW_SECONDS");
+    }
+    if (config.limits().maxAmount() > config.limits().maxWalletBalance()) {
+      e.problem("MAX_AMOUNT_USD must not be above MAX_WALLET_BALANCE_USD");
     }
     if (config.rentals().minHours() > config.rentals().maxHours()) {
       e.problem("RENTAL_MIN_HOURS must not be above RENTAL_MAX_HOURS");

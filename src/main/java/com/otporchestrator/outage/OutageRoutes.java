@@ -11,7 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.Set;
 
@@ -114,12 +113,7 @@ final class OutageRoutes {
   private static OffsetDateTime instant(JsonObject body, String field, boolean required) {
     String text = required ? Requests.requiredString(body, field, 40) : Requests.optionalString(body, field, 40);
     if (text == null) return null;
-    Instant instant;
-    try {
-      instant = Instant.parse(text);
-    } catch (DateTimeParseException e) {
-      throw DomainException.invalid("'" + field + "' must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
-    }
+    Instant instant = Requests.instant(field, text);
     if (instant.isAfter(Instant.now().plusSeconds(MAX_FUTURE_DAYS * 86_400))) {
       throw DomainException.invalid("'" + field + "' is more than " + MAX_FUTURE_DAYS + " days in the future");
     }

@@ -351,7 +351,12 @@ public final class PolicyLoader {
     String s = text(n, path, key, false);
     if (s == null) return null;
     try {
-      return LocalDate.parse(s);
+      LocalDate date = LocalDate.parse(s);
+      if (!com.otporchestrator.api.Requests.inRange(date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant())) {
+        problems.add(sub(path, key) + ": expected a date from 2000-01-01 to 2199-12-31, got " + s);
+        return null;
+      }
+      return date;
     } catch (DateTimeParseException e) {
       problems.add(sub(path, key) + ": expected a date YYYY-MM-DD, got " + s);
       return null;

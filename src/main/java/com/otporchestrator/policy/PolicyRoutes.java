@@ -43,7 +43,7 @@ final class PolicyRoutes {
       if (!YAML_TYPES.contains(mediaType)) {
         throw new DomainException(Kind.UNSUPPORTED_MEDIA_TYPE, "send the policy document as application/yaml");
       }
-      String body = ctx.body() == null ? null : ctx.body().asString();
+      String body = Requests.bodyText(ctx);
       if (body == null || body.isBlank()) throw DomainException.invalid("the policy document is empty");
       return policies.publish(body, AdminAuth.actor(ctx))
           .map(p -> ApiResponse.json(201, Policies.toJson(p))

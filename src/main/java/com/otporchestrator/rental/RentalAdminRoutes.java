@@ -36,8 +36,8 @@ final class RentalAdminRoutes {
       int country = Requests.requiredInt(body, "country", 0, 100_000);
       String service = Requests.requiredString(body, "service", 20);
       if (!service.matches("[a-z0-9_]{1,20}")) throw DomainException.invalid("'service' must be a service code or \"full\"");
-      long hourlyPrice = Requests.requiredUsd(body, "hourlyPrice");
-      long hourlyCost = body.getValue("hourlyCost") == null ? 0 : Requests.requiredUsd(body, "hourlyCost");
+      long hourlyPrice = Requests.requiredUsd(ctx, body, "hourlyPrice");
+      long hourlyCost = body.getValue("hourlyCost") == null ? 0 : Requests.requiredUsd(ctx, body, "hourlyCost");
       int stock = Requests.requiredInt(body, "stock", 0, 10_000_000);
       Integer[] hours = allowedHours(body.getValue("hours"));
       return rentals.repository().known(country, service).compose(known -> {

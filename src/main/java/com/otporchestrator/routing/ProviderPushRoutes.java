@@ -79,8 +79,8 @@ final class ProviderPushRoutes {
 
   private static JsonObject jsonOrNull(RoutingContext ctx) {
     try {
-      Object value = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().asJsonObject();
-      return value instanceof JsonObject object ? object : null;
+      // always UTF-8, whatever charset the Content-Type names (JSON has no other)
+      return ctx.body() == null || ctx.body().buffer() == null ? null : new JsonObject(ctx.body().buffer());
     } catch (DecodeException | ClassCastException e) {
       return null;
     }

@@ -55,7 +55,7 @@ final class WalletAdminRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "account");
       JsonObject body = Requests.jsonBody(ctx, Set.of("amount", "reference"));
-      long amount = Requests.requiredUsd(body, "amount");
+      long amount = Requests.requiredUsd(ctx, body, "amount");
       String reference = Requests.requiredString(body, "reference", 200);
       return wallets.deposit(id, amount, reference).map(result -> ApiResponse.json(result.replayed() ? 200 : 201,
           new JsonObject().put("entryId", result.entryId()).put("replayed", result.replayed())
@@ -118,13 +118,13 @@ final class WalletAdminRoutes {
         }
         outageId = n.longValue();
       }
-      List<ServiceCredits.Line> lines = lines(body.getValue("orders"));
+      List<ServiceCredits.Line> lines = lines(ctx, body.getValue("orders"));
       return credits.grant(reason, outageRef, outageId, AdminAuth.actor(ctx), lines)
           .map(g -> ApiResponse.json(201, WalletViews.grant(g)));
     });
   }
 
-  private static List<ServiceCredits.Line> lines(Object raw) {
+  private static List<ServiceCredits.Line> lines(RoutingContext ctx, Object raw) {
     if (!(raw instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_CREDIT_LINES) {
       throw DomainException.invalid("'orders' must be an array of 1 to " + MAX_CREDIT_LINES + " {orderId, amount}");
     }
@@ -138,13 +138,13 @@ final class WalletAdminRoutes {
         throw DomainException.invalid("orders[" + i + "].orderId must be an order id");
       }
       if (!seen.add(n.longValue())) throw DomainException.invalid("orders[" + i + "]: order " + n.longValue() + " is listed twice");
-      lines.add(new ServiceCredits.Line(n.longValue(), Requests.requiredUsd(line, "amount")));
+      lines.add(new ServiceCredits.Line(n.longValue(), Requests.requiredUsd(ctx, line, "amount")));
     }
     return lines;
   }
 
   private static String optionalBodyText(RoutingContext ctx, String field) {
-    String text = ctx.body() == null ? null : ctx.body().asString();
+    String text = Requests.bodyText(ctx);
     if (text == null || text.isBlank()) return null;
     return Requests.optionalString(Requests.jsonBody(ctx, Set.of(field)), field, 500);
   }

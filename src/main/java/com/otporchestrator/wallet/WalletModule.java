@@ -21,7 +21,7 @@ public final class WalletModule implements FeatureModule {
   private final WalletAdminRoutes adminRoutes;
 
   public WalletModule(Core core, ApiModule api, PolicyModule policies) {
-    this.repository = new WalletRepository(core.pool());
+    this.repository = new WalletRepository(core.pool(), core.config().limits().maxWalletBalance());
     this.invariants = new Invariants(core.pool());
     this.payouts = new Payouts(core.pool(), policies.policies());
     this.terminations = new Terminations(core.pool());

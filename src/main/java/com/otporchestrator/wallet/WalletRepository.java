@@ -1,6 +1,7 @@
 package com.otporchestrator.wallet;
 
 import com.otporchestrator.common.DomainException;
+import com.otporchestrator.common.Money;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -11,9 +12,12 @@ import java.util.List;
 
 public final class WalletRepository {
   private final Pool pool;
+  private final long maxWalletBalance;
 
-  public WalletRepository(Pool pool) {
+  /** @param maxWalletBalance the most a deposit may bring balance + held to, in micro-USD */
+  public WalletRepository(Pool pool, long maxWalletBalance) {
     this.pool = pool;
+    this.maxWalletBalance = maxWalletBalance;
   }
 
   public Future<Wallet> wallet(long accountId) {
@@ -29,7 +33,7 @@ public final class WalletRepository {
    * and amount answers the original entry; any other use of the reference is a conflict.
    */
   public Future<DepositResult> deposit(long accountId, long amount, String reference) {
-    return pool.preparedQuery(WalletSql.DEPOSIT).execute(Tuple.of(accountId, amount, reference))
+    return pool.preparedQuery(WalletSql.DEPOSIT).execute(Tuple.of(accountId, amount, reference, maxWalletBalance))
         .compose(rows -> {
           if (rows.size() == 1) {
             Row row = rows.iterator().next();
@@ -43,7 +47,12 @@ public final class WalletRepository {
   private Future<DepositResult> replayOf(long accountId, long amount, String reference) {
     return pool.preparedQuery(WalletSql.DEPOSIT_BY_REFERENCE).execute(Tuple.of(reference)).compose(rows -> {
       if (rows.size() == 0) {
-        return Future.failedFuture(DomainException.notFound("account " + accountId + " does not exist or is terminated"));
+        // a new reference that credited nothing: the account is gone, or the deposit would overfill the wallet
+        return wallet(accountId).compose(w -> Math.addExact(w.balance(), w.held()) + amount > maxWalletBalance
+            ? Future.failedFuture(new DomainException(DomainException.Kind.AMOUNT_OUT_OF_RANGE, "the deposit would take"
+                + " the wallet to " + Money.format(w.balance() + w.held() + amount) + " USD, above the most a wallet may hold ("
+                + Money.format(maxWalletBalance) + " USD)", new JsonObject().put("field", "amount")))
+            : Future.failedFuture(DomainException.notFound("account " + accountId + " does not exist or is terminated")));
       }
       Row row = rows.iterator().next();
       if (row.getLong("account_id") != accountId || row.getLong("balance_delta") != amount) {

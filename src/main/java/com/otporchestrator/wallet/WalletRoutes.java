@@ -13,7 +13,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
@@ -82,7 +81,7 @@ final class WalletRoutes {
   private void requestPayout(RoutingContext ctx) {
     Endpoints.respondOnce(ctx, idempotency, () -> {
       JsonObject body = Requests.jsonBody(ctx, PAYOUT_FIELDS);
-      Long amount = Requests.optionalUsd(body, "amount");
+      Long amount = Requests.optionalUsd(ctx, body, "amount");
       String destination = Requests.requiredString(body, "destination", 200);
       return payouts.request(CustomerAuth.account(ctx).id(), amount, destination)
           .map(p -> ApiResponse.json(201, WalletViews.payout(p)).withHeader("Location", "/v1/wallet/payouts/" + p.id()));
@@ -116,12 +115,7 @@ final class WalletRoutes {
   }
 
   static OffsetDateTime instant(RoutingContext ctx, String name) {
-    String raw = ctx.request().getParam(name);
-    if (raw == null || raw.isEmpty()) return null;
-    try {
-      return OffsetDateTime.ofInstant(Instant.parse(raw), ZoneOffset.UTC);
-    } catch (DateTimeParseException e) {
-      throw DomainException.invalid("'" + name + "' must be an ISO-8601 instant such as 2030-01-31T12:00:00Z");
-    }
+    Instant instant = Requests.instant(name, ctx.request().getParam(name));
+    return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 }

@@ -9,12 +9,18 @@ final class WalletSql {
 
   /**
    * Credits a top-up of a live account once per external reference ({@link Postings#DEPOSIT}); a replay inserts nothing
-   * and changes nothing.
+   * and changes nothing. A deposit that would take the wallet's balance + held above $4 (MAX_WALLET_BALANCE_USD)
+   * inserts nothing either. Lock order: the account's wallet row (FOR UPDATE, so the bound is checked on the latest
+   * balance), then the posting's own writes to that same row.
    */
   static final String DEPOSIT = """
-      WITH to_deposit AS (
-        SELECT id AS account_id, $2::bigint AS amount, $3::text AS reference FROM accounts
-         WHERE id = $1 AND status <> 'terminated'
+      WITH target AS (
+        SELECT a.id AS account_id, w.balance::numeric + w.held + $2 <= $4 AS fits
+          FROM accounts a JOIN wallets w ON w.account_id = a.id
+         WHERE a.id = $1 AND a.status <> 'terminated'
+           FOR UPDATE OF w
+      ), to_deposit AS (
+        SELECT account_id, $2::bigint AS amount, $3::text AS reference FROM target WHERE fits
       )""" + Postings.DEPOSIT + """
 
       SELECT e.id AS entry_id, w.balance, w.held

@@ -51,6 +51,7 @@ public final class TestNode implements AutoCloseable {
     env.put("TIMER_LEASE_MS", "3000");
     env.put("TIMER_SWEEP_INTERVAL_MS", "1000");
     env.put("TIMER_SWEEP_GRACE_MS", "2000");
+    env.put("WARMUP_REQUESTS", "12"); // a token warm-up: the suite starts a hundred nodes
     return env;
   }
 
@@ -64,6 +65,7 @@ public final class TestNode implements AutoCloseable {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.SECONDS));
     try {
       Node node = Node.start(vertx, config).await(60, TimeUnit.SECONDS);
+      node.warmedUp().await(60, TimeUnit.SECONDS);
       return new TestNode(vertx, node, config);
     } catch (Exception e) {
       vertx.close();

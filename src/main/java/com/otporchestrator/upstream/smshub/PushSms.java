@@ -34,7 +34,8 @@ public record PushSms(Long smsId, String phone, String phoneFrom, String text) {
 
     Object text = body.getValue("text");
     if (text == null) return invalid("text is missing");
-    if (!(text instanceof String textString)) return invalid("text must be a string, got " + describe(text));
+    if (!(text instanceof String rawText)) return invalid("text must be a string, got " + describe(text));
+    String textString = IncomingSms.withoutNul(rawText); // stored cleaned: see IncomingSms
     if (textString.isEmpty()) return invalid("text is empty");
 
     Object rawPhone = body.getValue("phone");
@@ -53,7 +54,8 @@ public record PushSms(Long smsId, String phone, String phoneFrom, String text) {
     }
 
     Object from = body.getValue("phoneFrom");
-    String phoneFrom = from == null ? null : from.toString();
+    String phoneFrom = from == null ? null : IncomingSms.withoutNul(from.toString());
+    if (phoneFrom != null && phoneFrom.isEmpty()) phoneFrom = null;
     return new Parsed.Valid(new PushSms(smsId, phone, phoneFrom, textString));
   }
 

@@ -1,0 +1,124 @@
+package com.otporchestrator;
+
+import com.otporchestrator.config.AppConfig;
+import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.module.Core;
+import com.otporchestrator.store.LuaScript;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a node does after its listeners are up and before readiness may answer 200: it opens its PostgreSQL
+ * connections, loads its Lua scripts into Redis, and sends WARMUP_REQUESTS requests to its own HTTP listener through
+ * the hot paths that need no account (routing, authentication refusals that look the key up, JSON bodies, problems,
+ * the compatible API), so the JIT has compiled them before real traffic arrives. A node that reported ready at once
+ * after a restart served slowly for tens of seconds: its first requests paid for connections, scripts and cold code.
+ *
+ * <p>None of it writes anything: every request is refused before a service runs (no valid key), and the queries read.
+ */
+final class WarmUp {
+  private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
+  private static final int CONCURRENCY = 8;
+  /**
+   * The requests stop after this even if fewer than WARMUP_REQUESTS were sent: on a starved machine (a thousand took
+   * over a minute on two cores shared with other work) readiness must not wait that long.
+   */
+  static final long MAX_REQUEST_MILLIS = 20_000;
+  /** Keys no account has (wrong length on purpose for one, right length for the other): both are looked up. */
+  private static final String UNKNOWN_KEY = "warmup00000000000000000000000000";
+
+  private WarmUp() {}
+
+  /** Every Lua script the node runs (rate limits, abuse windows, the timer engine). */
+  private static final List<String> SCRIPTS = List.of("/lua/rate-limit.lua", "/lua/abuse-window.lua",
+      "/lua/timer-claim.lua", "/lua/timer-reap.lua", "/lua/timer-ack.lua");
+
+  static Future<Void> run(Vertx vertx, Core core) {
+    long started = System.nanoTime();
+    AppConfig config = core.config();
+    return connections(core).compose(v -> scripts(vertx, core))
+        .compose(v -> config.runs(Role.API) ? requests(vertx, config) : Future.succeededFuture(0))
+        .onSuccess(sent -> LOG.info("warmed up in {} ms: connections open, {} scripts loaded, {} requests through the"
+            + " hot paths", (System.nanoTime() - started) / 1_000_000, SCRIPTS.size(), sent))
+        .mapEmpty();
+  }
+
+  /** Enough concurrent queries to open every connection of the pool. */
+  private static Future<Void> connections(Core core) {
+    List<Future<?>> queries = new ArrayList<>();
+    for (int i = 0; i < Math.max(2, core.config().databasePoolSize()) * 2; i++) {
+      queries.add(core.pool().query("SELECT 1").execute());
+    }
+    queries.add(core.redis().send(Request.cmd(Command.PING)));
+    return Future.all(queries).mapEmpty();
+  }
+
+  /** SCRIPT LOAD, so the first EVALSHA finds them (standalone Redis; a cluster loads them on first use, by EVAL). */
+  private static Future<Void> scripts(Vertx vertx, Core core) {
+    if (core.config().redisCluster()) return Future.succeededFuture();
+    List<Future<?>> loads = new ArrayList<>();
+    for (String resource : SCRIPTS) {
+      loads.add(LuaScript.load(vertx, resource)
+          .compose(script -> core.redis().send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source()))));
+    }
+    return Future.all(loads).mapEmpty();
+  }
+
+  private static Future<Integer> requests(Vertx vertx, AppConfig config) {
+    int total = config.lifecycle().warmUpRequests();
+    if (total == 0) return Future.succeededFuture(0);
+    String host = config.httpHost().equals("0.0.0.0") || config.httpHost().equals("::") ? "127.0.0.1" : config.httpHost();
+    HttpClient client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(host)
+        .setDefaultPort(config.httpPort()).setKeepAlive(true));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger sent = new AtomicInteger();
+    long deadline = System.nanoTime() + MAX_REQUEST_MILLIS * 1_000_000;
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < CONCURRENCY; lane++) lanes.add(lane(client, next, sent, total, deadline));
+    return Future.all(lanes).eventually(client::close).map(v -> sent.get());
+  }
+
+  private static Future<Void> lane(HttpClient client, AtomicInteger next, AtomicInteger sent, int total, long deadline) {
+    int n = next.getAndIncrement();
+    if (n >= total || System.nanoTime() > deadline) return Future.succeededFuture();
+    return send(client, n).transform(done -> {
+      sent.incrementAndGet();
+      return lane(client, next, sent, total, deadline);
+    });
+  }
+
+  /** One of the hot paths, in turn; the answer is read and dropped (every one is a refusal or a public page). */
+  private static Future<Void> send(HttpClient client, int n) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setURI("/health/live");
+    Buffer body = null;
+    switch (n % 6) {
+      case 0 -> options.setURI("/v1/activations?limit=5").putHeader("Authorization", "Bearer " + UNKNOWN_KEY);
+      case 1 -> {
+        options.setMethod(HttpMethod.POST).setURI("/v1/activations").putHeader("Authorization", "Bearer " + UNKNOWN_KEY)
+            .putHeader("Content-Type", "application/json");
+        body = Buffer.buffer("{\"service\":\"tg\",\"country\":0}");
+      }
+      case 2 -> options.setURI("/v1/wallet");
+      case 3 -> options.setURI("/stubs/handler_api.php?action=getBalance&api_key=" + UNKNOWN_KEY);
+      case 4 -> options.setURI("/admin/v1/invariants").putHeader("Authorization", "Bearer not-the-admin-token");
+      default -> options.setURI("/health/live");
+    }
+    Buffer payload = body;
+    return client.request(options)
+        .compose(request -> payload == null ? request.send() : request.send(payload))
+        .compose(response -> response.body())
+        .mapEmpty();
+  }
+}
