@@ -10,6 +10,7 @@ import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.compat.CompatModule;
 import com.otporchestrator.config.AppConfig.Role;
 import com.otporchestrator.delivery.DeliveryModule;
+import com.otporchestrator.lookup.LookupModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
@@ -19,6 +20,7 @@ import com.otporchestrator.push.PushModule;
 import com.otporchestrator.rental.RentalModule;
 import com.otporchestrator.routing.RoutingModule;
 import com.otporchestrator.sandbox.SandboxModule;
+import com.otporchestrator.staff.StaffModule;
 import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.timer.SweepSource;
 import com.otporchestrator.timer.TimerHandler;
@@ -52,6 +54,8 @@ public final class Modules {
   private final OutageModule outages;
   private final CompatModule compat;
   private final SandboxModule sandbox;
+  private final StaffModule staff;
+  private final LookupModule lookup;
 
   /** The Lua scripts modules run in Redis, loaded before anything is built. */
   public record Scripts(LuaScript rateLimit, LuaScript abuseWindow) {}
@@ -74,6 +78,8 @@ public final class Modules {
     abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
     outages = new OutageModule(core, routing, activations, rentals);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks, delivery, policies);
+    staff = new StaffModule(core);
+    lookup = new LookupModule(core);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
@@ -82,7 +88,7 @@ public final class Modules {
   /** Every module, in the order their routes are mounted. */
   public List<FeatureModule> all() {
     List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, delivery, wallets,
-        activations, webhooks, push, rentals, policies, outages, claims, abuse));
+        activations, webhooks, push, rentals, policies, outages, claims, abuse, staff, lookup));
     if (sandbox != null) all.add(sandbox);
     return all;
   }
@@ -169,6 +175,14 @@ public final class Modules {
 
   public CompatModule compat() {
     return compat;
+  }
+
+  public StaffModule staff() {
+    return staff;
+  }
+
+  public LookupModule lookup() {
+    return lookup;
   }
 
   /** The sandbox supplier's module; null on a node without the sandbox role. */
