@@ -84,5 +84,6 @@ public final class DevMode {
           curl -s %1$s/v1/wallet %5$s
         To watch that within a minute: ACTIVATION_WINDOW_SECONDS=45 CANCEL_DELAY_SECONDS=10 bin/dev
         """.formatted(base, demoKey, config.adminToken(), sandbox, auth, config.activationWindow().toSeconds()));
+    System.out.println(DevStaff.banner(base));
   }
 }
