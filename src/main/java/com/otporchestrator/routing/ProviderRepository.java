@@ -62,4 +62,18 @@ public final class ProviderRepository {
   public Future<Boolean> setEnabled(String id, boolean enabled) {
     return pool.preparedQuery(ProviderSql.SET_ENABLED).execute(Tuple.of(id, enabled)).map(rows -> rows.size() == 1);
   }
+
+  /** What a supplier sells: per service and country, our price, its cost and its stock (rent offers: per hour). */
+  public record OfferRow(String service, int country, long price, long cost, int stock) {}
+
+  public Future<List<OfferRow>> offers(String id, boolean rent, int limit) {
+    return pool.preparedQuery(rent ? ProviderSql.RENT_OFFERS : ProviderSql.OFFERS).execute(Tuple.of(id, limit)).map(rows -> {
+      List<OfferRow> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new OfferRow(r.getString("service"), r.getInteger("country"), r.getLong("price"), r.getLong("cost"),
+            r.getInteger("stock")));
+      }
+      return list;
+    });
+  }
 }

@@ -29,4 +29,14 @@ final class ProviderSql {
   /** Enables or disables one supplier; no row when it does not exist. */
   static final String SET_ENABLED = """
       UPDATE providers SET enabled = $2 WHERE id = $1 RETURNING id""";
+
+  /** One supplier's activation offers (any service, any country), cheapest stock first by service; at most $2. */
+  static final String OFFERS = """
+      SELECT service, country, price, cost, stock FROM offers WHERE provider_id = $1
+       ORDER BY service, country LIMIT $2""";
+
+  /** One supplier's rent offers; at most $2. */
+  static final String RENT_OFFERS = """
+      SELECT service, country, hourly_price AS price, hourly_cost AS cost, stock FROM rent_offers WHERE provider_id = $1
+       ORDER BY service, country LIMIT $2""";
 }

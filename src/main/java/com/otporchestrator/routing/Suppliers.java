@@ -40,6 +40,11 @@ public final class Suppliers {
     });
   }
 
+  /** What one supplier sells: activation offers, or rent offers (priced per hour), at most {@code limit}. */
+  public Future<List<ProviderRepository.OfferRow>> offers(String id, boolean rent, int limit) {
+    return repository.offers(id, rent, limit);
+  }
+
   public Future<Void> setEnabled(String id, boolean enabled, String actor) {
     return repository.setEnabled(id, enabled).compose(found -> {
       if (!found) return Future.failedFuture(DomainException.notFound("supplier " + id + " is not configured"));
