@@ -35,7 +35,7 @@ public final class App {
         Modules modules = node.modules();
         DevStaff.seed(modules.staff().service());
         dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
-            modules.accounts().repository(), modules.wallets().repository()));
+            modules.accounts().repository(), modules.wallets().repository(), modules.web()));
       } else if (args.length == 0) {
         run(AppConfig.fromEnvironment());
       } else {

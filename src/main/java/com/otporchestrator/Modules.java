@@ -9,6 +9,7 @@ import com.otporchestrator.catalog.CatalogModule;
 import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.compat.CompatModule;
 import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.console.ConsoleModule;
 import com.otporchestrator.delivery.DeliveryModule;
 import com.otporchestrator.lookup.LookupModule;
 import com.otporchestrator.module.Core;
@@ -20,12 +21,14 @@ import com.otporchestrator.push.PushModule;
 import com.otporchestrator.rental.RentalModule;
 import com.otporchestrator.routing.RoutingModule;
 import com.otporchestrator.sandbox.SandboxModule;
+import com.otporchestrator.staff.PasswordHasher;
 import com.otporchestrator.staff.StaffModule;
 import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.timer.SweepSource;
 import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.wallet.WalletModule;
+import com.otporchestrator.web.WebModule;
 import com.otporchestrator.webhook.WebhookModule;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -56,6 +59,8 @@ public final class Modules {
   private final SandboxModule sandbox;
   private final StaffModule staff;
   private final LookupModule lookup;
+  private final WebModule web;
+  private final ConsoleModule console;
 
   /** The Lua scripts modules run in Redis, loaded before anything is built. */
   public record Scripts(LuaScript rateLimit, LuaScript abuseWindow) {}
@@ -78,11 +83,14 @@ public final class Modules {
     abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
     outages = new OutageModule(core, routing, activations, rentals);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks, delivery, policies);
-    staff = new StaffModule(core);
     lookup = new LookupModule(core);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
+    web = new WebModule(core, accounts);
+    staff = new StaffModule(core, PasswordHasher.of(web.kit()::hashPassword, web.kit()::verifyPassword));
+    console = new ConsoleModule(web.kit(), new ConsoleModule.Uses(api, staff, claims, accounts, wallets, abuse, outages,
+        routing, policies, lookup));
   }
 
   /** Every module, in the order their routes are mounted. */
@@ -90,6 +98,8 @@ public final class Modules {
     List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, delivery, wallets,
         activations, webhooks, push, rentals, policies, outages, claims, abuse, staff, lookup));
     if (sandbox != null) all.add(sandbox);
+    all.add(web);
+    all.add(console);
     return all;
   }
 
@@ -183,6 +193,16 @@ public final class Modules {
 
   public LookupModule lookup() {
     return lookup;
+  }
+
+  /** The web consoles' foundation and the customer console. */
+  public WebModule web() {
+    return web;
+  }
+
+  /** The operator console. */
+  public ConsoleModule console() {
+    return console;
   }
 
   /** The sandbox supplier's module; null on a node without the sandbox role. */

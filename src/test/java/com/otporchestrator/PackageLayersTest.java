@@ -39,6 +39,10 @@ class PackageLayersTest {
       Set.of("activation", "push", "claim", "rental"),
       // features over the orders
       Set.of("abuse", "outage", "compat", "sandbox", "lookup"),
+      // the web consoles: pages over every feature's services
+      Set.of("web"),
+      // the operator console: pages over every feature's services, on the web foundation
+      Set.of("console"),
       // the composition root and the entry points
       Set.of(PackageGraph.ROOT, "dev"));
 

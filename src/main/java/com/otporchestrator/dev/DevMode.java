@@ -72,6 +72,7 @@ public final class DevMode {
 
         otp-orchestrator is running in dev mode on %1$s
           demo API key : %2$s
+          customer console: %1$s/app  (log in as %7$s, password %8$s, or with the API key)
           admin token  : %3$s
           sandbox      : %4$s
 
@@ -83,7 +84,8 @@ public final class DevMode {
         Left alone (no SMS), an activation expires after %6$d s and its price returns to the wallet:
           curl -s %1$s/v1/wallet %5$s
         To watch that within a minute: ACTIVATION_WINDOW_SECONDS=45 CANCEL_DELAY_SECONDS=10 bin/dev
-        """.formatted(base, demoKey, config.adminToken(), sandbox, auth, config.activationWindow().toSeconds()));
+        """.formatted(base, demoKey, config.adminToken(), sandbox, auth, config.activationWindow().toSeconds(),
+            DevSeed.DEMO_EMAIL, DevSeed.DEMO_PASSWORD));
     System.out.println(DevStaff.banner(base));
   }
 }

@@ -8,6 +8,7 @@ import com.otporchestrator.rental.RentalRepository;
 import com.otporchestrator.sandbox.SandboxSetup;
 import com.otporchestrator.upstream.Countries;
 import com.otporchestrator.wallet.WalletRepository;
+import com.otporchestrator.web.WebModule;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,12 +22,15 @@ public final class DevSeed {
   private static final String RENT_FULL_HOURLY = "0.15";
   private static final String RENT_TG_HOURLY = "0.06";
   private static final String DEMO_DEPOSIT = "100.00";
+  /** The demo account's customer console login (printed in the dev banner). */
+  static final String DEMO_EMAIL = "demo@example.com";
+  static final String DEMO_PASSWORD = "demo-password";
 
   private DevSeed() {}
 
   /** Where the dev data goes: the node's own repositories. */
   public record Stores(CatalogRepository catalog, RentalRepository rentals, AccountRepository accounts,
-                       WalletRepository wallets) {}
+                       WalletRepository wallets, WebModule web) {}
 
   static Future<Void> seed(Stores stores, String demoKey) {
     return offers(stores).compose(v -> demoAccount(stores, demoKey));
@@ -62,7 +66,8 @@ public final class DevSeed {
     return stores.accounts().findByApiKey(demoKey).compose(found -> found.isPresent()
             ? Future.succeededFuture(found.get())
             : stores.accounts().create("demo", demoKey))
-        .compose(account -> stores.wallets().deposit(account.id(), Money.parseUsd(DEMO_DEPOSIT), "dev-demo-initial-deposit"))
+        .compose(account -> stores.wallets().deposit(account.id(), Money.parseUsd(DEMO_DEPOSIT), "dev-demo-initial-deposit")
+            .compose(v -> stores.web().setCustomerLogin(account.id(), DEMO_EMAIL, DEMO_PASSWORD)))
         .mapEmpty();
   }
 }

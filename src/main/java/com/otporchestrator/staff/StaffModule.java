@@ -12,12 +12,9 @@ public final class StaffModule implements FeatureModule {
   private final StaffService service;
   private final StaffRoutes routes;
 
-  public StaffModule(Core core) {
-    this(core, new Pbkdf2Hasher());
-  }
-
+  /** @param hasher the web foundation's password hasher (Argon2id, off the event loop) */
   public StaffModule(Core core, PasswordHasher hasher) {
-    this.service = new StaffService(core.vertx(), new StaffRepository(core.pool()), hasher);
+    this.service = new StaffService(new StaffRepository(core.pool()), hasher);
     this.routes = new StaffRoutes(service);
   }
 

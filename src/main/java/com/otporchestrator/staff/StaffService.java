@@ -2,26 +2,23 @@ package com.otporchestrator.staff;
 
 import com.otporchestrator.common.DomainException;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Operators: open a person's account with a role, check a login. Password hashing is slow on purpose and runs on a
- * worker thread, never on an event loop; an unknown email costs the same hash as a wrong password.
+ * worker thread ({@link PasswordHasher}), never on an event loop; an unknown email costs the same work as a wrong
+ * password.
  */
 public final class StaffService {
   public static final int MAX_PAGE = 200;
   public static final int MIN_PASSWORD = 12;
   private static final String EMAIL = "[A-Za-z0-9._+-]{1,64}@[A-Za-z0-9.-]{1,190}";
 
-  private final Vertx vertx;
   private final StaffRepository repository;
   private final PasswordHasher hasher;
-  private volatile String decoy;
 
-  StaffService(Vertx vertx, StaffRepository repository, PasswordHasher hasher) {
-    this.vertx = vertx;
+  StaffService(StaffRepository repository, PasswordHasher hasher) {
     this.repository = repository;
     this.hasher = hasher;
   }
@@ -35,7 +32,7 @@ public final class StaffService {
     if (password == null || password.length() < MIN_PASSWORD || password.length() > 200) {
       throw DomainException.invalid("'password' must be " + MIN_PASSWORD + " to 200 characters");
     }
-    return vertx.executeBlocking(() -> hasher.hash(password), false)
+    return hasher.hash(password)
         .compose(hash -> repository.create(email, name, role, hash))
         .map(made -> made.orElseThrow(() -> new DomainException(DomainException.Kind.CONFLICT,
             "a person with email " + email + " already exists")));
@@ -46,14 +43,10 @@ public final class StaffService {
     if (email == null || password == null || email.length() > 255 || password.length() > 200) {
       return Future.succeededFuture(Optional.empty());
     }
-    return repository.forLogin(email).compose(found -> vertx.executeBlocking(() -> {
-      if (found.isEmpty()) {
-        hasher.verify(password, decoy());
-        return Optional.<Person>empty();
-      }
-      boolean ok = hasher.verify(password, found.get().passwordHash());
-      return ok && found.get().person().active() ? Optional.of(found.get().person()) : Optional.<Person>empty();
-    }, false));
+    return repository.forLogin(email).compose(found -> hasher
+        .verify(password, found.map(StaffRepository.WithHash::passwordHash).orElse(null))
+        .map(ok -> ok && found.isPresent() && found.get().person().active()
+            ? Optional.of(found.get().person()) : Optional.<Person>empty()));
   }
 
   /** The person a session names, if still there and active. */
@@ -64,11 +57,5 @@ public final class StaffService {
   public Future<List<Person>> page(Long after, int limit) {
     if (limit < 1 || limit > MAX_PAGE) throw DomainException.invalid("'limit' must be an integer between 1 and " + MAX_PAGE);
     return repository.page(after, limit);
-  }
-
-  private String decoy() {
-    String d = decoy;
-    if (d == null) decoy = d = hasher.hash("decoy password for unknown emails");
-    return d;
   }
 }

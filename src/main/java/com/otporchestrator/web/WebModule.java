@@ -1,0 +1,61 @@
+package com.otporchestrator.web;
+
+import com.otporchestrator.account.AccountModule;
+import com.otporchestrator.module.Core;
+import com.otporchestrator.module.FeatureModule;
+import com.otporchestrator.module.PeriodicJob;
+import io.vertx.core.Future;
+import io.vertx.ext.web.Router;
+import java.util.List;
+
+/**
+ * The customer console ({@code /app}) and what every console stands on ({@link WebKit}: pages, sessions, CSRF,
+ * password hashing, static assets). Its pages call the same services as the JSON API; no rule lives in a template.
+ */
+public final class WebModule implements FeatureModule {
+  private final WebKit kit;
+  private final Logins logins;
+  private final CustomerSessions customers;
+  private final CustomerPages pages;
+  private final LoginRoutes login;
+  private final LoginAdminRoutes loginAdmin;
+  private final AppRoutes app;
+
+  public WebModule(Core core, AccountModule accounts) {
+    this.kit = new WebKit(core.vertx(), core.pool());
+    this.logins = new Logins(core.pool());
+    this.customers = new CustomerSessions(kit.sessions(), accounts.repository());
+    this.pages = new CustomerPages(kit.pages());
+    this.login = new LoginRoutes(kit, customers, logins, accounts.repository(), accounts.authenticator(), pages);
+    this.loginAdmin = new LoginAdminRoutes(kit, logins);
+    this.app = new AppRoutes(pages);
+  }
+
+  /** Sets a customer's console login (dev mode's demo account); the password is hashed on a worker thread. */
+  public Future<Void> setCustomerLogin(long accountId, String email, String password) {
+    return kit.hashPassword(password).compose(hash -> logins.set(accountId, email, hash));
+  }
+
+  /** The shared web foundation, for other consoles. */
+  public WebKit kit() {
+    return kit;
+  }
+
+  @Override
+  public void mount(Router router) {
+    Assets.mount(router);
+    loginAdmin.mount(router);
+    kit.guardArea(router, CustomerSessions.PATH);
+    login.mount(router);
+    router.route(CustomerSessions.PATH).handler(customers);
+    router.route(CustomerSessions.PATH + "/*").handler(customers);
+    app.mount(router);
+    kit.fallback(router, CustomerSessions.PATH);
+  }
+
+  /** Forgets expired sessions, a bounded batch after each timer sweep. */
+  @Override
+  public List<PeriodicJob> periodicJobs() {
+    return List.of(PeriodicJob.withTimerSweep("web session purge", kit.sessions()::purgeExpired));
+  }
+}
