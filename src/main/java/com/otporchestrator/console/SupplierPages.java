@@ -30,7 +30,7 @@ final class SupplierPages {
   private void list(RoutingContext ctx) {
     Console.run(ctx, () -> suppliers.page(null, Suppliers.MAX_PAGE).onSuccess(list ->
         console.show(ctx, 200, "Suppliers", "/console/suppliers", "console/suppliers.jte", "suppliers", list,
-            "switch", Console.may(ctx, Action.SWITCH_SUPPLIER))));
+            "canSwitch", Console.may(ctx, Action.SWITCH_SUPPLIER))));
   }
 
   private void supplier(RoutingContext ctx) {
@@ -43,7 +43,7 @@ final class SupplierPages {
         Future<List<ProviderRepository.OfferRow>> rent = suppliers.offers(id, true, OFFERS);
         return Future.all(offers, rent).onSuccess(all -> console.show(ctx, 200, "Supplier " + id, "/console/suppliers",
             "console/supplier.jte", "s", supplier, "offers", offers.result(), "rentOffers", rent.result(),
-            "switch", Console.may(ctx, Action.SWITCH_SUPPLIER)));
+            "canSwitch", Console.may(ctx, Action.SWITCH_SUPPLIER)));
       });
     });
   }
