@@ -75,8 +75,20 @@ final class Console {
   /** Renders {@code template} in the frame of section {@code href} (its nav entry marked current). */
   void show(RoutingContext ctx, int status, String title, String href, String template, Object... params) {
     invariants.state().onSuccess(state -> {
+      try {
+        render(ctx, status, title, href, template, state, params);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void render(RoutingContext ctx, int status, String title, String href, String template, InvariantWatch.State state,
+                      Object... params) {
+    {
       Person person = person(ctx);
-      String notice = NOTICES.get(ctx.request().getParam("done"));
+      String done = ctx.request().getParam("done");
+      String notice = done == null ? null : NOTICES.get(done);
       Page page = new Page(title, "console", person.name() + " · " + person.role().code().replace('_', ' '),
           Csrf.token(ctx), NAV, List.of(), notice).current(href);
       if (state.broken()) {
@@ -89,7 +101,7 @@ final class Console {
       all.put("page", page);
       for (int i = 0; i + 1 < params.length; i += 2) all.put((String) params[i], params[i + 1]);
       pages.render(ctx, status, template, all);
-    }).onFailure(ctx::fail);
+    }
   }
 
   /** Runs a page's work; a failure becomes the console's error page. */
