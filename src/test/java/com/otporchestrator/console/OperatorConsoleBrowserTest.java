@@ -139,6 +139,7 @@ class OperatorConsoleBrowserTest {
     assertThat(browser.all("#policy-problems li[data-path='activation.cancelNotBefore']")).hasSize(1);
     assertThat(browser.text("#policy-problems li[data-path='activation.cancelNotBefore']")).contains("must be shorter than window");
     assertThat(browser.find("#document").getAttribute("value")).isEqualTo(broken);
+    browser.script("document.getElementById('policy-problems').scrollIntoView();");
     browser.screenshot(SHOTS.resolve("operator-policy-problems.png"));
     assertThat(api.get("/admin/v1/policies/console_broken", ADMIN).status()).as("nothing published").isEqualTo(404);
   }
