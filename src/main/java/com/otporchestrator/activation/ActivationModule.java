@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  * reconciliation of purchases whose outcome the supplier left unknown.
  */
 public final class ActivationModule implements FeatureModule {
+  private final ActivationRefunds refunds;
   private final ActivationRepository repository;
   private final ActivationTimers timers;
   private final OrderEvents events;
@@ -63,13 +64,18 @@ public final class ActivationModule implements FeatureModule {
         TimerKind.EXPIRE, new ExpiryHandler(repository, timers, events),
         TimerKind.CLOSE, new UpstreamCloseHandler(core.pool(), providers, timerService, timers),
         TimerKind.POLL, new UpstreamPollHandler(core.pool(), providers, smsDelivery, repository, timerService));
-    this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(),
-        new ActivationRefunds(service, policies.policies()));
+    this.refunds = new ActivationRefunds(service, policies.policies());
+    this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(), refunds);
     this.batchRoutes = new BatchRoutes(batches, api.idempotency(), webhooks.urls());
     core.metrics().functionCounter("otp.hold.statements", "Hold statements sent (coalesced group commits)", holds,
         HoldCoalescer::statements);
     core.metrics().functionCounter("otp.holds", "Orders held; holds / hold statements is the coalescing ratio", holds,
         HoldCoalescer::holdsRequested);
+  }
+
+  /** Each order's refund position under its policy version. */
+  public ActivationRefunds refunds() {
+    return refunds;
   }
 
   public ActivationRepository repository() {

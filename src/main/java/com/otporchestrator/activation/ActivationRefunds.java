@@ -41,7 +41,8 @@ public final class ActivationRefunds {
         : policies.version(order.policy().id(), order.policy().version());
   }
 
-  static Position position(Activation order, RefundPolicy policy, Instant now) {
+  /** The position of an order already read, under its policy version (also for a stream that re-reads the order). */
+  public static Position position(Activation order, RefundPolicy policy, Instant now) {
     if (order.refundHeld()) return new Position(order, policy, false, RefundDecision.settled("held_for_review"));
     if (!order.state().open() && order.state() != ActivationState.FINISHED) {
       return new Position(order, policy, true, RefundDecision.settled("refunded." + order.state().name().toLowerCase()));

@@ -25,6 +25,21 @@ final class ActivationEventRoutes {
     router.get("/v1/activations/:id/events").handler(this::events);
   }
 
+  /**
+   * Streams order {@code id} of {@code accountId} with each view encoded by {@code encoder} (the web console's cards),
+   * under the same caps as the JSON API's streams; a missing or foreign order fails the context (404).
+   */
+  void stream(RoutingContext ctx, long id, long accountId, java.util.function.Function<com.otporchestrator.activation.Activation, String> encoder) {
+    String refused = push.limits().tryAcquire(accountId);
+    if (refused != null) {
+      ctx.response().putHeader("Retry-After", "5");
+      ctx.fail(new DomainException(Kind.TOO_MANY_REQUESTS, refused));
+      return;
+    }
+    new ActivationEventStream(ctx, id, () -> activations.get(id, accountId), push,
+        () -> push.limits().release(accountId), encoder).open();
+  }
+
   private void events(RoutingContext ctx) {
     long id;
     try {

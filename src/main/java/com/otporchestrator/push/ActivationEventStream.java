@@ -31,6 +31,7 @@ final class ActivationEventStream {
   private final OrderPush push;
   private final PushSettings settings;
   private final Runnable release;
+  private final java.util.function.Function<Activation, String> encoder;
   private Runnable unwatch = () -> {};
   private final long[] timers = {-1, -1};
   private long version = -1;
@@ -40,6 +41,16 @@ final class ActivationEventStream {
   private boolean closed;
 
   ActivationEventStream(RoutingContext ctx, long orderId, Supplier<Future<Activation>> reader, OrderPush push, Runnable release) {
+    this(ctx, orderId, reader, push, release, ActivationEventStream::json);
+  }
+
+  /**
+   * @param encoder the text of the event(s) sent for one view of the order, after its {@code id:} line (the JSON API's
+   *     {@code event: activation} with the JSON view; the web console's card as HTML)
+   */
+  ActivationEventStream(RoutingContext ctx, long orderId, Supplier<Future<Activation>> reader, OrderPush push,
+                        Runnable release, java.util.function.Function<Activation, String> encoder) {
+    this.encoder = encoder;
     this.ctx = ctx;
     this.response = ctx.response();
     this.vertx = ctx.vertx();
@@ -124,11 +135,16 @@ final class ActivationEventStream {
     if (next <= version) return;
     version = next;
     if (counter != null) counter.increment();
-    write("event: activation\nid: " + next + "\ndata: " + ActivationViews.activation(order).encode() + "\n\n");
+    write("id: " + next + "\n" + encoder.apply(order));
     if (!order.state().open() && !closed) {
       response.end();
       close();
     }
+  }
+
+  /** The JSON API's event: the order's JSON view. */
+  static String json(Activation order) {
+    return "event: activation\ndata: " + ActivationViews.activation(order).encode() + "\n\n";
   }
 
   private void write(String text) {

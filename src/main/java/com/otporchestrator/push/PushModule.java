@@ -38,6 +38,15 @@ public final class PushModule implements FeatureModule {
     return push.stop(vertx);
   }
 
+  /**
+   * An event stream of one order for another front (the web console): each view of the order is sent as the text
+   * {@code encoder} makes of it; the stream holds a place under the node's and the account's caps like the JSON API's.
+   */
+  public void stream(io.vertx.ext.web.RoutingContext ctx, long orderId, long accountId,
+                     java.util.function.Function<com.otporchestrator.activation.Activation, String> encoder) {
+    routes.stream(ctx, orderId, accountId, encoder);
+  }
+
   @Override
   public void mount(Router router) {
     routes.mount(router);

@@ -1,6 +1,10 @@
 package com.otporchestrator.web;
 
 import com.otporchestrator.account.AccountModule;
+import com.otporchestrator.activation.ActivationModule;
+import com.otporchestrator.catalog.CatalogModule;
+import com.otporchestrator.push.PushModule;
+import com.otporchestrator.wallet.WalletModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
@@ -19,16 +23,18 @@ public final class WebModule implements FeatureModule {
   private final CustomerPages pages;
   private final LoginRoutes login;
   private final LoginAdminRoutes loginAdmin;
-  private final AppRoutes app;
+  private final ActivationPages activations;
 
-  public WebModule(Core core, AccountModule accounts) {
+  public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
+                   ActivationModule activations, PushModule push) {
     this.kit = new WebKit(core.vertx(), core.pool());
     this.logins = new Logins(core.pool());
     this.customers = new CustomerSessions(kit.sessions(), accounts.repository());
     this.pages = new CustomerPages(kit.pages());
     this.login = new LoginRoutes(kit, customers, logins, accounts.repository(), accounts.authenticator(), pages);
     this.loginAdmin = new LoginAdminRoutes(kit, logins);
-    this.app = new AppRoutes(pages);
+    this.activations = new ActivationPages(pages, activations.service(), activations.refunds(), activations.purchases(),
+        catalog.repository(), wallets.repository(), push);
   }
 
   /** Sets a customer's console login (dev mode's demo account); the password is hashed on a worker thread. */
@@ -49,7 +55,7 @@ public final class WebModule implements FeatureModule {
     login.mount(router);
     router.route(CustomerSessions.PATH).handler(customers);
     router.route(CustomerSessions.PATH + "/*").handler(customers);
-    app.mount(router);
+    activations.mount(router);
     kit.fallback(router, CustomerSessions.PATH);
   }
 
