@@ -23,7 +23,7 @@ final class AccountViews {
   static JsonObject page(java.util.List<AccountRepository.Summary> list, int limit) {
     io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
     list.forEach(s -> items.add(account(s.account()).put("plan", s.plan()).put("createdAt", Views.time(s.createdAt()))
-        .put("keyPrefix", s.keyPrefix()).put("balance", Money.format(s.balance())).put("held", Money.format(s.held()))
+        .put("keyPrefix", s.keyPrefix()).put("email", s.email()).put("balance", Money.format(s.balance())).put("held", Money.format(s.held()))
         .put("currency", "USD")));
     JsonObject page = new JsonObject().put("items", items);
     if (list.size() == limit) page.put("nextCursor", String.valueOf(list.get(list.size() - 1).account().id()));

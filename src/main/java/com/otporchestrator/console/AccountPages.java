@@ -80,7 +80,7 @@ final class AccountPages {
   private void account(RoutingContext ctx) {
     Console.run(ctx, () -> {
       long id = Console.pathId(ctx, "id");
-      return accounts.search(new AccountRepository.Search(id, null, null), null, 1).compose(found -> {
+      return accounts.search(new AccountRepository.Search(id, null, null, null), null, 1).compose(found -> {
         if (found.isEmpty() || found.get(0).account().id() != id) throw DomainException.notFound("account " + id);
         AccountRepository.Summary summary = found.get(0);
         Future<List<HistoryEntry>> ledger = wallets.history(id, new HistoryFilter(List.of(), null, null, null), null, LEDGER_ROWS);

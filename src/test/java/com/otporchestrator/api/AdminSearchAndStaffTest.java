@@ -77,7 +77,7 @@ class AdminSearchAndStaffTest {
   }
 
   @Test
-  @DisplayName("an account is found by its id, by the start of its API key and by part of its name, with its wallet")
+  @DisplayName("an account is found by its id, the start of its API key, its login email and part of its name, with its wallet")
   void accountsAreFoundByIdKeyPrefixAndName() {
     assertThat(ids(api.get("/admin/v1/accounts?q=" + alice.id(), ADMIN))).contains(alice.id()).doesNotContain(bob.id());
     assertThat(ids(api.get("/admin/v1/accounts?q=" + bob.apiKey().substring(0, 6).toUpperCase(), ADMIN))).containsExactly(bob.id());
@@ -87,6 +87,11 @@ class AdminSearchAndStaffTest {
     assertThat(found.getString("keyPrefix")).isEqualTo(alice.apiKey().substring(0, 8));
     assertThat(found.getString("balance")).isEqualTo("9.00");
     assertThat(found.getString("held")).isEqualTo("1.00");
+    assertThat(api.put("/admin/v1/accounts/" + alice.id() + "/login", ADMIN, new JsonObject().put("email", "alice@wonder.land")
+        .put("password", "down the rabbit hole")).status()).isEqualTo(200);
+    assertThat(ids(api.get("/admin/v1/accounts?q=ALICE@wonder.land", ADMIN))).containsExactly(alice.id());
+    assertThat(api.get("/admin/v1/accounts?q=Liddell", ADMIN).json().getJsonArray("items").getJsonObject(0)
+        .getString("email")).isEqualTo("alice@wonder.land");
     // a % in the text is a character, not a wildcard
     assertThat(ids(api.get("/admin/v1/accounts?q=%25", ADMIN))).isEmpty();
   }
