@@ -11,7 +11,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 
-/** Outages: suspected ones to confirm or dismiss, refunds in progress with their count, declaring a new one. */
+/**
+ * Outages: suspected ones to confirm or dismiss, refunds in progress with their count (the list follows them, through
+ * htmx, while one is refunding), declaring a new one.
+ */
 final class OutagePages {
   static final int PAGE = 50;
   private final Console console;
@@ -34,7 +37,8 @@ final class OutagePages {
   private void list(RoutingContext ctx) {
     Console.run(ctx, () -> outages.list(null, Console.queryId(ctx, "before"), PAGE).onSuccess(list ->
         console.show(ctx, 200, "Outages", "/console/outages", "console/outages.jte", "outages", list,
-            "decide", Console.may(ctx, Action.DECIDE_OUTAGE), "now", Instant.now().minusSeconds(3600).toString(),
+            "decide", Console.may(ctx, Action.DECIDE_OUTAGE),
+            "refunding", list.stream().anyMatch(o -> o.state().equals("REFUNDING")), "now", Instant.now().minusSeconds(3600).toString(),
             "next", list.size() == PAGE ? list.get(list.size() - 1).id() : null)));
   }
 

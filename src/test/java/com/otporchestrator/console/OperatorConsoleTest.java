@@ -149,6 +149,28 @@ class OperatorConsoleTest {
         "staff:admin@ops.test supplier.disable supplier:sandbox", "staff:admin@ops.test supplier.enable supplier:sandbox");
   }
 
+  @Test
+  @DisplayName("a senior agent declares an outage from the form: the open order in its scope is refunded, the page shows it")
+  void aDeclaredOutageRefunds() {
+    node.offer("wa", 0, "0.40");
+    Customer hit = node.customer("Outage victim", "2.00");
+    Api.Response bought = api.post("/v1/activations", hit.apiKey(), new JsonObject().put("service", "wa").put("country", 0));
+    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
+    assertThat(api.get("/v1/wallet", hit.apiKey()).json().getString("balance")).isEqualTo("1.60");
+    WebClient senior = as("senior_support");
+    String csrf = senior.get("/console/outages").csrf();
+    WebClient.Page declared = senior.post("/console/outages", form("_csrf", csrf, "service", "wa", "country", "0",
+        "from", java.time.Instant.now().minusSeconds(600).toString(), "reason", "wa codes not arriving"));
+    assertThat(declared.status()).as("%s", declared.body()).isEqualTo(303);
+    Await.until("the outage refunded the order", () -> "2.00".equals(api.get("/v1/wallet", hit.apiKey()).json().getString("balance")));
+    WebClient.Page list = senior.get("/console/outages");
+    assertThat(list.body()).contains("wa codes not arriving").contains("service wa");
+    List<String> recorded = new ArrayList<>();
+    Await.result(node.node().core().pool().query("SELECT actor, action FROM admin_decisions WHERE action = 'outage.declare'")
+        .execute()).forEach(r -> recorded.add(r.getString("actor")));
+    assertThat(recorded).containsExactly("staff:senior_support@ops.test");
+  }
+
   @ParameterizedTest(name = "GET {0} -> {1}")
   @CsvSource({
       "/console/claims?state=BOGUS, 422",
