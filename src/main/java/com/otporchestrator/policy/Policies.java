@@ -34,11 +34,45 @@ public final class Policies {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final PolicyNotices notices;
   private final Map<String, RefundPolicy> parsed = new ConcurrentHashMap<>();
 
   public Policies(Vertx vertx, Pool pool) {
     this.vertx = vertx;
     this.pool = pool;
+    this.notices = new PolicyNotices(pool);
+  }
+
+  /** The notices of changes of the policy in force (recorded by {@link #setInForce} and {@link #publish}). */
+  public PolicyNotices notices() {
+    return notices;
+  }
+
+  /** The policy in force, in words: every rule with its source sentences, and when the version was published. */
+  public Future<Explained> explainInForce() {
+    return inForce().compose(now -> explain(now.policy().id(), now.policy().version())
+        .map(e -> new Explained(e.policy(), e.published(), e.rules(), now.since())));
+  }
+
+  /** A published version in words; NOT_FOUND when it does not exist. */
+  public Future<Explained> explain(String id, int version) {
+    return document(id, version).compose(doc -> version(id, version).map(policy -> {
+      PublishedPolicy published = published(doc.getJsonObject("published"));
+      return new Explained(policy, published, PolicyWords.rules(policy, doc.getString("document")), null);
+    }));
+  }
+
+  /**
+   * A version in words.
+   *
+   * @param inForceSince when the policy in force started applying (null for a version read by id)
+   */
+  public record Explained(RefundPolicy policy, PublishedPolicy published, List<PolicyWords.Rule> rules,
+                          OffsetDateTime inForceSince) {}
+
+  private static PublishedPolicy published(JsonObject json) {
+    return new PublishedPolicy(json.getString("policyId"), json.getInteger("version"), json.getString("sha256"),
+        OffsetDateTime.parse(json.getString("publishedAt")), json.getString("publishedBy"));
   }
 
   /** What is in force for new orders, since when and set by whom. */
@@ -111,8 +145,10 @@ public final class Policies {
         .compose(rows -> {
           if (rows.size() == 1) {
             parsed.put(key(p.id(), p.version()), p);
-            return Future.succeededFuture(new PublishedPolicy(p.id(), p.version(), sha,
-                rows.iterator().next().getOffsetDateTime("published_at"), by));
+            PublishedPolicy published = new PublishedPolicy(p.id(), p.version(), sha,
+                rows.iterator().next().getOffsetDateTime("published_at"), by);
+            // a new version of the policy in force applies to new orders from now: that is a change customers are told of
+            return notices.recordChange(by).map(n -> published);
           }
           return latestVersion(p.id()).compose(latest -> Future.failedFuture(new DomainException(Kind.CONFLICT,
               "policy " + p.id() + " is at version " + latest + "; a published version is immutable, so publish version "
@@ -150,7 +186,8 @@ public final class Policies {
   public Future<InForce> setInForce(String id, String by) {
     return latestVersion(id).compose(latest -> {
       if (latest == 0) return Future.failedFuture(DomainException.notFound("no published policy " + id));
-      return pool.preparedQuery(PolicySql.SET_IN_FORCE).execute(Tuple.of(id, by)).compose(r -> inForce());
+      return pool.preparedQuery(PolicySql.SET_IN_FORCE).execute(Tuple.of(id, by))
+          .compose(r -> notices.recordChange(by)).compose(r -> inForce());
     });
   }
 

@@ -9,10 +9,12 @@ import io.vertx.ext.web.Router;
 public final class PolicyModule implements FeatureModule {
   private final Policies policies;
   private final PolicyRoutes routes;
+  private final CustomerPolicyRoutes customerRoutes;
 
   public PolicyModule(Core core) {
     this.policies = new Policies(core.vertx(), core.pool());
     this.routes = new PolicyRoutes(policies);
+    this.customerRoutes = new CustomerPolicyRoutes(policies);
   }
 
   public Policies policies() {
@@ -27,5 +29,6 @@ public final class PolicyModule implements FeatureModule {
   @Override
   public void mount(Router router) {
     routes.mount(router);
+    customerRoutes.mount(router);
   }
 }

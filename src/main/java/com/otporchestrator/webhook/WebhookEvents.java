@@ -23,7 +23,8 @@ public final class WebhookEvents {
       Map.entry("rental.finished", "the customer ended the rental early: captured"),
       Map.entry("rental.ended", "the rental reached its end: captured"),
       Map.entry("rental.cancelled", "cancelled inside the cancel window: refunded"),
-      Map.entry("rental.failed", "no supplier gave a number: the hold is voided")));
+      Map.entry("rental.failed", "no supplier gave a number: the hold is voided"),
+      Map.entry("policy.changed", "a different refund policy version applies to new orders (to every account's URL)")));
 
   private WebhookEvents() {}
 }

@@ -21,7 +21,7 @@ class WebhookEventCatalogueTest {
     String api = Files.readString(Path.of("docs", "api.md"));
     String events = api.substring(api.indexOf("### Webhook events"), api.indexOf("### How delivery works"));
     Set<String> documented = new TreeSet<>();
-    Matcher m = Pattern.compile("`((?:activation|rental)\\.[a-z_]+)`").matcher(events);
+    Matcher m = Pattern.compile("`((?:activation|rental|policy)\\.[a-z_]+)`").matcher(events);
     while (m.find()) documented.add(m.group(1));
     assertThat(documented).containsExactlyInAnyOrderElementsOf(WebhookEvents.TYPES.keySet());
   }
