@@ -46,7 +46,9 @@ final class PolicyPages {
   private void publish(RoutingContext ctx) {
     Console.run(ctx, () -> {
       Console.require(ctx, Action.PUBLISH_POLICY);
-      String yaml = ctx.request().getFormAttribute("document");
+      String sent = ctx.request().getFormAttribute("document");
+      // a browser sends a textarea's line breaks as CRLF: the document the operator wrote has LF
+      String yaml = sent == null ? null : sent.replace("\r\n", "\n");
       if (yaml == null || yaml.isBlank()) throw DomainException.invalid("Paste the policy document (YAML).");
       if (yaml.length() > MAX_DOCUMENT) throw DomainException.invalid("The document is over " + MAX_DOCUMENT + " characters.");
       return policies.publish(yaml, Console.person(ctx).actor())

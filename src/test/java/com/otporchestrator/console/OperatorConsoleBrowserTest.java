@@ -145,6 +145,36 @@ class OperatorConsoleBrowserTest {
   }
 
   @Test
+  @DisplayName("an admin publishes version 2 of a policy, compares it with version 1 line by line and puts it in force")
+  void publishCompareAndPutInForce() throws IOException {
+    String v1;
+    try (var in = getClass().getClassLoader().getResourceAsStream("policies/otpdesk-refund-policy.yaml")) {
+      v1 = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    String v2 = v1.replace("version: 1", "version: 2").replace("effective: \"2026-06-24\"", "effective: \"2026-12-01\"");
+    logInAs("admin");
+    browser.go("/console/policies");
+    // the whole document at once (typing thousands of characters key by key proves nothing more)
+    browser.script("document.getElementById('document').value = arguments[0];", v2);
+    browser.click("#publish");
+    browser.until("the published notice", d -> browser.html().contains("Policy version published."));
+    browser.click("tr[data-policy=otpdesk_refund_policy] a[href*='compare']");
+    browser.until("the comparison", d -> browser.path().equals("/console/policies/compare"));
+    assertThat(browser.all("[data-testid=diff] del").stream().map(e -> e.getText()).toList())
+        .containsExactly("- version: 1", "- effective: \"2026-06-24\"");
+    assertThat(browser.all("[data-testid=diff] ins").stream().map(e -> e.getText()).toList())
+        .containsExactly("+ version: 2", "+ effective: \"2026-12-01\"");
+    browser.screenshot(SHOTS.resolve("operator-policy-compare.png"));
+    browser.go("/console/policies");
+    browser.click("tr[data-policy=otpdesk_refund_policy] form button");
+    browser.until("the in-force notice", d -> browser.html().contains("Policy put in force for new orders."));
+    assertThat(browser.text("[data-testid=in-force]")).isEqualTo("otpdesk_refund_policy v2");
+    assertThat(api.get("/admin/v1/policies/in-force", ADMIN).json().toString()).contains("staff:admin@ops.test");
+    assertThat(api.put("/admin/v1/policies/in-force", ADMIN, new JsonObject().put("policyId", "smssb_refund_policy")).status())
+        .isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("a red banner shows on every page while a money invariant is broken, and goes once it holds again")
   void bannerWhileAnInvariantIsBroken() {
     Customer c = node.customer("Bea Banner", "1.00");
