@@ -31,10 +31,10 @@ public final class PolicyDiff {
       if (i < a.length && j < b.length && a[i].equals(b[j])) {
         out.add(new Line(Change.SAME, a[i++]));
         j++;
-      } else if (j < b.length && (i == a.length || common[i][j + 1] >= common[i + 1][j])) {
-        out.add(new Line(Change.ADDED, b[j++]));
-      } else {
+      } else if (i < a.length && (j == b.length || common[i + 1][j] >= common[i][j + 1])) {
         out.add(new Line(Change.REMOVED, a[i++]));
+      } else {
+        out.add(new Line(Change.ADDED, b[j++]));
       }
     }
     return out;
