@@ -10,12 +10,11 @@ import java.security.MessageDigest;
 /**
  * Admin endpoints take {@code Authorization: Bearer <ADMIN_TOKEN>}, compared in constant time. The shared token is for
  * automation: its changes are recorded as {@code token}, or {@code token:<name>} with the optional {@code X-Admin-Actor}
- * header (a statement by the caller, not an identity we verified). A person logged in to the operator console acts as
- * {@code staff:<email>}, put on the request by the console before it calls a service ({@link #actAs}).
+ * header (a statement by the caller, not an identity we verified). A person logged in to the operator console is
+ * recorded as {@code staff:<email>} (the console passes it to the services itself).
  */
 public final class AdminAuth implements Handler<RoutingContext> {
   private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
-  private static final String PERSON_KEY = "otp.admin.person";
   private final byte[] token;
 
   public AdminAuth(String adminToken) {
@@ -33,20 +32,13 @@ public final class AdminAuth implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** Who is acting: the console's person, else the token, named by {@code X-Admin-Actor}; a malformed name is refused. */
+  /** Who is acting: the token, named by {@code X-Admin-Actor}; a malformed name is refused rather than recorded. */
   public static String actor(RoutingContext ctx) {
-    String person = ctx.get(PERSON_KEY);
-    if (person != null) return person;
     String raw = ctx.request().getHeader("X-Admin-Actor");
     if (raw == null || raw.isEmpty()) return "token";
     if (!ACTOR.matcher(raw).matches()) {
       throw DomainException.invalid("'X-Admin-Actor' must be 1 to 64 letters, digits or . _ @ + -");
     }
     return "token:" + raw;
-  }
-
-  /** Makes this request's changes be recorded as made by a console person, {@code staff:<email>}. */
-  public static void actAs(RoutingContext ctx, String email) {
-    ctx.put(PERSON_KEY, "staff:" + email);
   }
 }
