@@ -51,7 +51,8 @@ public final class WalletViews {
     return json;
   }
 
-  static String csv(List<HistoryEntry> rows) {
+  /** The history as CSV (the JSON API's export and the web console's). */
+  public static String csv(List<HistoryEntry> rows) {
     StringBuilder out = new StringBuilder(CSV_HEADER.length() + rows.size() * 96).append(CSV_HEADER);
     for (HistoryEntry h : rows) {
       var e = h.entry();

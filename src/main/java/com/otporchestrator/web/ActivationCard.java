@@ -37,6 +37,12 @@ public record ActivationCard(long id, String service, int country, String phone,
         RefundWords.position(d, position.refunded(), now), RefundWords.claims(d, now), policy, now.toString());
   }
 
+  /** The page of the policy version the order was bought under. */
+  public String policyHref() {
+    String[] parts = policy.split(" v");
+    return "/app/policy/" + parts[0] + "/" + parts[1];
+  }
+
   /** The state in words for the badge. */
   public String stateLabel() {
     return switch (state) {

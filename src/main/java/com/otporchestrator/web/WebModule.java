@@ -3,6 +3,10 @@ package com.otporchestrator.web;
 import com.otporchestrator.account.AccountModule;
 import com.otporchestrator.activation.ActivationModule;
 import com.otporchestrator.catalog.CatalogModule;
+import com.otporchestrator.claim.ClaimModule;
+import com.otporchestrator.policy.PolicyModule;
+import com.otporchestrator.rental.RentalModule;
+import com.otporchestrator.rental.RentalRefunds;
 import com.otporchestrator.push.PushModule;
 import com.otporchestrator.wallet.WalletModule;
 import com.otporchestrator.module.Core;
@@ -24,9 +28,14 @@ public final class WebModule implements FeatureModule {
   private final LoginRoutes login;
   private final LoginAdminRoutes loginAdmin;
   private final ActivationPages activations;
+  private final WalletPages wallet;
+  private final PolicyPages policy;
+  private final RentalPages rentals;
+  private final ClaimPages claims;
 
   public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
-                   ActivationModule activations, PushModule push) {
+                   ActivationModule activations, PushModule push, RentalModule rentals, ClaimModule claims,
+                   PolicyModule policies) {
     this.kit = new WebKit(core.vertx(), core.pool());
     this.logins = new Logins(core.pool());
     this.customers = new CustomerSessions(kit.sessions(), accounts.repository());
@@ -35,6 +44,11 @@ public final class WebModule implements FeatureModule {
     this.loginAdmin = new LoginAdminRoutes(kit, logins);
     this.activations = new ActivationPages(pages, activations.service(), activations.refunds(), activations.purchases(),
         catalog.repository(), wallets.repository(), push);
+    this.wallet = new WalletPages(pages, wallets.repository());
+    this.policy = new PolicyPages(pages, policies.policies());
+    this.rentals = new RentalPages(pages, rentals.service());
+    this.claims = new ClaimPages(kit, pages, claims.service(), activations.refunds(), new RentalRefunds(rentals.service()),
+        policies.policies());
   }
 
   /** Sets a customer's console login (dev mode's demo account); the password is hashed on a worker thread. */
@@ -48,6 +62,11 @@ public final class WebModule implements FeatureModule {
   }
 
   @Override
+  public void mountBeforeBody(Router router) {
+    claims.mountUpload(router, customers);
+  }
+
+  @Override
   public void mount(Router router) {
     Assets.mount(router);
     loginAdmin.mount(router);
@@ -56,6 +75,10 @@ public final class WebModule implements FeatureModule {
     router.route(CustomerSessions.PATH).handler(customers);
     router.route(CustomerSessions.PATH + "/*").handler(customers);
     activations.mount(router);
+    wallet.mount(router);
+    policy.mount(router);
+    rentals.mount(router);
+    claims.mount(router);
     kit.fallback(router, CustomerSessions.PATH);
   }
 

@@ -62,6 +62,28 @@ public final class WebClient {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Posts a multipart form: {@code fields}, then one file. */
+  public Page postFile(String path, Map<String, String> fields, String fileField, String fileName, String contentType,
+                       byte[] bytes) {
+    String boundary = "----otp" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    try {
+      for (Map.Entry<String, String> e : fields.entrySet()) {
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + e.getKey() + "\"\r\n\r\n"
+            + e.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+      }
+      body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField + "\"; filename=\""
+          + fileName + "\"\r\nContent-Type: " + contentType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+      body.write(bytes);
+      body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())));
+  }
+
   public static Map<String, String> form(String... keysAndValues) {
     Map<String, String> map = new LinkedHashMap<>();
     for (int i = 0; i < keysAndValues.length; i += 2) map.put(keysAndValues[i], keysAndValues[i + 1]);
@@ -75,6 +97,13 @@ public final class WebClient {
     if (page.status() != 303 || !"/app".equals(page.location())) {
       throw new AssertionError("login refused: " + page.status() + " " + page.body());
     }
+  }
+
+  /** Logs in with an API key; fails unless the console lets the customer in. */
+  public void loginWithKey(String apiKey) {
+    String csrf = get("/app/login").csrf();
+    Page page = post("/app/login", form("_csrf", csrf, "next", "/app", "apiKey", apiKey));
+    if (page.status() != 303) throw new AssertionError("login refused: " + page.status() + " " + page.body());
   }
 
   /** The value of a cookie this client holds, or null. */

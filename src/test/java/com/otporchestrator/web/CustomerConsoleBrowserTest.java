@@ -146,4 +146,23 @@ class CustomerConsoleBrowserTest {
     assertThat(browser.text(".error-code")).isEqualTo("404");
     assertThat(node.api().get("/v1/activations/" + id, bob.apiKey()).json().getString("state")).isEqualTo("WAITING_CODE");
   }
+
+  @Test
+  @DisplayName("the wallet, policy, rentals and claims pages render in the browser (screenshots for the docs)")
+  void mainPages() {
+    logIn();
+    browser.go("/app/wallet");
+    assertThat(browser.text("h1")).isEqualTo("Wallet");
+    assertThat(browser.all("tbody tr")).isNotEmpty();
+    browser.screenshot(SHOTS.resolve("wallet.png"));
+    browser.go("/app/policy");
+    assertThat(browser.all("ol.rules li[data-path='wallet.payouts']")).hasSize(1);
+    browser.screenshot(SHOTS.resolve("policy.png"));
+    browser.go("/app/rentals");
+    assertThat(browser.text("h1")).isEqualTo("Rentals");
+    browser.screenshot(SHOTS.resolve("rentals.png"));
+    browser.go("/app/claims/new");
+    assertThat(browser.find("label[for=depositReference]").getText()).isEqualTo("Deposit reference");
+    browser.screenshot(SHOTS.resolve("claim-new.png"));
+  }
 }
