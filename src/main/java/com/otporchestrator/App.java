@@ -4,6 +4,7 @@ import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.ConfigException;
 import com.otporchestrator.dev.DevMode;
 import com.otporchestrator.dev.DevSeed;
+import com.otporchestrator.dev.DevStaff;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public final class App {
         DevMode dev = DevMode.prepare();
         Node node = run(dev.config());
         Modules modules = node.modules();
+        DevStaff.seed(modules.staff().service());
         dev.seedAndWelcome(new DevSeed.Stores(modules.catalog().repository(), modules.rentals().repository(),
             modules.accounts().repository(), modules.wallets().repository(), modules.web()));
       } else if (args.length == 0) {

@@ -9,7 +9,9 @@ import com.otporchestrator.catalog.CatalogModule;
 import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.compat.CompatModule;
 import com.otporchestrator.config.AppConfig.Role;
+import com.otporchestrator.console.ConsoleModule;
 import com.otporchestrator.delivery.DeliveryModule;
+import com.otporchestrator.lookup.LookupModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
@@ -19,6 +21,8 @@ import com.otporchestrator.push.PushModule;
 import com.otporchestrator.rental.RentalModule;
 import com.otporchestrator.routing.RoutingModule;
 import com.otporchestrator.sandbox.SandboxModule;
+import com.otporchestrator.staff.PasswordHasher;
+import com.otporchestrator.staff.StaffModule;
 import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.timer.SweepSource;
 import com.otporchestrator.timer.TimerHandler;
@@ -53,7 +57,10 @@ public final class Modules {
   private final OutageModule outages;
   private final CompatModule compat;
   private final SandboxModule sandbox;
+  private final StaffModule staff;
+  private final LookupModule lookup;
   private final WebModule web;
+  private final ConsoleModule console;
 
   /** The Lua scripts modules run in Redis, loaded before anything is built. */
   public record Scripts(LuaScript rateLimit, LuaScript abuseWindow) {}
@@ -76,18 +83,23 @@ public final class Modules {
     abuse = new AbuseModule(core, accounts, activations, scripts.abuseWindow());
     outages = new OutageModule(core, routing, activations, rentals);
     compat = new CompatModule(accounts, activations, rentals, wallets, catalog, webhooks, delivery, policies);
+    lookup = new LookupModule(core);
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
     web = new WebModule(core, accounts, wallets, catalog, activations, push, rentals, claims, policies);
+    staff = new StaffModule(core, PasswordHasher.of(web.kit()::hashPassword, web.kit()::verifyPassword));
+    console = new ConsoleModule(web.kit(), new ConsoleModule.Uses(api, staff, claims, accounts, wallets, abuse, outages,
+        routing, policies, lookup));
   }
 
   /** Every module, in the order their routes are mounted. */
   public List<FeatureModule> all() {
     List<FeatureModule> all = new ArrayList<>(List.of(api, routing, compat, accounts, catalog, delivery, wallets,
-        activations, webhooks, push, rentals, policies, outages, claims, abuse));
+        activations, webhooks, push, rentals, policies, outages, claims, abuse, staff, lookup));
     if (sandbox != null) all.add(sandbox);
     all.add(web);
+    all.add(console);
     return all;
   }
 
@@ -175,9 +187,22 @@ public final class Modules {
     return compat;
   }
 
+  public StaffModule staff() {
+    return staff;
+  }
+
+  public LookupModule lookup() {
+    return lookup;
+  }
+
   /** The web consoles' foundation and the customer console. */
   public WebModule web() {
     return web;
+  }
+
+  /** The operator console. */
+  public ConsoleModule console() {
+    return console;
   }
 
   /** The sandbox supplier's module; null on a node without the sandbox role. */

@@ -34,13 +34,15 @@ class PackageLayersTest {
       // the HTTP front's cross-cutting parts: authentication, idempotency, problems, request parsing
       Set.of("api"),
       // features everything else stands on: accounts, wallets, policies, suppliers, catalog, webhooks, delivery rates
-      Set.of("account", "wallet", "policy", "routing", "catalog", "webhook", "delivery"),
+      Set.of("account", "wallet", "policy", "routing", "catalog", "webhook", "delivery", "staff"),
       // the orders
       Set.of("activation", "push", "claim", "rental"),
       // features over the orders
-      Set.of("abuse", "outage", "compat", "sandbox"),
+      Set.of("abuse", "outage", "compat", "sandbox", "lookup"),
       // the web consoles: pages over every feature's services
       Set.of("web"),
+      // the operator console: pages over every feature's services, on the web foundation
+      Set.of("console"),
       // the composition root and the entry points
       Set.of(PackageGraph.ROOT, "dev"));
 

@@ -32,6 +32,11 @@ public final class AbuseModule implements FeatureModule {
     return monitor;
   }
 
+  /** Refunds held for review: list, release or deny (the console's queue). */
+  public HeldRefunds heldRefunds() {
+    return heldRefunds;
+  }
+
   @Override
   public void mount(Router router) {
     routes.mount(router);

@@ -1,6 +1,7 @@
 package com.otporchestrator.account;
 
 import com.otporchestrator.api.CustomerAuth;
+import com.otporchestrator.api.DecisionLog;
 import com.otporchestrator.api.RateLimitHandler;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
@@ -26,6 +27,7 @@ public final class AccountModule implements FeatureModule {
   private final RateLimitHandler rateLimit;
   private final AccountRoutes routes;
   private final Revocations revocations;
+  private final AccountStatuses statuses;
 
   /** @param rateLimitScript the token bucket script, loaded by the caller */
   public AccountModule(Core core, WalletModule wallets, LuaScript rateLimitScript) {
@@ -36,7 +38,8 @@ public final class AccountModule implements FeatureModule {
     this.rateLimiter = new RateLimiter(core.redis(), rateLimitScript, plans, core.config().redisKeyPrefix());
     this.customerAuth = new CustomerAuth(authenticator::authenticate);
     this.rateLimit = new RateLimitHandler(rateLimiter);
-    this.routes = new AccountRoutes(repository, wallets.repository(), plans, revocations);
+    this.statuses = new AccountStatuses(repository, revocations, new DecisionLog(core.pool()));
+    this.routes = new AccountRoutes(repository, wallets.repository(), plans, statuses);
   }
 
   public AccountRepository repository() {
@@ -51,6 +54,11 @@ public final class AccountModule implements FeatureModule {
   /** Status changes acting at once on every node (the key cache forgets the account). */
   public Revocations revocations() {
     return revocations;
+  }
+
+  /** Suspend and reactivate, recording who decided. */
+  public AccountStatuses statuses() {
+    return statuses;
   }
 
   public RateLimiter rateLimiter() {

@@ -17,7 +17,7 @@ public final class AccountRepository {
   /** Creates the account, its empty wallet and its first API key in one statement. */
   public Future<Account> create(String name, String apiKey) {
     return pool.preparedQuery(AccountSql.CREATE)
-        .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(ApiKeys.hash(apiKey))))
+        .execute(Tuple.of(name, io.vertx.core.buffer.Buffer.buffer(ApiKeys.hash(apiKey)), ApiKeys.prefix(apiKey)))
         .map(rows -> toAccount(rows.iterator().next()));
   }
 
@@ -37,6 +37,49 @@ public final class AccountRepository {
    */
   public Future<Optional<Account>> setStatus(long id, String status, java.time.OffsetDateTime until) {
     return pool.preparedQuery(AccountSql.SET_STATUS).execute(Tuple.of(id, status, until)).map(AccountRepository::first);
+  }
+
+  /** An account as operators list it: with its wallet, plan, creation time and the prefix of a live key (if known). */
+  public record Summary(Account account, String plan, java.time.OffsetDateTime createdAt, long balance, long held,
+                        String keyPrefix, String email) {}
+
+  /** What a search text asks for: an id, the start of an API key, or part of a name (any of them may be null). */
+  public record Search(Long id, String keyPrefix, String nameLike, String email) {
+    /** The longest search text accepted. */
+    public static final int MAX_TEXT = 100;
+
+    /**
+     * Reads what an operator typed: digits may be an account id, 4 or more hex digits the start of an API key, text
+     * with an @ the console login's email, and any text part of a name; blank lists every account. Longer than {@link #MAX_TEXT} is refused.
+     */
+    public static Search of(String text) {
+      if (text == null || text.isBlank()) return new Search(null, null, null, null);
+      String q = text.strip();
+      if (q.length() > MAX_TEXT) {
+        throw com.otporchestrator.common.DomainException.invalid("'q' must be at most " + MAX_TEXT + " characters");
+      }
+      Long id = q.matches("\\d{1,18}") ? Long.valueOf(q) : null;
+      String key = q.matches("[0-9a-fA-F]{4,32}") ? q.substring(0, Math.min(8, q.length())).toLowerCase(java.util.Locale.ROOT)
+          : null;
+      String name = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+      return new Search(id, key, name, q.contains("@") ? q : null);
+    }
+  }
+
+  /** Accounts matching {@code search}, newest first, below id {@code before} (null: from the newest). */
+  public Future<java.util.List<Summary>> search(Search search, Long before, int limit) {
+    return pool.preparedQuery(AccountSql.SEARCH)
+        .execute(Tuple.from(java.util.Arrays.asList(search.id(), search.keyPrefix(), search.nameLike(), before, limit,
+            search.email()))).map(rows -> {
+          java.util.List<Summary> out = new java.util.ArrayList<>();
+          for (Row row : rows) {
+            Long balance = row.getLong("balance");
+            Long held = row.getLong("held");
+            out.add(new Summary(toAccount(row), row.getString("plan"), row.getOffsetDateTime("created_at"),
+                balance == null ? 0 : balance, held == null ? 0 : held, row.getString("key_prefix"), row.getString("email")));
+          }
+          return out;
+        });
   }
 
   private static Optional<Account> first(RowSet<Row> rows) {

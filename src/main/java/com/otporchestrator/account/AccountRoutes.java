@@ -1,5 +1,6 @@
 package com.otporchestrator.account;
 
+import com.otporchestrator.api.AdminAuth;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.Endpoints;
 import com.otporchestrator.api.Requests;
@@ -21,17 +22,18 @@ final class AccountRoutes {
   private final AccountRepository accounts;
   private final WalletRepository wallets;
   private final PlanRepository plans;
-  private final Revocations revocations;
+  private final AccountStatuses statuses;
 
-  AccountRoutes(AccountRepository accounts, WalletRepository wallets, PlanRepository plans, Revocations revocations) {
+  AccountRoutes(AccountRepository accounts, WalletRepository wallets, PlanRepository plans, AccountStatuses statuses) {
     this.accounts = accounts;
     this.wallets = wallets;
     this.plans = plans;
-    this.revocations = revocations;
+    this.statuses = statuses;
   }
 
   void mount(Router router) {
     router.post("/admin/v1/accounts").handler(this::createAccount);
+    router.get("/admin/v1/accounts").handler(this::search);
     router.get("/admin/v1/accounts/:id").handler(this::getAccount);
     router.put("/admin/v1/accounts/:id/status").handler(this::putAccountStatus);
     router.put("/admin/v1/plans/:name").handler(this::putPlan);
@@ -43,6 +45,19 @@ final class AccountRoutes {
       String name = Requests.requiredString(Requests.jsonBody(ctx, Set.of("name")), "name", 200);
       String apiKey = ApiKeys.generate();
       return accounts.create(name, apiKey).map(account -> ApiResponse.json(201, AccountViews.created(account, apiKey)));
+    });
+  }
+
+  /**
+   * {@code ?q=&cursor=&limit=}: accounts by id, API key prefix or name, newest first; {@code limit} 1 to 200 (50 by
+   * default), {@code nextCursor} when the page is full.
+   */
+  private void search(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      AccountRepository.Search search = AccountRepository.Search.of(ctx.request().getParam("q"));
+      int limit = Requests.limit(ctx, 50, 200);
+      return accounts.search(search, Requests.cursor(ctx), limit)
+          .map(list -> ApiResponse.json(200, AccountViews.page(list, limit)));
     });
   }
 
@@ -66,20 +81,12 @@ final class AccountRoutes {
       long id = Requests.pathId(ctx, "id", "account");
       JsonObject body = Requests.jsonBody(ctx, Set.of("status", "until"));
       String status = Requests.requiredString(body, "status", 20);
-      if (!status.equals("active") && !status.equals("suspended")) {
-        throw DomainException.invalid("'status' must be active or suspended");
-      }
       String untilText = Requests.optionalString(body, "until", 40);
       if (untilText != null && status.equals("active")) throw DomainException.invalid("'until' only goes with suspended");
       Instant untilInstant = Requests.instant("until", untilText);
       OffsetDateTime until = untilInstant == null ? null : OffsetDateTime.ofInstant(untilInstant, ZoneOffset.UTC);
-      if (until != null && !until.toInstant().isAfter(Instant.now())) throw DomainException.invalid("'until' must be in the future");
-      return accounts.setStatus(id, status, until).compose(updated -> updated.isPresent()
-          ? revocations.revoke(id).map(v -> ApiResponse.json(200, AccountViews.account(updated.get())))
-          : accounts.findById(id).map(found -> {
-              if (found.isEmpty()) throw DomainException.notFound("account " + id + " does not exist");
-              throw new DomainException(DomainException.Kind.CONFLICT, "account " + id + " is " + found.get().status());
-            }));
+      return statuses.set(id, status, until, AdminAuth.actor(ctx), null)
+          .map(account -> ApiResponse.json(200, AccountViews.account(account)));
     });
   }
 

@@ -19,6 +19,11 @@ public final class ApiKeys {
     return HexFormat.of().formatHex(bytes);
   }
 
+  /** The first 8 characters, kept beside the hash so operators can find an account by what a customer reads out. */
+  public static String prefix(String key) {
+    return key.length() < 8 ? null : key.substring(0, 8);
+  }
+
   public static byte[] hash(String key) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));

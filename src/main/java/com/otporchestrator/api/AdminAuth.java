@@ -8,9 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * Admin endpoints take {@code Authorization: Bearer <ADMIN_TOKEN>}, compared in constant time. The person acting is named
- * by the optional {@code X-Admin-Actor} header (recorded on every change an admin makes; "admin" when absent): the token
- * is shared, so the name is a statement by the operator, not an identity we verified.
+ * Admin endpoints take {@code Authorization: Bearer <ADMIN_TOKEN>}, compared in constant time. The shared token is for
+ * automation: its changes are recorded as {@code token}, or {@code token:<name>} with the optional {@code X-Admin-Actor}
+ * header (a statement by the caller, not an identity we verified). A person logged in to the operator console is
+ * recorded as {@code staff:<email>} (the console passes it to the services itself).
  */
 public final class AdminAuth implements Handler<RoutingContext> {
   private static final java.util.regex.Pattern ACTOR = java.util.regex.Pattern.compile("[A-Za-z0-9._@+-]{1,64}");
@@ -31,13 +32,13 @@ public final class AdminAuth implements Handler<RoutingContext> {
     ctx.next();
   }
 
-  /** Who is acting, from {@code X-Admin-Actor}; a malformed name is refused rather than recorded. */
+  /** Who is acting: the token, named by {@code X-Admin-Actor}; a malformed name is refused rather than recorded. */
   public static String actor(RoutingContext ctx) {
     String raw = ctx.request().getHeader("X-Admin-Actor");
-    if (raw == null || raw.isEmpty()) return "admin";
+    if (raw == null || raw.isEmpty()) return "token";
     if (!ACTOR.matcher(raw).matches()) {
       throw DomainException.invalid("'X-Admin-Actor' must be 1 to 64 letters, digits or . _ @ + -");
     }
-    return "admin:" + raw;
+    return "token:" + raw;
   }
 }

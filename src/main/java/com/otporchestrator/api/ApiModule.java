@@ -15,10 +15,17 @@ import java.util.List;
 public final class ApiModule implements FeatureModule {
   private final IdempotencyStore idempotency;
   private final AdminAuth admins;
+  private final DecisionLog decisions;
 
   public ApiModule(Pool pool, String adminToken) {
     this.idempotency = new IdempotencyStore(pool);
     this.admins = new AdminAuth(adminToken);
+    this.decisions = new DecisionLog(pool);
+  }
+
+  /** Who made the admin decisions whose rows have no "who" column. */
+  public DecisionLog decisions() {
+    return decisions;
   }
 
   public IdempotencyStore idempotency() {

@@ -74,7 +74,7 @@ final class ClaimViews {
 
   private static String shownActor(String actor, boolean admin) {
     if (actor == null || admin) return actor;
-    return actor.startsWith("admin") ? "support" : actor;
+    return actor.startsWith("customer") || actor.equals("system") ? actor : "support";
   }
 
   private static String text(OffsetDateTime t) {

@@ -86,5 +86,6 @@ public final class DevMode {
         To watch that within a minute: ACTIVATION_WINDOW_SECONDS=45 CANCEL_DELAY_SECONDS=10 bin/dev
         """.formatted(base, demoKey, config.adminToken(), sandbox, auth, config.activationWindow().toSeconds(),
             DevSeed.DEMO_EMAIL, DevSeed.DEMO_PASSWORD));
+    System.out.println(DevStaff.banner(base));
   }
 }

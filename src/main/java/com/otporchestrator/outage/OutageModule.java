@@ -1,6 +1,7 @@
 package com.otporchestrator.outage;
 
 import com.otporchestrator.activation.ActivationModule;
+import com.otporchestrator.api.DecisionLog;
 import com.otporchestrator.config.AppConfig.RoutingSettings;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
@@ -22,6 +23,7 @@ public final class OutageModule implements FeatureModule {
 
   private final OutageRepository repository;
   private final OutageRefundJob job;
+  private final OutageDecisions decisions;
   private final OutageRoutes routes;
   private final Duration poll;
 
@@ -30,7 +32,8 @@ public final class OutageModule implements FeatureModule {
     this.repository = new OutageRepository(core.pool());
     this.job = new OutageRefundJob(repository, activations.scopeRefunds(), rentals.service(), settings.outageBatch(),
         settings.outageLease());
-    this.routes = new OutageRoutes(repository, job);
+    this.decisions = new OutageDecisions(repository, job, new DecisionLog(core.pool()));
+    this.routes = new OutageRoutes(repository, decisions);
     this.poll = settings.outagePoll();
     routing.health().onOpen(providerId -> repository.suspect(providerId, "circuit breaker opened")
         .onFailure(error -> LOG.warn("could not record the suspected outage of supplier {}: {}", providerId, error.toString())));
@@ -38,6 +41,11 @@ public final class OutageModule implements FeatureModule {
 
   public OutageRepository repository() {
     return repository;
+  }
+
+  /** Declare, confirm, dismiss: recording who decided. */
+  public OutageDecisions decisions() {
+    return decisions;
   }
 
   /** The process's one refund job: a run already going makes another run a no-op. */

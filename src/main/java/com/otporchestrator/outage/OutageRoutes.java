@@ -1,17 +1,16 @@
 package com.otporchestrator.outage;
 
+import com.otporchestrator.api.AdminAuth;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.Endpoints;
 import com.otporchestrator.api.Requests;
 import com.otporchestrator.common.DomainException;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.Optional;
 import java.util.Set;
 
 /** {@code /admin/v1/outages}: declare, list, read, confirm or dismiss a suspected one. */
@@ -22,11 +21,11 @@ final class OutageRoutes {
   private static final long MAX_FUTURE_DAYS = 7;
 
   private final OutageRepository outages;
-  private final OutageRefundJob job;
+  private final OutageDecisions decisions;
 
-  OutageRoutes(OutageRepository outages, OutageRefundJob job) {
+  OutageRoutes(OutageRepository outages, OutageDecisions decisions) {
     this.outages = outages;
-    this.job = job;
+    this.decisions = decisions;
   }
 
   void mount(Router router) {
@@ -62,11 +61,8 @@ final class OutageRoutes {
       OffsetDateTime to = instant(body, "to", false);
       if (to != null && !to.isAfter(from)) throw DomainException.invalid("'to' must be after 'from'");
       String reason = Requests.optionalString(body, "reason", 500);
-      return outages.declare(new OutageRepository.Declaration(provider, service, country, platformWide, from, to, reason))
-          .map(outage -> {
-            job.run();
-            return ApiResponse.json(201, OutageViews.outage(outage));
-          });
+      return decisions.declare(new OutageRepository.Declaration(provider, service, country, platformWide, from, to, reason),
+          AdminAuth.actor(ctx)).map(outage -> ApiResponse.json(201, OutageViews.outage(outage)));
     });
   }
 
@@ -91,22 +87,7 @@ final class OutageRoutes {
   private void decide(RoutingContext ctx, boolean confirm) {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "outage");
-      Future<Optional<Outage>> decided = confirm ? outages.confirm(id) : outages.dismiss(id);
-      return decided.compose(done -> {
-        if (done.isPresent()) {
-          if (confirm) job.run();
-          return Future.succeededFuture(ApiResponse.json(200, OutageViews.outage(done.get())));
-        }
-        return outages.find(id).map(found -> {
-          Outage outage = found.orElseThrow(() -> DomainException.notFound("outage " + id + " does not exist"));
-          boolean already = confirm ? !outage.state().equals("DISMISSED") && outage.confirmedAt() != null
-              : outage.state().equals("DISMISSED");
-          if (already) return ApiResponse.json(200, OutageViews.outage(outage));
-          throw new DomainException(DomainException.Kind.INVALID_STATE,
-              "outage " + id + " is " + outage.state() + "; only a SUSPECTED outage can be "
-                  + (confirm ? "confirmed" : "dismissed"), new JsonObject().put("state", outage.state()));
-        });
-      });
+      return decisions.decide(id, confirm, AdminAuth.actor(ctx)).map(outage -> ApiResponse.json(200, OutageViews.outage(outage)));
     });
   }
 

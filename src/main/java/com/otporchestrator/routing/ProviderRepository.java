@@ -42,4 +42,38 @@ public final class ProviderRepository {
         p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority(), channelsLimit);
     return pool.preparedQuery(ProviderSql.PUT).execute(args).mapEmpty();
   }
+
+  /** A configured supplier as operators see it (never its keys). */
+  public record Listed(String id, String protocol, String baseUrl, boolean enabled, int priority, Integer channelsLimit) {}
+
+  /** Suppliers by id after {@code after} (null: from the first), at most {@code limit}. */
+  public Future<List<Listed>> page(String after, int limit) {
+    return pool.preparedQuery(ProviderSql.PAGE).execute(Tuple.of(after, limit)).map(rows -> {
+      List<Listed> list = new ArrayList<>();
+      for (Row row : rows) {
+        list.add(new Listed(row.getString("id"), row.getString("protocol"), row.getString("base_url"),
+            row.getBoolean("enabled"), row.getInteger("priority"), row.getInteger("channels_limit")));
+      }
+      return list;
+    });
+  }
+
+  /** False when no such supplier is configured. */
+  public Future<Boolean> setEnabled(String id, boolean enabled) {
+    return pool.preparedQuery(ProviderSql.SET_ENABLED).execute(Tuple.of(id, enabled)).map(rows -> rows.size() == 1);
+  }
+
+  /** What a supplier sells: per service and country, our price, its cost and its stock (rent offers: per hour). */
+  public record OfferRow(String service, int country, long price, long cost, int stock) {}
+
+  public Future<List<OfferRow>> offers(String id, boolean rent, int limit) {
+    return pool.preparedQuery(rent ? ProviderSql.RENT_OFFERS : ProviderSql.OFFERS).execute(Tuple.of(id, limit)).map(rows -> {
+      List<OfferRow> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new OfferRow(r.getString("service"), r.getInteger("country"), r.getLong("price"), r.getLong("cost"),
+            r.getInteger("stock")));
+      }
+      return list;
+    });
+  }
 }

@@ -1,5 +1,6 @@
 package com.otporchestrator.routing;
 
+import com.otporchestrator.api.DecisionLog;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
@@ -25,6 +26,7 @@ public final class RoutingModule implements FeatureModule {
   private final ProviderRepository repository;
   private final ProviderHealth health;
   private final ProviderRegistry registry;
+  private final Suppliers suppliers;
   private final SupplierRoutes routes;
   private ProviderPushRoutes pushRoutes;
 
@@ -38,12 +40,18 @@ public final class RoutingModule implements FeatureModule {
     this.registry = new ProviderRegistry(repository,
         MeteredProvider.metered(Adapters.standard(client, config.upstreamTimeout()), core.metrics().meters(), health),
         health);
-    this.routes = new SupplierRoutes(repository, registry);
+    this.suppliers = new Suppliers(repository, registry, new DecisionLog(core.pool()));
+    this.routes = new SupplierRoutes(repository, registry, suppliers);
   }
 
   /** The live adapter of every configured supplier. */
   public ProviderRegistry registry() {
     return registry;
+  }
+
+  /** List, enable and disable suppliers, recording who decided. */
+  public Suppliers suppliers() {
+    return suppliers;
   }
 
   public ProviderRepository repository() {

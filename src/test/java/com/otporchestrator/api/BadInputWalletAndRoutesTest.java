@@ -135,7 +135,7 @@ class BadInputWalletAndRoutesTest {
       "DELETE, /v1/activations/1",
       "GET, /v1/activations/1/finish",
       "DELETE, /admin/v1/accounts/1",
-      "GET, /admin/v1/accounts",
+      "PATCH, /admin/v1/accounts",
       "GET, /admin/v1/accounts/1/deposits",
       "POST, /admin/v1/providers/x",
       "GET, /admin/v1/services/tg",

@@ -99,11 +99,11 @@ class ClaimDecisionsTest {
     JsonArray admin = node.api().get("/admin/v1/claims/" + claim, ClaimFixture.ADMIN).json().getJsonArray("history");
     assertThat(admin).hasSize(4);
     assertThat(admin.getJsonObject(0).getString("by")).isEqualTo("customer:" + c.id());
-    assertThat(admin.getJsonObject(1).getString("by")).isEqualTo("admin");
-    assertThat(admin.getJsonObject(2).getString("by")).isEqualTo("admin:alice");
+    assertThat(admin.getJsonObject(1).getString("by")).isEqualTo("token");
+    assertThat(admin.getJsonObject(2).getString("by")).isEqualTo("token:alice");
     assertThat(admin.getJsonObject(2).getBoolean("internal")).isTrue();
     JsonObject last = admin.getJsonObject(3);
-    assertThat(last.getString("by")).isEqualTo("admin:bob");
+    assertThat(last.getString("by")).isEqualTo("token:bob");
     assertThat(last.getString("from")).isEqualTo("ESCALATED");
     assertThat(last.getString("to")).isEqualTo("REJECTED");
     assertThat(last.getString("at")).isNotNull();

@@ -94,7 +94,7 @@ class WalletOperationsTest {
     assertThat(balance(c)).isEqualTo("5.00");
     JsonObject mine = api.get("/v1/wallet/payouts", c.apiKey()).json().getJsonArray("items").getJsonObject(0);
     assertThat(mine.getString("state")).isEqualTo("APPROVED");
-    assertThat(mine.getString("decidedBy")).isEqualTo("admin:alice");
+    assertThat(mine.getString("decidedBy")).isEqualTo("token:alice");
   }
 
   @Test
