@@ -256,6 +256,15 @@ public final class ActivationRepository {
     });
   }
 
+  /** Live timers of {@code sql} after the rebuild cursor (deadline in epoch µs, id), as (id, due µs) pairs. */
+  public Future<List<long[]>> idsWithDueAfter(String sql, long afterDueMicros, long afterId, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(afterDueMicros, afterId, limit)).map(rows -> {
+      List<long[]> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new long[] {row.getLong("id"), row.getLong("due_us")}));
+      return list;
+    });
+  }
+
   public Future<List<long[]>> idsWithDue(String sql, long afterId, int limit) {
     return pool.preparedQuery(sql).execute(Tuple.of(afterId, limit)).map(rows -> {
       List<long[]> list = new ArrayList<>(rows.size());
