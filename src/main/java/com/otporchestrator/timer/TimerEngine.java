@@ -50,15 +50,16 @@ public final class TimerEngine {
   private boolean stopped;
   private long reapTimer = -1;
 
-  /** The three Lua scripts of the engine. */
-  public record Scripts(LuaScript claim, LuaScript reap, LuaScript settle) {
+  /** The Lua scripts of the engine. */
+  public record Scripts(LuaScript claim, LuaScript reap, LuaScript settle, LuaScript unpark) {
     public static Future<Scripts> load(Vertx vertx) {
       return Future.all(LuaScript.load(vertx, "/lua/timer-claim.lua"), LuaScript.load(vertx, "/lua/timer-reap.lua"),
-          LuaScript.load(vertx, "/lua/timer-settle.lua")).map(all -> new Scripts(all.resultAt(0), all.resultAt(1), all.resultAt(2)));
+              LuaScript.load(vertx, "/lua/timer-settle.lua"), LuaScript.load(vertx, "/lua/timer-unpark.lua"))
+          .map(all -> new Scripts(all.resultAt(0), all.resultAt(1), all.resultAt(2), all.resultAt(3)));
     }
 
     List<LuaScript> all() {
-      return List.of(claim, reap, settle);
+      return List.of(claim, reap, settle, unpark);
     }
   }
 
@@ -278,9 +279,13 @@ public final class TimerEngine {
       for (int i = 0; i < ids.size(); i++) work.put(kind.member(ids.get(i)), each.get(i));
     });
     Promise<Void> settled = Promise.promise();
-    long deadline = vertx.setTimer(batchDeadlineMillis, id -> settle(lane, batch, lease, work, true).onComplete(settled));
-    Future.join(new ArrayList<>(work.values())).onComplete(all -> {
-      if (vertx.cancelTimer(deadline)) settle(lane, batch, lease, work, false).onComplete(settled);
+    Future<Void> all = Future.join(new ArrayList<>(work.values())).mapEmpty();
+    long deadline = vertx.setTimer(batchDeadlineMillis, id -> settle(lane, batch, lease, work, true).onComplete(parked -> {
+      settled.complete();
+      if (parked.succeeded() && parked.result() != null) all.onComplete(late -> unpark(lane, batch, work, parked.result()));
+    }));
+    all.onComplete(done -> {
+      if (vertx.cancelTimer(deadline)) settle(lane, batch, lease, work, false).onComplete(ignored -> settled.complete());
     });
     return settled.future();
   }
@@ -297,8 +302,12 @@ public final class TimerEngine {
     }
   }
 
-  /** Acknowledges what was applied; sends back what failed (after a pause) or is unfinished at the deadline. */
-  private Future<Void> settle(Lane lane, LeasedBatch batch, Lease lease, Map<String, Future<Void>> work, boolean atDeadline) {
+  /**
+   * Acknowledges what was applied and sends back the rest: failed timers fire again after a pause; timers still
+   * running at the deadline are parked one lease ahead (so they fire again only if their work never ends, as with a
+   * dead node's lease), and their slot is free again. Answers the parked score, or null when nothing was parked.
+   */
+  private Future<Long> settle(Lane lane, LeasedBatch batch, Lease lease, Map<String, Future<Void>> work, boolean atDeadline) {
     List<String> back = new ArrayList<>();
     int failed = 0;
     Throwable cause = null;
@@ -312,15 +321,15 @@ public final class TimerEngine {
       }
     }
     int applied = work.size() - back.size();
-    long delay = atDeadline ? batchDeadlineMillis : RETRY_AFTER_FAILURE_MS;
+    long delay = atDeadline ? settings.lease().toMillis() : RETRY_AFTER_FAILURE_MS;
     List<String> args = new ArrayList<>(back.size() + 2);
     args.add(lease.id());
     args.add(String.valueOf(delay));
     args.addAll(back);
     if (atDeadline) {
       stats.pastDeadline.increment();
-      LOG.warn("timer batch of {} on shard {} ({} lane) passed its {} ms deadline: {} applied, {} failed, {} still running "
-              + "go back to the due set", work.size(), batch.shard(), lane.lane.label(), batchDeadlineMillis, applied, failed,
+      LOG.warn("timer batch of {} on shard {} ({} lane) passed its {} ms deadline: {} applied, {} failed, {} still running; "
+              + "they go back to the due set", work.size(), batch.shard(), lane.lane.label(), batchDeadlineMillis, applied, failed,
           back.size() - failed);
     } else if (failed > 0) {
       stats.failedBatches.increment();
@@ -328,16 +337,32 @@ public final class TimerEngine {
           batch.shard(), lane.lane.label(), delay, cause == null ? "?" : cause.toString());
     }
     return scripts.settle().run(redis, keys.leaseKeys(lane.lane, batch.shard()), args)
-        .onSuccess(requeued -> {
-          if (requeued.toLong() < 0) return; // the reaper had taken the lease back: it re-queued everything
+        .map(reply -> {
+          if (reply.get(0).toLong() < 0) return null; // the reaper had taken the lease back: it re-queued everything
           stats.applied.add(applied);
           stats.retried.add(back.size());
+          return atDeadline && !back.isEmpty() ? Long.parseLong(reply.get(1).toString()) : null;
         })
         .onFailure(error -> LOG.warn("could not settle a timer batch on shard {}; the reaper re-queues it after the lease: {}",
             batch.shard(), error.toString()))
         .onComplete(done -> lane.leases.remove(lease))
-        .<Void>mapEmpty()
         .recover(error -> Future.succeededFuture());
+  }
+
+  /** The parked timers' work ended after the deadline: done ones leave the due set, failed ones fire again soon. */
+  private void unpark(Lane lane, LeasedBatch batch, Map<String, Future<Void>> work, long parkedAt) {
+    List<String> succeeded = new ArrayList<>();
+    List<String> failed = new ArrayList<>();
+    work.forEach((member, f) -> (f.succeeded() ? succeeded : failed).add(member));
+    List<String> args = new ArrayList<>(work.size() + 3);
+    args.add(String.valueOf(parkedAt));
+    args.add(String.valueOf(RETRY_AFTER_FAILURE_MS));
+    args.add(String.valueOf(succeeded.size()));
+    args.addAll(succeeded);
+    args.addAll(failed);
+    scripts.unpark().run(redis, List.of(keys.due(lane.lane, batch.shard())), args)
+        .onFailure(error -> LOG.info("could not un-park the timers of a late batch on shard {}; they fire again after the "
+            + "lease and find nothing to do: {}", batch.shard(), error.toString()));
   }
 
   /** Unique across engines and Redis restarts: a random engine id and a local sequence. */
