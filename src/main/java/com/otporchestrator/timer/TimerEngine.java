@@ -31,6 +31,11 @@ public final class TimerEngine {
   private static final Logger LOG = LoggerFactory.getLogger(TimerEngine.class);
   /** How long a timer whose work failed waits before it fires again. */
   static final long RETRY_AFTER_FAILURE_MS = 1_000;
+  /**
+   * The external lane's largest batch: each of its timers is a call to a supplier and a statement of its own, so a
+   * smaller batch keeps the calls in flight (and the statements queued on the timer loop's connections) few.
+   */
+  static final int EXTERNAL_BATCH_MAX = 64;
 
   private final Vertx vertx;
   private final Redis redis;
@@ -76,7 +81,7 @@ public final class TimerEngine {
     lanes.put(TimerLane.INTERNAL, new Lane(TimerLane.INTERNAL, BatchSizing.adaptive(settings.batchSize(),
         settings.maxBatchSize(), Math.min(4, settings.maxBatchesInFlight()), settings.maxBatchesInFlight())));
     lanes.put(TimerLane.EXTERNAL, new Lane(TimerLane.EXTERNAL,
-        BatchSizing.fixed(settings.batchSize(), settings.externalBatchesInFlight())));
+        BatchSizing.fixed(Math.min(EXTERNAL_BATCH_MAX, settings.batchSize()), settings.externalBatchesInFlight())));
   }
 
   /** What to run when a claim finds a shard's seeded marker gone (Redis lost its data): the index rebuild. */
@@ -150,6 +155,8 @@ public final class TimerEngine {
     int visited;
     boolean foundWork;
     boolean hotTurn;
+    /** The last claim took as many timers as it asked for: more are due than the lane fires. */
+    boolean backlogged;
     long passNextDue = Long.MAX_VALUE;
     long redisNow;
     boolean sleeping;
@@ -162,9 +169,19 @@ public final class TimerEngine {
       this.sizing = sizing;
     }
 
+    /**
+     * Slots of this lane now. The lanes share the timer loop's database connections and the CPU: while the internal
+     * lane has a backlog (refunds waiting), the external lane keeps a single batch going, so supplier calls and their
+     * statements never queue ahead of refunds, nor stop altogether.
+     */
+    int slots() {
+      if (lane == TimerLane.EXTERNAL && lanes.get(TimerLane.INTERNAL).backlogged) return 1;
+      return sizing.inFlight();
+    }
+
     /** Claims from the next shards while there are free slots; ends the pass when every shard was asked once. */
     void pump() {
-      while (!stopped && !sleeping && applying + claiming < sizing.inFlight() && (!hot.isEmpty() || visited < keys.shards())) {
+      while (!stopped && !sleeping && applying + claiming < slots() && (!hot.isEmpty() || visited < keys.shards())) {
         int shard;
         hotTurn = !hotTurn;
         if (!hot.isEmpty() && (hotTurn || visited >= keys.shards())) {
@@ -179,7 +196,7 @@ public final class TimerEngine {
       if (stopped || sleeping || claiming > 0 || !hot.isEmpty() || visited < keys.shards()) return;
       if (foundWork) {
         newPass();
-        if (applying < sizing.inFlight()) pump();
+        if (applying < slots()) pump();
         return;
       }
       long idle = settings.idlePoll().toMillis();
@@ -236,9 +253,11 @@ public final class TimerEngine {
               if (!batch.seeded()) onIndexLost.run();
               if (batch.empty()) {
                 if (batch.nextDue() >= 0) passNextDue = Math.min(passNextDue, batch.nextDue());
+                if (hot.isEmpty()) backlogged = false;
               } else {
                 foundWork = true;
                 boolean full = batch.timers().size() >= size;
+                backlogged = full || !hot.isEmpty();
                 if (full) hot.add(shard);
                 run(batch, full);
               }
@@ -251,7 +270,7 @@ public final class TimerEngine {
       applying++;
       long started = System.nanoTime();
       apply(this, batch).onComplete(done -> {
-        boolean saturated = applying + claiming >= sizing.inFlight();
+        boolean saturated = applying + claiming >= slots();
         applying--;
         sizing.finished(batch.timers().size(), full, (System.nanoTime() - started) / 1_000_000, saturated);
         pump();
