@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * A blocking HTTP client for tests, speaking to a running node over real HTTP. Every answer from /v1 and /admin/v1 is
- * validated against the OpenAPI document ({@link ApiContract}).
+ * validated against the OpenAPI document, and so is every request the API accepted ({@link ApiContract}).
  */
 public final class Api {
   private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -50,7 +50,7 @@ public final class Api {
   }
 
   public Response get(String path, String bearer) {
-    return send(request(path, bearer).GET().build());
+    return send(request(path, bearer).GET().build(), null);
   }
 
   public Response post(String path, String bearer, String body, String... headers) {
@@ -58,7 +58,7 @@ public final class Api {
         .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) builder.header("Content-Type", "application/json");
     for (int i = 0; i + 1 < headers.length; i += 2) builder.setHeader(headers[i], headers[i + 1]);
-    return send(builder.build());
+    return send(builder.build(), body);
   }
 
   public Response post(String path, String bearer, JsonObject body, String... headers) {
@@ -67,14 +67,14 @@ public final class Api {
 
   public Response put(String path, String bearer, JsonObject body) {
     return send(request(path, bearer).header("Content-Type", "application/json")
-        .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build());
+        .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build(), body.encode());
   }
 
   public Response send(String method, String path, String bearer, String contentType, String body) {
     HttpRequest.Builder builder = request(path, bearer)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) builder.header("Content-Type", contentType);
-    return send(builder.build());
+    return send(builder.build(), body);
   }
 
   private HttpRequest.Builder request(String path, String bearer) {
@@ -83,12 +83,17 @@ public final class Api {
     return builder;
   }
 
-  private static Response send(HttpRequest request) {
+  private static Response send(HttpRequest request, String body) {
     try {
       HttpResponse<String> response = CLIENT.send(request, HttpResponse.BodyHandlers.ofString());
-      // every answer of /v1 and /admin/v1 is checked against the OpenAPI document: the suite checks the contract
-      ApiContract.get().check(request.method(), request.uri().getRawPath(), response.statusCode(),
+      // every exchange with /v1 and /admin/v1 is checked against the OpenAPI document: the suite checks the contract
+      ApiContract contract = ApiContract.get();
+      contract.check(request.method(), request.uri().getRawPath(), response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(null), response.body());
+      if (response.statusCode() / 100 == 2) {
+        contract.checkAccepted(request.method(), request.uri().getRawPath(), request.uri().getRawQuery(),
+            request.headers().firstValue("Content-Type").orElse(null), body);
+      }
       return new Response(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new AssertionError("HTTP " + request.method() + " " + request.uri() + " failed: " + e, e);

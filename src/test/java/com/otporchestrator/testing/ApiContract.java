@@ -6,26 +6,44 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Location;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.validation.RequestParameter;
+import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.ResponseValidator;
 import io.vertx.openapi.validation.ValidatableResponse;
+import io.vertx.openapi.validation.impl.RequestParameterImpl;
+import io.vertx.openapi.validation.impl.ValidatableRequestImpl;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The OpenAPI document (src/main/resources/openapi/openapi.yaml) as a checker of responses: every answer {@link Api}
  * receives from /v1 or /admin/v1 must be documented for its operation and status, and a JSON body must match the
  * documented schema, so the whole suite checks response shapes. An answer for a route the document lacks fails too.
+ * Every request the API accepted (a 2xx answer) is checked the other way round: its query parameters must be
+ * documented for the operation, and its path parameters, query values and JSON body must be valid for it, so a
+ * parameter the code reads but the document lacks, or a body the document would refuse, fails the test that sent it.
  */
 public final class ApiContract {
   private static volatile ApiContract instance;
 
   private final OpenAPIContract contract;
   private final ResponseValidator validator;
+  private final RequestValidator requests;
 
-  private ApiContract(OpenAPIContract contract, ResponseValidator validator) {
+  private ApiContract(OpenAPIContract contract, ResponseValidator validator, RequestValidator requests) {
     this.contract = contract;
     this.validator = validator;
+    this.requests = requests;
   }
 
   public static ApiContract get() {
@@ -37,7 +55,8 @@ public final class ApiContract {
         try {
           JsonObject document = validatable(new JsonObject(ApiDocs.read()));
           OpenAPIContract contract = OpenAPIContract.from(vertx, document).await(30, TimeUnit.SECONDS);
-          instance = new ApiContract(contract, ResponseValidator.create(vertx, contract));
+          instance = new ApiContract(contract, ResponseValidator.create(vertx, contract),
+              RequestValidator.create(vertx, contract));
         } catch (Exception e) {
           throw new AssertionError("the OpenAPI document does not load: " + e, e);
         }
@@ -129,5 +148,67 @@ public final class ApiContract {
       throw new AssertionError("OpenAPI: " + operation.getOperationId() + " answered " + status + " with a body the"
           + " document does not allow: " + e.getMessage() + "\n" + body, e);
     }
+  }
+
+  /**
+   * Fails (AssertionError) when a request the API accepted is one the document would refuse: an undocumented query
+   * parameter, a path or query value outside its schema, or a JSON body its schema refuses.
+   */
+  public void checkAccepted(String method, String path, String rawQuery, String contentType, String body) {
+    if (!path.startsWith("/v1/") && !path.startsWith("/admin/v1/")) return;
+    Operation operation = contract.findOperation(path, HttpMethod.valueOf(method));
+    if (operation == null) return; // check() has already failed the exchange
+    Map<String, RequestParameter> query = queryOf(operation, rawQuery);
+    Map<String, RequestParameter> pathParameters = pathParametersOf(operation, path);
+    String media = contentType == null ? null : contentType.split(";")[0].strip().toLowerCase(Locale.ROOT);
+    boolean json = media != null && media.endsWith("json") && body != null && !body.isEmpty();
+    RequestParameter requestBody = json ? new RequestParameterImpl(Buffer.buffer(body)) : new RequestParameterImpl(null);
+    if (!json && operation.getRequestBody() != null && operation.getRequestBody().isRequired()) {
+      return; // form posts and uploads: their media types are what the document can say, checked by hand-written tests
+    }
+    var request = new ValidatableRequestImpl(Map.of(), Map.of(), pathParameters, query, requestBody,
+        json ? "application/json" : null);
+    try {
+      requests.validate(request, operation.getOperationId()).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("OpenAPI: " + operation.getOperationId() + " accepted " + method + " " + path
+          + (rawQuery == null ? "" : "?" + rawQuery) + " but the document refuses that request: " + e.getMessage()
+          + (json ? "\n" + body : ""), e);
+    }
+  }
+
+  /** The query string as the validator wants it (decoded strings), every name documented for the operation. */
+  private static Map<String, RequestParameter> queryOf(Operation operation, String rawQuery) {
+    Map<String, RequestParameter> query = new LinkedHashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) return query;
+    Set<String> documented = operation.getParameters().stream()
+        .filter(p -> p.getIn() == Location.QUERY).map(Parameter::getName).collect(Collectors.toSet());
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) continue;
+      int eq = pair.indexOf('=');
+      String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+      String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+      if (!documented.contains(name)) {
+        throw new AssertionError("OpenAPI: " + operation.getOperationId() + " accepted the query parameter '" + name
+            + "', which the document does not list (documented: " + documented + ")");
+      }
+      query.put(name, new RequestParameterImpl(value));
+    }
+    return query;
+  }
+
+  /** The path's segments matched against the operation's template ("/v1/activations/{id}"). */
+  private static Map<String, RequestParameter> pathParametersOf(Operation operation, String path) {
+    List<String> template = List.of(operation.getOpenAPIPath().split("/"));
+    List<String> actual = List.of(path.split("/"));
+    Map<String, RequestParameter> parameters = new LinkedHashMap<>();
+    for (int i = 0; i < Math.min(template.size(), actual.size()); i++) {
+      String segment = template.get(i);
+      if (segment.startsWith("{") && segment.endsWith("}")) {
+        parameters.put(segment.substring(1, segment.length() - 1),
+            new RequestParameterImpl(URLDecoder.decode(actual.get(i), StandardCharsets.UTF_8)));
+      }
+    }
+    return parameters;
   }
 }

@@ -272,7 +272,8 @@ class WebhookDeliveryTest {
     sandboxSms(id, "code 9090");
     awaitEventState(id, "DELIVERED", Duration.ofSeconds(10));
     JsonArray mine = deliveries(owner, "");
-    assertThat(mine).hasSize(1);
+    // the code and the order's state change are two events: how many were delivered by now is timing, not the point
+    assertThat(mine).isNotEmpty().allSatisfy(d -> assertThat(((JsonObject) d).getString("url")).endsWith("/ok/owner"));
     long ownersDeliveryId = mine.getJsonObject(0).getLong("id");
 
     assertThat(deliveries(other, "")).isEmpty();
