@@ -8,11 +8,12 @@ package com.otporchestrator.timer;
  * One instance per lane, used on the engine's event loop only.
  */
 final class BatchSizing {
-  /** A batch is "slow" past this: the size stops growing, and shrinks when twice over. */
-  static final long TARGET_BATCH_MILLIS = 250;
+  /** A batch is "slow" past this: the size stops growing, and shrinks when four times over. */
+  static final long TARGET_BATCH_MILLIS = 1_000;
 
   private final int minBatch;
   private final int maxBatch;
+  private final int minInFlight;
   private final int maxInFlight;
   private final boolean adaptive;
   private double inFlight;
@@ -26,7 +27,10 @@ final class BatchSizing {
     return new BatchSizing(batchSize, batchSize, inFlight, inFlight, false);
   }
 
-  /** Starts at {@code startInFlight} batches of {@code minBatch}, adapting up to the maxima. */
+  /**
+   * Starts at {@code startInFlight} batches of {@code minBatch}, adapting up to the maxima and never below the start:
+   * what the stores sustained before adapting stays the floor, so adapting only ever adds.
+   */
   static BatchSizing adaptive(int minBatch, int maxBatch, int startInFlight, int maxInFlight) {
     return new BatchSizing(minBatch, Math.max(minBatch, maxBatch), Math.min(startInFlight, maxInFlight), maxInFlight, true);
   }
@@ -37,6 +41,7 @@ final class BatchSizing {
     this.maxInFlight = Math.max(1, maxInFlight);
     this.adaptive = adaptive;
     this.inFlight = Math.max(1, startInFlight);
+    this.minInFlight = (int) this.inFlight;
     this.batchSize = this.minBatch;
   }
 
@@ -61,10 +66,10 @@ final class BatchSizing {
     fastestMillis = Math.min(fastestMillis * 1.02, perTimer);
     double gradient = Math.max(0.5, Math.min(1.0, fastestMillis / averageMillis));
     double target = inFlight * gradient + (full && saturated ? Math.sqrt(inFlight) : 0);
-    inFlight = Math.max(1, Math.min(maxInFlight, 0.8 * inFlight + 0.2 * target));
+    inFlight = Math.max(minInFlight, Math.min(maxInFlight, 0.8 * inFlight + 0.2 * target));
     if (full && millis < TARGET_BATCH_MILLIS) {
       batchSize = Math.min(maxBatch, batchSize * 2);
-    } else if (millis > 2 * TARGET_BATCH_MILLIS || !full) {
+    } else if (millis > 4 * TARGET_BATCH_MILLIS || !full) {
       batchSize = Math.max(minBatch, batchSize / 2);
     }
   }

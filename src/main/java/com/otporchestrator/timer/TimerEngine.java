@@ -157,6 +157,8 @@ public final class TimerEngine {
     boolean hotTurn;
     /** The last claim took as many timers as it asked for: more are due than the lane fires. */
     boolean backlogged;
+    int inFlightLogged;
+    int sizeLogged;
     long passNextDue = Long.MAX_VALUE;
     long redisNow;
     boolean sleeping;
@@ -272,7 +274,14 @@ public final class TimerEngine {
       apply(this, batch).onComplete(done -> {
         boolean saturated = applying + claiming >= slots();
         applying--;
+        String before = sizing.toString();
         sizing.finished(batch.timers().size(), full, (System.nanoTime() - started) / 1_000_000, saturated);
+        if (sizing.inFlight() != inFlightLogged || sizing.batchSize() != sizeLogged) {
+          inFlightLogged = sizing.inFlight();
+          sizeLogged = sizing.batchSize();
+          LOG.info("timer {} lane now keeps {} in flight (was {}), last batch {} timers in {} ms", lane.label(), sizing,
+              before, batch.timers().size(), (System.nanoTime() - started) / 1_000_000);
+        }
         pump();
       });
     }
