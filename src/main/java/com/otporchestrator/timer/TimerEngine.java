@@ -138,11 +138,6 @@ public final class TimerEngine {
     ctx.runOnContext(v -> l.wakeFor(dueMillis));
   }
 
-  /** The current sizing of the internal lane, for logs and tests: "in flight x batch size". */
-  String sizing(TimerLane lane) {
-    return lanes.get(lane).sizing.toString();
-  }
-
   /** One lane: its claims, batches in flight and sleep. All of its state lives on the engine's event loop. */
   private final class Lane {
     final TimerLane lane;
