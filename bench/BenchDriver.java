@@ -556,6 +556,7 @@ public class BenchDriver {
     List<String[]> accounts = keys();
     Pool pool = pg();
     Redis redis = redis();
+    if (intOpt("baseline-workers", 64) > 0) summary.put("naiveBaseline", naiveExpiryBaseline(pool, accounts, n, lead));
     double refundsBefore = metric("otp_refunds_total", "reason=\"expired\"");
     long[] range = seed(pool, accounts, n, "date_trunc('second', now()) + interval '" + lead + " seconds'", 1000);
     Row due = pool.preparedQuery("SELECT (extract(epoch FROM min(expires_at)) * 1000)::bigint, (extract(epoch FROM max(expires_at)) * 1000)::bigint FROM activations WHERE id BETWEEN $1 AND $2")
@@ -606,10 +607,100 @@ public class BenchDriver {
         .put("latenessMs", new JsonObject().put("p50", round(r.getDouble(4))).put("p99", round(r.getDouble(5))).put("max", round(r.getDouble(6))))
         .put("indexedBeforeDeadline", indexed)
         .put("invariants", inv).put("service", mon.summary());
+    JsonObject naive = summary.getJsonObject("naiveBaseline");
+    if (naive != null && lastClosed != null) {
+      double serviceRate = n / Math.max(0.001, (lastClosed - dueFirst) / 1000.0);
+      summary.put("refundsPerSecondFromFirstDeadline", round(serviceRate))
+          .put("ratioToNaiveBaseline", round(serviceRate / Math.max(0.001, naive.getDouble("refundsPerSecondFromFirstDeadline"))));
+    }
     Files.writeString(dir.resolve("timeseries.csv"), csvOf("seconds_after_first_deadline,refunds_per_s,refunded_pct,service_cpu_pct", rows));
     chart(dir.resolve("chart.png"), "expiry-burst: " + n + " due in one second", rows, new String[] {"refunds/s"}, new int[] {1},
         "per second", new String[] {"refunded %", "service CPU %"}, new int[] {2, 3}, "percent");
     finish();
+  }
+
+  /**
+   * The naive baseline, on the same data in the same run: `count` more open orders seeded the same way (same accounts,
+   * price and one-second spread of deadlines), kept out of the service's timer index, and refunded the way a job
+   * queue would do it: `baseline-workers` (64) workers, each taking one due order at a time (SELECT ... FOR UPDATE
+   * SKIP LOCKED, polling every 50 ms while nothing is due) and refunding it in its own transaction with the service's
+   * own statements (the wallet lock, then EXPIRE_LOCKED for that one id). Its orders are then marked closed with the
+   * supplier, so the service has nothing of theirs to do. Runs before the service's burst (the service's sweep grace
+   * is set past the baseline by bench/run.sh).
+   */
+  JsonObject naiveExpiryBaseline(Pool pool, List<String[]> accounts, int n, int lead) throws Exception {
+    int workers = intOpt("baseline-workers", 64);
+    long[] range = seed(pool, accounts, n, "date_trunc('second', now()) + interval '" + lead + " seconds'", 1000);
+    Row due = pool.preparedQuery("SELECT (extract(epoch FROM min(expires_at)) * 1000)::bigint, (extract(epoch FROM max(expires_at)) * 1000)::bigint FROM activations WHERE id BETWEEN $1 AND $2")
+        .execute(Tuple.of(range[0], range[1])).await(60, TimeUnit.SECONDS).iterator().next();
+    long dueFirst = due.getLong(0), dueLast = due.getLong(1);
+    String pick = """
+        SELECT id, account_id FROM activations
+         WHERE id BETWEEN $1 AND $2 AND state = 'WAITING_CODE' AND expires_at <= now()
+         ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
+    String lockWallet = constant(Class.forName("com.otporchestrator.ledger.Postings"), "LOCK_WALLETS");
+    String expire = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "EXPIRE_LOCKED");
+    Pool workersPool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(workers))
+        .connectingTo(PgConnectOptions.fromUri(opt("database", "postgresql://postgres@127.0.0.1:5432/bench"))).using(vertx).build();
+    System.err.printf("naive baseline: %d orders due between %s and %s, %d workers, one transaction per order%n", n,
+        Instant.ofEpochMilli(dueFirst), Instant.ofEpochMilli(dueLast), workers);
+    AtomicLong done = new AtomicLong();
+    Promise<Void> finished = Promise.promise();
+    Monitor mon = new Monitor();
+    vertx.runOnContext(v -> {
+      for (int w = 0; w < workers; w++) {
+        vertx.setTimer(Math.max(1, dueFirst - System.currentTimeMillis()), t -> naiveWorker(workersPool, pick, lockWallet, expire,
+            range, n, done, finished));
+      }
+    });
+    long t0 = System.nanoTime();
+    while (!finished.future().isComplete()) {
+      sleep(1000);
+      mon.sample();
+      double[] m = mon.samples.get(mon.samples.size() - 1);
+      System.err.printf("naive t=%6.1fs (vs first deadline) refunded %7d/%d | load %s%n", (System.currentTimeMillis() - dueFirst) / 1000.0,
+          done.get(), n, loadAverage().substring(0, 14));
+      if (System.nanoTime() - t0 > (lead + intOpt("timeout-seconds", 300) * 3L) * 1_000_000_000L) break;
+    }
+    Row r = pool.preparedQuery("""
+        SELECT count(*) FILTER (WHERE a.state = 'EXPIRED'),
+               (extract(epoch FROM max(a.closed_at)) * 1000)::bigint,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM a.closed_at - a.expires_at) * 1000),
+               percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM a.closed_at - a.expires_at) * 1000),
+               max(extract(epoch FROM a.closed_at - a.expires_at) * 1000)
+          FROM activations a WHERE a.id BETWEEN $1 AND $2""").execute(Tuple.of(range[0], range[1])).await(120, TimeUnit.SECONDS)
+        .iterator().next();
+    pool.preparedQuery("UPDATE activations SET upstream_state = 'CLOSED', upstream_next_at = NULL WHERE id BETWEEN $1 AND $2")
+        .execute(Tuple.of(range[0], range[1])).await(300, TimeUnit.SECONDS);
+    workersPool.close();
+    long lastClosed = r.getLong(1) == null ? dueLast : r.getLong(1);
+    JsonObject out = new JsonObject().put("orders", n).put("workers", workers).put("expired", r.getLong(0))
+        .put("secondsFromLastDeadlineToLastRefund", (lastClosed - dueLast) / 1000.0)
+        .put("refundsPerSecondFromFirstDeadline", round(r.getLong(0) / Math.max(0.001, (lastClosed - dueFirst) / 1000.0)))
+        .put("latenessMs", new JsonObject().put("p50", round(r.getDouble(2))).put("p99", round(r.getDouble(3))).put("max", round(r.getDouble(4))))
+        .put("loadAverageAtEnd", loadAverage());
+    System.err.println("naive baseline: " + out.encode());
+    return out;
+  }
+
+  /** One job-queue worker: take one due order, refund it in its own transaction, repeat; poll while nothing is due. */
+  void naiveWorker(Pool pool, String pick, String lockWallet, String expire, long[] range, int n, AtomicLong done,
+                   Promise<Void> finished) {
+    if (finished.future().isComplete()) return;
+    pool.withTransaction(conn -> conn.preparedQuery(pick).execute(Tuple.of(range[0], range[1])).compose(rows -> {
+      if (rows.size() == 0) return Future.succeededFuture(false);
+      Row row = rows.iterator().next();
+      return conn.preparedQuery(lockWallet).execute(Tuple.of((Object) new Long[] {row.getLong("account_id")}))
+          .compose(locked -> conn.preparedQuery(expire).execute(Tuple.of((Object) new Long[] {row.getLong("id")})))
+          .map(true);
+    })).onComplete(result -> {
+      if (result.succeeded() && result.result()) {
+        if (done.incrementAndGet() >= n) finished.tryComplete();
+        naiveWorker(pool, pick, lockWallet, expire, range, n, done, finished);
+      } else {
+        vertx.setTimer(50, t -> naiveWorker(pool, pick, lockWallet, expire, range, n, done, finished));
+      }
+    });
   }
 
   static String csvOf(String header, List<double[]> rows) {

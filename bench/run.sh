@@ -14,7 +14,8 @@
 # BENCH_PGBENCH_SECONDS (20), BENCH_PGBENCH_CLIENTS (8), BENCH_JFR=1, BENCH_JVM_OPTS (-Xmx2g),
 # BENCH_PORT (18080; the sandbox uses the next port), BENCH_DB (bench), BENCH_PG (admin URL
 # postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379),
-# BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build).
+# BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build),
+# BENCH_BASELINE_WORKERS (expiry-burst: workers of the naive one-transaction-per-order baseline, 64; 0: none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -83,7 +84,8 @@ redis-cli -u "$redis_url" --scan --pattern "${prefix}*" | xargs -r -n 1000 redis
 svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$prefix"
   ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 LOG_FORMAT=text)
 case "$scenario" in
-  expiry-burst) svc_env+=(TIMER_SWEEP_INTERVAL_MS=5000) ;;
+  # the sweep's grace outlasts the naive baseline, whose orders are kept out of the service's timer index
+  expiry-burst) svc_env+=(TIMER_SWEEP_INTERVAL_MS=5000 TIMER_SWEEP_GRACE_MS=900000) ;;
   steady) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 CANCEL_DELAY_SECONDS=2 SANDBOX_SMS_PROBABILITY=0.1 SANDBOX_SMS_DELAY_SECONDS=3) ;;
   overload) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 ${BENCH_PURCHASES_IN_FLIGHT:+PURCHASES_IN_FLIGHT=$BENCH_PURCHASES_IN_FLIGHT}) ;;
 esac
@@ -142,7 +144,8 @@ case "$scenario" in
     driver load keys="$out/keys.txt" scenario="$scenario" connections="$connections" seconds="$duration" warmup="$warmup" \
       pid="$svc" ceiling-tps="$ceiling" ;;
   expiry-burst)
-    driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" ;;
+    driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" \
+      baseline-workers="${BENCH_BASELINE_WORKERS:-64}" ;;
   steady)
     driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
   overload)

@@ -93,7 +93,7 @@ public final class Node {
     NodeMetrics metrics = NodeMetrics.of(vertx);
     Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
     Redis redis = RedisStore.client(vertx, config.redisEndpoints(), config.redisCluster(), config.redisPoolSize());
-    TimerModule timers = new TimerModule(redis, config.redisKeyPrefix(), config.timers(), metrics);
+    TimerModule timers = new TimerModule(redis, config.redisUrl(), config.redisKeyPrefix(), config.timers(), metrics);
     return new Core(config, vertx, pool, redis, timers, metrics);
   }
 

@@ -131,7 +131,10 @@ public final class ActivationRepository {
    * their wallets, in the ledger's lock order ({@link WalletLocks}), then resolves them all in one
    * statement. Answers the ids of the orders closed.
    */
-  public Future<List<Long>> expireDue(List<Long> ids) {
+  /** What an expiry batch closed: every order it resolved, and those of them now to be closed with their supplier. */
+  public record ExpiredBatch(List<Long> closed, List<Long> closing) {}
+
+  public Future<ExpiredBatch> expireDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
         .compose(due -> due.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : WalletLocks.lockFor(conn, due)
@@ -140,14 +143,15 @@ public final class ActivationRepository {
   }
 
   /** Counts a committed expiry batch: refunds and captures by the state each order reached, and the fires that found nothing due. */
-  private List<Long> countExpired(int fired, RowSet<Row> closed) {
+  private ExpiredBatch countExpired(int fired, RowSet<Row> closed) {
     if (closed == null) {
       meters.duplicatesSuppressed("expiry_cas_miss", fired);
-      return List.of();
+      return new ExpiredBatch(List.of(), List.of());
     }
     long expired = 0;
     long failed = 0;
     long finished = 0;
+    List<Long> closing = new ArrayList<>(closed.size());
     for (Row row : closed) {
       switch (row.getString("state")) {
         case "EXPIRED" -> expired++;
@@ -155,12 +159,13 @@ public final class ActivationRepository {
         case "FINISHED" -> finished++;
         default -> { }
       }
+      if (!"FAILED".equals(row.getString("state"))) closing.add(row.getLong("id"));
     }
     meters.refunds("expired", expired);
     meters.refunds("failed_allocation", failed);
     meters.captures("window_end", finished);
     meters.duplicatesSuppressed("expiry_cas_miss", fired - closed.size());
-    return idsOf(closed);
+    return new ExpiredBatch(idsOf(closed), closing);
   }
 
   private static List<Long> idsOf(RowSet<Row> rows) {
@@ -259,6 +264,15 @@ public final class ActivationRepository {
       List<Long> ids = new ArrayList<>(rows.size());
       rows.forEach(row -> ids.add(row.getLong("id")));
       return ids;
+    });
+  }
+
+  /** Live timers of {@code sql} after the rebuild cursor (deadline in epoch µs, id), as (id, due µs) pairs. */
+  public Future<List<long[]>> idsWithDueAfter(String sql, long afterDueMicros, long afterId, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(afterDueMicros, afterId, limit)).map(rows -> {
+      List<long[]> list = new ArrayList<>(rows.size());
+      rows.forEach(row -> list.add(new long[] {row.getLong("id"), row.getLong("due_us")}));
+      return list;
     });
   }
 

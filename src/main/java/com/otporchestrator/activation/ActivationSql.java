@@ -270,19 +270,35 @@ final class ActivationSql {
          AND expires_at < now() - $1::bigint * interval '1 millisecond'
        ORDER BY expires_at LIMIT $2""";
 
+  /** The timestamp of a rebuild cursor's $1 (epoch µs; the least bigint for the first page). */
+  private static final String AFTER_CURSOR = """
+      (CASE WHEN $1::bigint = -9223372036854775808 THEN '-infinity'::timestamptz
+            ELSE timestamptz 'epoch' + $1::bigint * interval '1 microsecond' END)""";
+
+  /**
+   * Live expiries in deadline order after the cursor ($1 epoch µs of the last deadline, $2 its id), for a rebuild of
+   * the timer index that serves the earliest first; exact µs keep the keyset exact, and the open-deadline index serves it.
+   */
   static final String LIVE_EXPIRIES = """
-      SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS due_ms FROM activations
+      SELECT id, (extract(epoch FROM expires_at) * 1000000)::bigint AS due_us FROM activations
        WHERE state IN """ + OPEN_STATES + """
-         AND id > $1 ORDER BY id LIMIT $2""";
+         AND expires_at >= """ + AFTER_CURSOR + """
+         AND (expires_at, id) > (""" + AFTER_CURSOR + """
+      , $2) ORDER BY expires_at, id LIMIT $3""";
+
 
   static final String OVERDUE_CLOSES = """
       SELECT id FROM activations
        WHERE upstream_state = 'CLOSING' AND upstream_next_at < now() - $1::bigint * interval '1 millisecond'
        ORDER BY upstream_next_at LIMIT $2""";
 
+  /** Live supplier closes in deadline order after the cursor, as {@link #LIVE_EXPIRIES}. */
   static final String LIVE_CLOSES = """
-      SELECT id, (extract(epoch FROM upstream_next_at) * 1000)::bigint AS due_ms FROM activations
-       WHERE upstream_state = 'CLOSING' AND id > $1 ORDER BY id LIMIT $2""";
+      SELECT id, (extract(epoch FROM upstream_next_at) * 1000000)::bigint AS due_us FROM activations
+       WHERE upstream_state = 'CLOSING'
+         AND upstream_next_at >= """ + AFTER_CURSOR + """
+         AND (upstream_next_at, id) > (""" + AFTER_CURSOR + """
+      , $2) ORDER BY upstream_next_at, id LIMIT $3""";
 
   /** Live orders of polled suppliers that nobody polled for longer than the grace: a lost poll timer. */
   static final String OVERDUE_POLLS = """

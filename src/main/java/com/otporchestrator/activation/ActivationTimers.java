@@ -36,6 +36,13 @@ public final class ActivationTimers {
     return sync.schedule(new Timer(TimerKind.EXPIRE, order.id(), order.expiresAt().toInstant().toEpochMilli()));
   }
 
+  /** Schedules the supplier close, due now, of orders just closed (their row says CLOSING, due now). */
+  public Future<Void> closeNow(List<Long> ids) {
+    if (ids.isEmpty()) return Future.succeededFuture();
+    long now = System.currentTimeMillis();
+    return sync.scheduleAll(ids.stream().map(id -> new Timer(TimerKind.CLOSE, id, now)).toList());
+  }
+
   /** Schedules the first poll of a freshly allocated order of a polled supplier. */
   public Future<Void> firstPoll(long id) {
     return sync.schedule(new Timer(TimerKind.POLL, id, System.currentTimeMillis() + FIRST_POLL_DELAY_MS));

@@ -2,12 +2,15 @@ package com.otporchestrator.activation;
 
 import com.otporchestrator.timer.TimerHandler;
 import io.vertx.core.Future;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Fires when orders' windows end: resolves every due one in one transaction, then re-syncs the
- * timers of the whole batch (supplier closes for the closed ones; a new expiry for any order whose
- * deadline moved, for instance because its allocation completed after the watchdog was set).
+ * Fires when orders' windows end: resolves every due one in one transaction, then schedules the
+ * supplier close of each order it closed (EXPIRE_LOCKED set it due now: no need to read the row back)
+ * and re-syncs only the orders it did not close (their deadline moved, for instance because their
+ * allocation completed after the watchdog was set, or another path closed them first).
  */
 public final class ExpiryHandler implements TimerHandler {
   private final ActivationRepository activations;
@@ -22,9 +25,11 @@ public final class ExpiryHandler implements TimerHandler {
 
   @Override
   public Future<Void> fire(List<Long> ids) {
-    return activations.expireDue(ids).compose(closed -> {
-      events.changedAll(closed);
-      return timers.syncAll(ids);
+    return activations.expireDue(ids).compose(batch -> {
+      events.changedAll(batch.closed());
+      Set<Long> closed = new HashSet<>(batch.closed());
+      List<Long> notClosed = ids.stream().filter(id -> !closed.contains(id)).toList();
+      return Future.all(timers.closeNow(batch.closing()), timers.syncAll(notClosed)).mapEmpty();
     });
   }
 }

@@ -38,9 +38,22 @@ public record AppConfig(
 
   public enum Role { API, TIMERS, SANDBOX }
 
-  /** How the timer engine claims and recovers work. */
+  /**
+   * How the timer engine claims and recovers work. The internal lane sizes its batches between {@code batchSize} and
+   * {@code maxBatchSize} and keeps 1 to {@code maxBatchesInFlight} of them applying, as the database keeps up; the
+   * external lane (calls to suppliers) keeps {@code externalBatchesInFlight} batches of {@code batchSize}. A batch
+   * not finished after {@code batchDeadline} gives its unfinished timers back.
+   */
   public record TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll,
-                              Duration sweepInterval, Duration sweepGrace, int maxBatchesInFlight) {}
+                              Duration sweepInterval, Duration sweepGrace, int maxBatchesInFlight, int maxBatchSize,
+                              Duration batchDeadline, int externalBatchesInFlight) {
+    /** The engine's settings with the defaults of the adaptive sizing, the batch deadline and the external lane. */
+    public TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll, Duration sweepInterval,
+                         Duration sweepGrace, int maxBatchesInFlight) {
+      this(shards, batchSize, lease, idlePoll, sweepInterval, sweepGrace, maxBatchesInFlight, Math.max(batchSize, 2000),
+          Duration.ofMillis(Math.min(5_000, lease.toMillis() / 2)), 8);
+    }
+  }
 
   /**
    * Customer webhooks: attempt n+1 comes {@code retryBase * 2^(n-1)} after attempt n failed, up to
@@ -123,7 +136,10 @@ public record AppConfig(
             e.millis("TIMER_IDLE_POLL_MS", 250, 5, 60_000),
             e.millis("TIMER_SWEEP_INTERVAL_MS", 30_000, 50, 3_600_000),
             e.millis("TIMER_SWEEP_GRACE_MS", 60_000, 0, 3_600_000),
-            e.intRange("TIMER_MAX_BATCHES_IN_FLIGHT", 4, 1, 256)),
+            e.intRange("TIMER_MAX_BATCHES_IN_FLIGHT", 16, 1, 256),
+            e.intRange("TIMER_MAX_BATCH_SIZE", 2000, 1, 20_000),
+            e.millis("TIMER_BATCH_DEADLINE_MS", 5_000, 50, 3_600_000),
+            e.intRange("TIMER_EXTERNAL_BATCHES_IN_FLIGHT", 8, 1, 256)),
         new SandboxConfig(
             e.string("SANDBOX_KEY", "sandbox-key"),
             e.intRange("SANDBOX_PORT", 8081, 0, 65535),

@@ -23,20 +23,48 @@ public final class TimerKeys {
     return Math.floorMod(Long.hashCode(id * 0x9E3779B97F4A7C15L), shards);
   }
 
+  /** The internal lane's due set of a shard. */
   public String due(int shard) {
-    return key(shard, "due");
+    return due(TimerLane.INTERNAL, shard);
   }
 
   public String leases(int shard) {
-    return key(shard, "leases");
+    return leases(TimerLane.INTERNAL, shard);
   }
 
   public String claims(int shard) {
-    return key(shard, "claims");
+    return claims(TimerLane.INTERNAL, shard);
+  }
+
+  public String due(TimerLane lane, int shard) {
+    return key(shard, lane.keyInfix() + "due");
+  }
+
+  public String leases(TimerLane lane, int shard) {
+    return key(shard, lane.keyInfix() + "leases");
+  }
+
+  public String claims(TimerLane lane, int shard) {
+    return key(shard, lane.keyInfix() + "claims");
+  }
+
+  /** The keys the claim script takes: the lane's due set, leases and claims, and the shard's seeded marker. */
+  public List<String> claimKeys(TimerLane lane, int shard) {
+    return List.of(due(lane, shard), leases(lane, shard), claims(lane, shard), seededMarker(shard));
   }
 
   public List<String> claimKeys(int shard) {
-    return List.of(due(shard), leases(shard), claims(shard));
+    return claimKeys(TimerLane.INTERNAL, shard);
+  }
+
+  /** The keys the reap and settle scripts take: the lane's due set, leases and claims. */
+  List<String> leaseKeys(TimerLane lane, int shard) {
+    return List.of(due(lane, shard), leases(lane, shard), claims(lane, shard));
+  }
+
+  /** The pub/sub channel on which a node tells the engines of every node that a timer falls due soon. */
+  public String wakeChannel() {
+    return prefix + "timer:wake";
   }
 
   /**

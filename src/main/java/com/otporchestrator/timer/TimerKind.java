@@ -1,27 +1,36 @@
 package com.otporchestrator.timer;
 
-/** What a timer does when it fires; the letter prefixes its member in the due set ("x:123"). */
+/**
+ * What a timer does when it fires; the letter prefixes its member in the due set ("x:123"), and the lane says whether
+ * its handler calls out to other services ({@link TimerLane#EXTERNAL}) or only works on our stores.
+ */
 public enum TimerKind {
   /** End of an order's window: expire and refund, or finish and capture. */
-  EXPIRE('x'),
+  EXPIRE('x', TimerLane.INTERNAL),
   /** Ask a polled supplier for SMS. */
-  POLL('p'),
+  POLL('p', TimerLane.EXTERNAL),
   /** Close the order with its supplier (finish or cancel), retried until it succeeds. */
-  CLOSE('c'),
+  CLOSE('c', TimerLane.EXTERNAL),
   /** Post a customer webhook event; the id is the event's, not an order's. */
-  WEBHOOK('w'),
+  WEBHOOK('w', TimerLane.INTERNAL),
   /**
    * A rental's next deadline, one member per rental: its end (or allocation watchdog) while open, then its next
    * supplier close attempt. Rentals share the order id space with activations, so "r:<id>" never collides.
    */
-  RENTAL('r'),
+  RENTAL('r', TimerLane.INTERNAL),
   /** A claim's next support deadline (first response, resolution); the id is the claim's, not an order's. */
-  CLAIM_DEADLINE('d');
+  CLAIM_DEADLINE('d', TimerLane.INTERNAL);
 
   private final char letter;
+  private final TimerLane lane;
 
-  TimerKind(char letter) {
+  TimerKind(char letter, TimerLane lane) {
     this.letter = letter;
+    this.lane = lane;
+  }
+
+  public TimerLane lane() {
+    return lane;
   }
 
   public String member(long id) {

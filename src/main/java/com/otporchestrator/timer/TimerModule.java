@@ -3,6 +3,7 @@ package com.otporchestrator.timer;
 import com.otporchestrator.config.AppConfig.TimerSettings;
 import com.otporchestrator.metrics.NodeMetrics;
 import com.otporchestrator.store.RedisStore;
+import com.otporchestrator.store.RedisSubscription;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,14 +19,16 @@ import java.util.function.Supplier;
  */
 public final class TimerModule {
   private final Redis redis;
+  private final String redisUrl;
   private final TimerSettings settings;
   private final TimerService service;
   private final TimerStats stats = new TimerStats();
 
-  public TimerModule(Redis redis, String keyPrefix, TimerSettings settings, NodeMetrics metrics) {
+  public TimerModule(Redis redis, String redisUrl, String keyPrefix, TimerSettings settings, NodeMetrics metrics) {
     this.redis = redis;
+    this.redisUrl = redisUrl;
     this.settings = settings;
-    this.service = new TimerService(redis, new TimerKeys(keyPrefix, settings.shards()));
+    this.service = new TimerService(redis, new TimerKeys(keyPrefix, settings.shards()), settings.idlePoll().toMillis());
     stats.bindTo(metrics);
   }
 
@@ -44,18 +47,20 @@ public final class TimerModule {
   }
 
   /**
-   * Loads the engine's scripts and deploys one engine and its safety net; answers the deployment id.
+   * Loads the engine's scripts and deploys one engine, its safety net, and the subscriber that hears other nodes'
+   * wake-up notices; answers the engine's deployment id.
    *
    * @param chores housekeeping run after each safety-net pass
    */
   public Future<String> deploy(Vertx vertx, Map<TimerKind, TimerHandler> handlers, List<SweepSource> sources,
                                List<Supplier<Future<Void>>> chores) {
     return TimerEngine.Scripts.load(vertx)
-        .compose(s -> RedisStore.preload(redis, List.of(s.claim(), s.reap(), s.ack())).map(s))
+        .compose(s -> RedisStore.preload(redis, s.all()).map(s))
         .compose(scripts -> vertx.deployVerticle(() -> new TimerVerticle(
-                v -> new TimerEngine(v, redis, service.keys(), settings, handlers, scripts, stats),
+                v -> new TimerEngine(v, redis, service.keys(), settings, handlers, scripts, stats).wakeWith(service),
                 v -> new TimerSafetyNet(v, redis, service, handlers, List.copyOf(sources), List.copyOf(chores), settings,
-                    stats)),
+                    stats),
+                () -> new RedisSubscription(redisUrl, service.keys().wakeChannel(), "timers-sub", service::heard, again -> {})),
             new DeploymentOptions().setInstances(1)));
   }
 }

@@ -23,6 +23,7 @@ public final class TimerSafetyNet {
   private static final Logger LOG = LoggerFactory.getLogger(TimerSafetyNet.class);
   private static final int SWEEP_BATCH = 500;
   private static final int SWEEP_MAX_ROUNDS = 40;
+  private static final int FIRST_PAGE = 200;
   private static final int RESEED_PAGE = 5_000;
 
   private final Vertx vertx;
@@ -35,6 +36,7 @@ public final class TimerSafetyNet {
   private final TimerStats stats;
   private long timerId = -1;
   private boolean stopped;
+  private boolean rebuilding;
   private Future<Void> running = Future.succeededFuture();
 
   public TimerSafetyNet(Vertx vertx, Redis redis, TimerService timers, Map<TimerKind, TimerHandler> handlers,
@@ -72,43 +74,78 @@ public final class TimerSafetyNet {
 
   /** One pass: re-seed if Redis lost the index, fire what is overdue, run the periodic jobs. */
   public Future<Void> runOnce() {
-    return ensureSeeded()
+    return seedIfLost()
         .compose(v -> sweepAll())
         .compose(v -> runJobs())
         .onFailure(error -> LOG.warn("timer safety net pass failed: {}", error.toString()))
         .recover(error -> Future.succeededFuture());
   }
 
-  /** Re-seeds everything when any shard's marker was missing (claimed here with SET NX). */
+  /**
+   * A claim found a shard's seeded marker gone: Redis lost the index (restarted empty, flushed, a cluster master
+   * replaced). Rebuild it now rather than at the next pass; one node does it (the markers are claimed with SET NX).
+   */
+  void indexLost() {
+    if (!stopped) seedIfLost();
+  }
+
+  private Future<Void> seedIfLost() {
+    if (rebuilding) return Future.succeededFuture();
+    rebuilding = true;
+    return ensureSeeded().onComplete(done -> rebuilding = false);
+  }
+
+  /**
+   * Re-seeds everything when any shard's marker was missing (claimed here with SET NX). The markers live for a while
+   * only until the rebuild has finished, so a node that dies while rebuilding leaves the rest to the next one.
+   */
   private Future<Void> ensureSeeded() {
     String now = String.valueOf(System.currentTimeMillis());
+    String claimFor = String.valueOf(Math.max(60_000, 2 * settings.lease().toMillis()));
     List<Future<Boolean>> claims = new ArrayList<>();
     for (int shard = 0; shard < timers.keys().shards(); shard++) {
-      Request claim = Request.cmd(Command.SET).arg(timers.keys().seededMarker(shard)).arg(now).arg("NX");
+      Request claim = Request.cmd(Command.SET).arg(timers.keys().seededMarker(shard)).arg(now).arg("NX").arg("PX").arg(claimFor);
       claims.add(redis.send(claim).map(reply -> reply != null && "OK".equals(reply.toString())));
     }
     return Future.all(claims).compose(all -> {
       long missing = claims.stream().filter(Future::result).count();
       if (missing == 0) return Future.succeededFuture();
-      LOG.info("timer index missing in Redis on {} of {} shards: re-seeding it from PostgreSQL", missing, claims.size());
-      return reseed();
+      stats.rebuilds.increment();
+      LOG.info("timer index missing in Redis on {} of {} shards: rebuilding it from PostgreSQL, earliest deadline first",
+          missing, claims.size());
+      long started = System.nanoTime();
+      return reseed().compose(v -> markSeeded(now)).onSuccess(v -> LOG.info("timer index rebuilt in {} ms",
+          (System.nanoTime() - started) / 1_000_000));
     });
   }
 
-  /** Rebuilds every live timer from PostgreSQL, page by page. Scheduling twice is harmless. */
-  public Future<Void> reseed() {
-    Future<Void> all = Future.succeededFuture();
-    for (SweepSource source : sources) all = all.compose(v -> reseedFrom(source, 0));
-    return all;
+  private Future<Void> markSeeded(String value) {
+    List<Future<?>> sets = new ArrayList<>();
+    for (int shard = 0; shard < timers.keys().shards(); shard++) {
+      sets.add(redis.send(Request.cmd(Command.SET).arg(timers.keys().seededMarker(shard)).arg(value)));
+    }
+    return Future.all(sets).mapEmpty();
   }
 
-  private Future<Void> reseedFrom(SweepSource source, long afterId) {
-    return source.live(afterId, RESEED_PAGE).compose(page -> {
-      if (page.isEmpty()) return Future.succeededFuture();
-      stats.reseeded.add(page.size());
-      long last = page.get(page.size() - 1).id();
-      return timers.scheduleAll(page).compose(v -> page.size() < RESEED_PAGE
-          ? Future.succeededFuture() : reseedFrom(source, last));
+  /**
+   * Rebuilds every live timer from PostgreSQL, every source at once, each earliest deadline first and in pages that
+   * grow from {@value #FIRST_PAGE}: the timers due now are back in Redis (and firing) after one short query per
+   * source, long before the rest. Scheduling twice is harmless.
+   */
+  public Future<Void> reseed() {
+    List<Future<Void>> all = new ArrayList<>();
+    for (SweepSource source : sources) all.add(reseedFrom(source, SweepSource.Live.FIRST, FIRST_PAGE));
+    return Future.all(all).mapEmpty();
+  }
+
+  private Future<Void> reseedFrom(SweepSource source, SweepSource.Live after, int page) {
+    return source.liveByDeadline(after, page).compose(rows -> {
+      if (rows.isEmpty()) return Future.succeededFuture();
+      stats.reseeded.add(rows.size());
+      List<Timer> batch = rows.stream().map(live -> live.timer(source.kind())).toList();
+      SweepSource.Live last = rows.get(rows.size() - 1);
+      return timers.scheduleAll(batch).compose(v -> rows.size() < page
+          ? Future.succeededFuture() : reseedFrom(source, last, Math.min(RESEED_PAGE, page * 4)));
     });
   }
 

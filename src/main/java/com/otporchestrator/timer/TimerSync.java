@@ -55,6 +55,14 @@ public final class TimerSync {
     });
   }
 
+  /** Schedules deadlines known without reading their rows (the statement that set them answered them). */
+  public Future<Void> scheduleAll(List<Timer> due) {
+    return timers.scheduleAll(due).recover(error -> {
+      LOG.warn("could not schedule {} timers of {}; the sweep will catch them: {}", due.size(), rows, error.toString());
+      return Future.succeededFuture();
+    });
+  }
+
   /** Schedules a deadline known without reading its row (a watchdog, the end of a window just opened). */
   public Future<Void> schedule(Timer timer) {
     return timers.schedule(timer).recover(error -> {

@@ -50,7 +50,7 @@ class AppConfigTest {
     assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.TIMERS);
     assertThat(config.runs(Role.SANDBOX)).isFalse();
     assertThat(config.timers()).isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(30),
-        Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(60), 4));
+        Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(60), 16));
     assertThat(config.sandbox()).isEqualTo(new AppConfig.SandboxConfig("sandbox-key", 8081, 0.8,
         Duration.ofSeconds(5), 0.0, "127.0.0.1", null));
   }

@@ -208,10 +208,10 @@ class TimerEngineTest {
   }
 
   @Test
-  @DisplayName("leaves a failed batch leased, and the reaper re-queues it after the lease so it fires again")
-  void reapsTheLeaseOfAFailedBatch() {
+  @DisplayName("sends the timers of a failed batch back to the due set, to fire again after a pause, without waiting for the lease")
+  void retriesTheTimersOfAFailedBatch() {
     TimerKeys keys = new TimerKeys(prefix, 4);
-    Duration lease = Duration.ofMillis(300);
+    Duration lease = Duration.ofSeconds(30);
     TimerStats stats = new TimerStats();
     Recorder recorder = new Recorder();
     Set<Long> failedOnce = ConcurrentHashMap.newKeySet();
@@ -228,20 +228,72 @@ class TimerEngineTest {
     List<Timer> timers = IntStream.range(0, 10).mapToObj(i -> new Timer(TimerKind.CLOSE, 500L + i, now)).toList();
     schedule(keys, timers);
 
-    Await.until("every timer fired twice", Duration.ofSeconds(5),
+    Await.until("every timer fired twice", Duration.ofSeconds(20),
         () -> timers.stream().allMatch(t -> recorder.count(t.id()) >= 2));
     Await.pause(Duration.ofMillis(600));
 
     for (Timer timer : timers) {
       assertThat(recorder.count(timer.id())).as("fires of %d", timer.id()).isEqualTo(2);
       List<Long> at = List.copyOf(recorder.times.get(timer.id()));
-      // claimed no earlier than its due time, so re-queued no earlier than due time + lease
-      assertThat(at.get(1) - now).as("ms from due time to the second firing of %d", timer.id())
-          .isGreaterThanOrEqualTo(lease.toMillis());
+      assertThat(at.get(1) - at.get(0)).as("ms between the failed and the second firing of %d", timer.id())
+          .isGreaterThanOrEqualTo(TimerEngine.RETRY_AFTER_FAILURE_MS);
     }
     assertThat(stats.failedBatches.sum()).isPositive();
-    assertThat(stats.reaped.sum()).isEqualTo(10);
+    assertThat(stats.retried.sum()).as("timers sent back by their batch").isEqualTo(10);
+    assertThat(stats.reaped.sum()).as("nothing left for the reaper").isZero();
     assertThat(stats.applied.sum()).isEqualTo(10);
+  }
+
+  @Test
+  @DisplayName("settles a batch per timer at its deadline: done ones stay done, running ones are parked and fire again only if their work fails, and the slot is free at once")
+  void aBatchPastItsDeadlineParksWhatStillRuns() {
+    TimerKeys keys = new TimerKeys(prefix, 1);
+    Duration lease = Duration.ofSeconds(3);
+    TimerSettings settings = new TimerSettings(1, 64, lease, Duration.ofMillis(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60), 4, 64, Duration.ofMillis(300), 1);
+    TimerStats stats = new TimerStats();
+    Map<Long, AtomicInteger> fires = new ConcurrentHashMap<>();
+    long done = 1, lateOk = 2, lateFail = 3, after = 4;
+    TimerHandler handler = new TimerHandler() {
+      @Override
+      public Future<Void> fire(List<Long> ids) {
+        return Future.all(fireEach(ids)).mapEmpty();
+      }
+
+      @Override
+      public List<Future<Void>> fireEach(List<Long> ids) {
+        List<Future<Void>> each = new ArrayList<>();
+        Vertx owner = Vertx.currentContext().owner();
+        for (long id : ids) {
+          int n = fires.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+          Promise<Void> p = Promise.promise();
+          if (id == lateOk && n == 1) owner.setTimer(1_200, t -> p.complete());
+          else if (id == lateFail && n == 1) owner.setTimer(1_200, t -> p.fail("supplier reset the connection"));
+          else p.complete();
+          each.add(p.future());
+        }
+        return each;
+      }
+    };
+    startEngine(keys, settings, Map.of(TimerKind.CLOSE, handler), stats);
+
+    long now = System.currentTimeMillis();
+    schedule(keys, List.of(new Timer(TimerKind.CLOSE, done, now), new Timer(TimerKind.CLOSE, lateOk, now),
+        new Timer(TimerKind.CLOSE, lateFail, now)));
+    Await.until("the batch passed its deadline", Duration.ofSeconds(5), () -> stats.pastDeadline.sum() == 1);
+    schedule(keys, List.of(new Timer(TimerKind.CLOSE, after, System.currentTimeMillis())));
+    Await.until("a timer due after the deadline fired in the freed slot while the late work still runs",
+        Duration.ofSeconds(5), () -> fires.containsKey(after));
+    assertThat(fires.get(lateOk).get()).as("fires of the timer still running").isEqualTo(1);
+
+    Await.until("the timer whose late work failed fired again", Duration.ofSeconds(10), () -> fires.get(lateFail).get() == 2);
+    Await.pause(lease.plusMillis(1_000)); // past the parked score: a parked member left behind would fire now
+    assertThat(fires.get(done).get()).as("fires of the timer done before the deadline").isEqualTo(1);
+    assertThat(fires.get(lateOk).get()).as("fires of the timer whose late work succeeded").isEqualTo(1);
+    assertThat(fires.get(lateFail).get()).isEqualTo(2);
+    assertThat(fires.get(after).get()).isEqualTo(1);
+    assertThat(RedisKeys.zcard(redis, keys.due(TimerLane.EXTERNAL, 0))).as("members left in the due set").isZero();
+    assertThat(stats.reaped.sum()).isZero();
   }
 
   @Test
