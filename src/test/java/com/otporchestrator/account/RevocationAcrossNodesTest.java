@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 13: suspension and termination act at once on every node. Node A changes the status; node B, whose key
+ * Suspension and termination act at once on every node. Node A changes the status; node B, whose key
  * cache holds the account (every event loop warmed up), acts on the new status well within the cache's 5 s expiry,
  * because A's notice over Redis pub/sub makes B forget the account. A control first shows that B's cache does hold the
  * account: a status changed behind the platform's back (plain SQL, no notice) is not seen by B yet.

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 1. smsactivator: "You cancel the order before any SMS arrives — full refund, processed instantly."
+ * smsactivator: "You cancel the order before any SMS arrives — full refund, processed instantly."
  * smssb: "Cancelled before delivery — if you cancel an active one-time number before any SMS code is received, the full
  * cost is returned to your balance." With the default configuration (no CANCEL_DELAY_SECONDS) the order's policy alone
  * decides when a cancel opens; a supplier that refuses young closes (EARLY_CANCEL_DENIED) delays its own close, never the

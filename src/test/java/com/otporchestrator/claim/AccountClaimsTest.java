@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 8. smssb: "In case of overpayment or technical errors during deposit processing, contact our support
+ * smssb: "In case of overpayment or technical errors during deposit processing, contact our support
  * team for manual review and resolution." A claim on the account (no order) names a deposit reference, follows the same
  * workflow, evidence, deadlines and history, and is resolved by a ledger adjustment an admin records with its reason.
  * smssb's 48 hours are scaled to 2 s (smssb republished).

@@ -179,7 +179,7 @@ class ClaimDecisionsTest {
     Customer c = node.customer("replacement", "10.00");
     long order = f.captured(c);
     long claim = f.filed(c, order, "major_defect").getLong("id");
-    // esimpy: "a replacement product of equivalent value may be offered at the Customer's discretion" (issue 11)
+    // esimpy: "a replacement product of equivalent value may be offered at the Customer's discretion"
     Api.Response chosen = node.api().put("/v1/claims/" + claim + "/remedy", c.apiKey(), new JsonObject().put("remedy", "replacement"));
     assertThat(chosen.status()).as("%s", chosen).isEqualTo(200);
     Api.Response approved = f.admin("approve", claim, new JsonObject().put("remedy", "replacement"));

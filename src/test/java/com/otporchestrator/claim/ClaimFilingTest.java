@@ -236,7 +236,7 @@ class ClaimFilingTest {
     Api.Response second = f.file(c, captured, "wrong_service_sms");
     assertThat(second.status()).as("%s", second).isEqualTo(409);
     assertThat(f.admin("reject", first, new JsonObject().put("reason", "the right service's SMS")).status()).isEqualTo(200);
-    // smsactivator's decisions are not final; under smssb's they are (FinalDecisionsTest, issue 11)
+    // smsactivator's decisions are not final; under smssb's they are (FinalDecisionsTest)
     assertThat(f.file(c, captured, "wrong_service_sms").status()).isEqualTo(201);
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 12. instaotp: "If the purchased number fails to function as intended (e.g., for 2FA verification), you
+ * instaotp: "If the purchased number fails to function as intended (e.g., for 2FA verification), you
  * must provide evidence (such as screenshots) to support your claim." A claim still waiting for evidence the policy
  * requires cannot be approved, unless the admin overrides with a recorded reason.
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 10. smssb: "All dispute decisions made by our support team are final." A second claim of the same type
+ * smssb: "All dispute decisions made by our support team are final." A second claim of the same type
  * on an order (or a deposit reference) whose claim was decided is refused with the rule, even when it is filed while the
  * decision is being written.
  */

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 6. esimpy: "For Telegram numbers protected by 2FA, a video is required as proof of the error. Telegram
+ * esimpy: "For Telegram numbers protected by 2FA, a video is required as proof of the error. Telegram
  * 2FA numbers purchased via API are not eligible for a refund." Each order records how it was placed: the JSON API, the
  * compatible API, or the web console (which calls the purchase service with {@code Channel.WEB}); the exclusion applies
  * to both API channels, the video requirement to the others.

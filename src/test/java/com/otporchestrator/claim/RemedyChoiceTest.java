@@ -16,7 +16,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 7. esimpy: "We reserve the right to resolve the issue within 5 days. If the issue cannot be resolved, a
+ * esimpy: "We reserve the right to resolve the issue within 5 days. If the issue cannot be resolved, a
  * full refund will be issued with no additional compensation, or a replacement product of equivalent value may be
  * offered at the Customer's discretion." The claim carries the customer's choice, which they may change until the
  * decision, and the automatic remedy at the deadline applies it. The 5 days are scaled to 3 s (esimpy republished).

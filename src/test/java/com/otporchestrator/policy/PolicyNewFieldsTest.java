@@ -14,12 +14,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The fields issue 11 added to the policy document, each validated with its path: {@code wallet.payouts},
+ * The newer fields added to the policy document, each validated with its path: {@code wallet.payouts},
  * {@code wallet.serviceCredits}, {@code rental.refunds}, {@code claims[].remedyChoice}, {@code claims[].remedies} values,
  * and claim types that apply to the account. The presets encode their sentences with them (PolicyPresetsTest and the
  * scenario tests).
  */
-@DisplayName("The policy fields of issue 11, loaded strictly")
+@DisplayName("The newer policy fields, loaded strictly")
 class PolicyNewFieldsTest {
   private static final String WALLET_END = "  balanceExpires: false\n";
 

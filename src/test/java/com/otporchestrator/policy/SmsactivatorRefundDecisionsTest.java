@@ -56,7 +56,7 @@ class SmsactivatorRefundDecisionsTest extends RefundScenarios {
   @Test
   void rentalsHaveOnlyTheTicketForUndetectedIssues() {
     // "Long-term rental issues that did not auto-detect" -- no rental cancel window in this seed (its rental rule says
-    // only how a dead number refunds a rental: issue 11)
+    // only how a dead number refunds a rental)
     RefundDecision d = eval(P, OrderFacts.rental(T0, at(Duration.ofDays(30))), at(Duration.ofMinutes(1)));
     assertThat(d.refundableNow()).isFalse();
     assertThat(d.rule()).isEqualTo("rental.no_cancel_refund");

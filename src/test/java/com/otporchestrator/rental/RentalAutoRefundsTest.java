@@ -21,7 +21,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 4: rentals are in the automatic refund paths. smsactivator: "The allocated number is reported broken /
+ * Rentals are in the automatic refund paths. smsactivator: "The allocated number is reported broken /
  * dead by the upstream — full refund."; smssb: "Number activation failure — if a purchased number (one-time or rental)
  * fails to become active or is unavailable, the full cost is refunded immediately." and "Service outage — if a
  * Platform-wide disruption affects your active order, it will be automatically refunded." The policy says how

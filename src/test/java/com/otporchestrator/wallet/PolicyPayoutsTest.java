@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 2: payouts follow the policy in force. smssb: "Cryptocurrency deposits are final and cannot be reversed,
+ * Payouts follow the policy in force. smssb: "Cryptocurrency deposits are final and cannot be reversed,
  * withdrawn, or converted back" / "available only as Platform credit"; esimpy: "Credit top-ups are non-refundable under
  * any circumstances"; smsactivator: "If you want to leave the platform with a non-zero wallet balance, contact support
  * and we can arrange an outbound payout (subject to a minimum of $20)". A refused request is a 422 naming the rule and

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 9. smssb: "Check your transaction history in the Platform's History section for detailed order and
+ * smssb: "Check your transaction history in the Platform's History section for detailed order and
  * refund records." Rental entries show service, country, state and period like activations show theirs, in JSON and
  * in the CSV export; an extension's entries show the hours it added.
  */

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 11. smssb: "In the event of extended Platform outages, affected users may receive service credits at our
+ * smssb: "In the event of extended Platform outages, affected users may receive service credits at our
  * discretion." / "Compensation is limited to the value of directly affected transactions." A credit under an outage is
  * granted only for orders inside its scope and time range; under smssb (in force by default) a credit needs an outage.
  */

@@ -26,7 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 11 item 3. smsactivator: "AUP violations resulting in account termination — wallet balance is forfeited";
+ * smsactivator: "AUP violations resulting in account termination — wallet balance is forfeited";
  * smssb: "Accounts terminated due to Terms of Service violations forfeit any remaining balance." Every credit to a
  * terminated account is forfeited by the statement that credits it (both entries written), so its balance is always 0,
  * with no manual step.

@@ -158,7 +158,7 @@ class WalletOperationsTest {
     Await.result(node.node().core().pool().preparedQuery(
         "UPDATE activations SET expires_at = now() WHERE id = $1").execute(Tuple.of(open)));
     Await.until("the open order expired and was refunded", () -> ledgerRows("void", c.id()) == 1);
-    // issue 11: the refund is forfeited by the statement that credited it; there is no manual step any more
+    // the refund is forfeited by the statement that credited it; there is no manual step any more
     assertThat(ledgerRows("forfeit", c.id())).isEqualTo(2);
     assertThat(Await.result(node.node().modules().wallets().repository().wallet(c.id())).balance()).isZero();
     assertThat(api.post("/admin/v1/accounts/" + c.id() + "/forfeit", ADMIN, (String) null).status()).isEqualTo(404);
