@@ -65,8 +65,10 @@ class MultiNodeExpiryTest {
     double totalSeconds = (System.nanoTime() - started) / 1e9;
 
     assertThat(count("state = 'EXPIRED'")).isEqualTo(ORDERS);
-    assertThat(count("(SELECT count(*) FROM ledger_entries e WHERE e.order_id = activations.id AND e.kind = 'void') <> 1"))
-        .as("activations not refunded exactly once").isZero();
+    // one void per order at most is a unique index (ledger_one_resolution); a hashed subplan keeps this check fast
+    // whether or not PostgreSQL has analysed the 20,000 new rows yet (a correlated count per order may not be)
+    assertThat(count("id NOT IN (SELECT order_id FROM ledger_entries WHERE kind = 'void' AND order_id IS NOT NULL)"))
+        .as("activations not refunded").isZero();
     for (Customer customer : customers) {
       JsonObject wallet = nodes.get(1).api().get("/v1/wallet", customer.apiKey()).json();
       assertThat(wallet.getString("balance")).isEqualTo("100.00");
