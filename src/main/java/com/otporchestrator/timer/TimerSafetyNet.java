@@ -130,7 +130,8 @@ public final class TimerSafetyNet {
   /**
    * Rebuilds every live timer from PostgreSQL, every source at once, each earliest deadline first and in pages that
    * grow from {@value #FIRST_PAGE}: the timers due now are back in Redis (and firing) after one short query per
-   * source, long before the rest. Scheduling twice is harmless.
+   * source, long before the rest. A timer scheduled meanwhile (its row changed after this read it) keeps its own
+   * deadline when it is the earlier ({@link TimerService#restoreAll}).
    */
   public Future<Void> reseed() {
     List<Future<Void>> all = new ArrayList<>();
@@ -144,7 +145,7 @@ public final class TimerSafetyNet {
       stats.reseeded.add(rows.size());
       List<Timer> batch = rows.stream().map(live -> live.timer(source.kind())).toList();
       SweepSource.Live last = rows.get(rows.size() - 1);
-      return timers.scheduleAll(batch).compose(v -> rows.size() < page
+      return timers.restoreAll(batch).compose(v -> rows.size() < page
           ? Future.succeededFuture() : reseedFrom(source, last, Math.min(RESEED_PAGE, page * 4)));
     });
   }

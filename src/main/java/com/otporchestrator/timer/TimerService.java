@@ -79,12 +79,27 @@ public final class TimerService {
 
   /** One ZADD per shard and lane, all pipelined: scheduling many timers costs one round trip. */
   public Future<Void> scheduleAll(Collection<Timer> timers) {
+    return add(timers, false);
+  }
+
+  /**
+   * Puts back timers read from PostgreSQL (an index rebuild), never later than a timer already in the index: a row
+   * read before it changed may carry a deadline that was moved earlier meanwhile (an order opened while the rebuild
+   * read it as still allocating), and the schedule made for the change must win. An early fire is a no-op that
+   * re-schedules from the row; a late one would wait for the sweep's grace. Timers not in the index are added.
+   */
+  public Future<Void> restoreAll(Collection<Timer> timers) {
+    return add(timers, true);
+  }
+
+  private Future<Void> add(Collection<Timer> timers, boolean noLater) {
     if (timers.isEmpty()) return Future.succeededFuture();
     Map<String, Request> perKey = new HashMap<>();
     Map<TimerLane, Long> earliest = new EnumMap<>(TimerLane.class);
     for (Timer timer : timers) {
       String due = keys.due(timer.kind().lane(), keys.shardOf(timer.id()));
-      perKey.computeIfAbsent(due, k -> Request.cmd(Command.ZADD).arg(k)).arg(timer.dueMillis()).arg(timer.member());
+      perKey.computeIfAbsent(due, k -> noLater ? Request.cmd(Command.ZADD).arg(k).arg("LT") : Request.cmd(Command.ZADD).arg(k))
+          .arg(timer.dueMillis()).arg(timer.member());
       earliest.merge(timer.kind().lane(), timer.dueMillis(), Math::min);
     }
     List<Future<?>> sent = new ArrayList<>(perKey.size() + 1);

@@ -2,11 +2,16 @@ package com.otporchestrator.timer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.otporchestrator.config.AppConfig.TimerSettings;
+import com.otporchestrator.store.RedisStore;
 import com.otporchestrator.testing.Api;
 import com.otporchestrator.testing.Await;
+import com.otporchestrator.testing.RedisKeys;
 import com.otporchestrator.testing.TestNode;
 import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -128,6 +133,46 @@ class IndexRebuildTest {
     } finally {
       node.close();
     }
+  }
+
+  @Test
+  @DisplayName("never puts back a timer later than the one scheduled while it read the row: an order that opened meanwhile keeps its window end")
+  void neverDelaysATimerScheduledWhileItReadTheRow() {
+    Vertx vertx = Vertx.vertx();
+    Redis redis = RedisStore.client(vertx, stores.redisUrl(), 2);
+    TimerKeys keys = new TimerKeys(stores.redisPrefix() + "stale-read:", 4);
+    try {
+      TimerService service = new TimerService(redis, keys);
+      long now = System.currentTimeMillis();
+      long allocationDeadline = now + 60_000;
+      long windowEnd = now + 3_000;
+      long otherDeadline = now + 10_000;
+      // the rebuild reads order 7 while it is still allocating; before it writes that back, the order opens and
+      // schedules the end of its window, as a purchase does (order 8 changed nothing meanwhile)
+      SweepSource expiries = SweepSource.byDeadline(TimerKind.EXPIRE, (grace, limit) -> Future.succeededFuture(List.of()),
+          (afterDueMicros, afterId, limit) -> afterDueMicros != Long.MIN_VALUE ? Future.succeededFuture(List.of())
+              : service.schedule(new Timer(TimerKind.EXPIRE, 7, windowEnd)).map(opened -> List.of(
+                  new long[] {7, allocationDeadline * 1_000}, new long[] {8, otherDeadline * 1_000})));
+      TimerSettings settings = new TimerSettings(keys.shards(), 256, Duration.ofSeconds(3), Duration.ofMillis(20),
+          Duration.ofMinutes(10), Duration.ofMinutes(10), 4);
+      TimerSafetyNet net = new TimerSafetyNet(vertx, redis, service, Map.of(), List.of(expiries), List.of(), settings,
+          new TimerStats());
+
+      Await.result(net.reseed());
+
+      assertThat(dueAt(redis, keys, TimerKind.EXPIRE.member(7), 7)).as("the opened order's window end").isEqualTo(windowEnd);
+      assertThat(dueAt(redis, keys, TimerKind.EXPIRE.member(8), 8)).as("a timer only the rebuild knew").isEqualTo(otherDeadline);
+    } finally {
+      RedisKeys.deleteAll(redis, stores.redisPrefix() + "stale-read:");
+      redis.close();
+      Await.result(vertx.close());
+    }
+  }
+
+  private static long dueAt(Redis redis, TimerKeys keys, String member, long id) {
+    Response score = Await.result(redis.send(Request.cmd(Command.ZSCORE).arg(keys.due(keys.shardOf(id))).arg(member)));
+    assertThat(score).as("%s in the index", member).isNotNull();
+    return (long) Double.parseDouble(score.toString());
   }
 
   private static List<Long> buy(Api api, Customer customer, String service, int n) {
