@@ -43,7 +43,7 @@ final class WarmUp {
 
   /** Every Lua script the node runs (rate limits, abuse windows, the timer engine). */
   private static final List<String> SCRIPTS = List.of("/lua/rate-limit.lua", "/lua/abuse-window.lua",
-      "/lua/timer-claim.lua", "/lua/timer-reap.lua", "/lua/timer-ack.lua");
+      "/lua/timer-claim.lua", "/lua/timer-reap.lua", "/lua/timer-settle.lua", "/lua/timer-unpark.lua");
 
   static Future<Void> run(Vertx vertx, Core core) {
     long started = System.nanoTime();

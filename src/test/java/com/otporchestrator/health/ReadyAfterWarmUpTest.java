@@ -65,7 +65,7 @@ class ReadyAfterWarmUpTest {
         assertThat(ready.json().getString("status")).isEqualTo("UP");
         // one request in six looks an unknown key up on GET /v1/activations (another GETs /v1/wallet with none)
         assertThat(refusedKeyLookups(api)).isGreaterThanOrEqualTo(WARMUP_REQUESTS / 6);
-        for (String script : List.of("rate-limit", "abuse-window", "timer-claim", "timer-reap", "timer-ack")) {
+        for (String script : List.of("rate-limit", "abuse-window", "timer-claim", "timer-reap", "timer-settle", "timer-unpark")) {
           Response exists = Await.result(node.core().redis().send(Request.cmd(Command.SCRIPT).arg("EXISTS")
               .arg(sha1("/lua/" + script + ".lua"))));
           assertThat(exists.get(0).toInteger()).as("script %s loaded", script).isEqualTo(1);
