@@ -242,24 +242,29 @@ public final class TimerEngine {
           .map(response -> LeasedBatch.from(lane, shard, response))
           .onComplete(result -> {
             claiming--;
-            if (result.failed()) {
-              LOG.warn("timer claim on shard {} ({} lane) failed: {}", shard, lane.label(), result.cause().toString());
-            } else {
-              LeasedBatch batch = result.result();
-              redisNow = Math.max(redisNow, batch.redisNow());
-              if (!batch.seeded()) onIndexLost.run();
-              if (batch.empty()) {
-                if (batch.nextDue() >= 0) passNextDue = Math.min(passNextDue, batch.nextDue());
-                if (hot.isEmpty()) backlogged = false;
+            try {
+              if (result.failed()) {
+                LOG.warn("timer claim on shard {} ({} lane) failed: {}", shard, lane.label(), result.cause().toString());
               } else {
-                foundWork = true;
-                boolean full = batch.timers().size() >= size;
-                backlogged = full || !hot.isEmpty();
-                if (full) hot.add(shard);
-                run(batch, full);
+                LeasedBatch batch = result.result();
+                redisNow = Math.max(redisNow, batch.redisNow());
+                if (!batch.seeded()) onIndexLost.run();
+                if (batch.empty()) {
+                  if (batch.nextDue() >= 0) passNextDue = Math.min(passNextDue, batch.nextDue());
+                  if (hot.isEmpty()) backlogged = false;
+                } else {
+                  foundWork = true;
+                  boolean full = batch.timers().size() >= size;
+                  backlogged = full || !hot.isEmpty();
+                  if (full) hot.add(shard);
+                  run(batch, full);
+                }
               }
+            } catch (RuntimeException e) {
+              LOG.error("timer claim on shard {} ({} lane) could not be handled", shard, lane.label(), e);
+            } finally {
+              pump(); // whatever happened above, the lane goes on claiming
             }
-            pump();
           });
     }
 
