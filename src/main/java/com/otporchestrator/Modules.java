@@ -75,6 +75,8 @@ public final class Modules {
     wallets.onAccountStatusChange(accountId -> accounts.revocations().revoke(accountId));
     catalog = new CatalogModule(core, routing);
     delivery = new DeliveryModule(core);
+    // routing weighs offers with the delivery rates: a re-sum changes which offer ranks first
+    delivery.rates().onChange(() -> catalog.offersCache().changed());
     webhooks = new WebhookModule(core, api);
     activations = new ActivationModule(core, api, routing, catalog, policies, webhooks);
     push = new PushModule(core, activations);

@@ -112,6 +112,7 @@ public final class Node {
       List<FeatureModule> all = modules.all();
       chain = chain.compose(v -> modules.push().startSubscriber(vertx))
           .compose(v -> modules.accounts().revocations().start(vertx))
+          .compose(v -> modules.catalog().offersCache().start(vertx))
           .compose(v -> deploy(() -> new HttpApiVerticle(modules.guards(), all, metrics::handle, health, config), instances))
           .onSuccess(id -> apiDeployment = id).mapEmpty();
     } else {
@@ -212,6 +213,7 @@ public final class Node {
     List<Future<?>> undeployed = new ArrayList<>();
     undeployed.add(modules.push().stop(vertx));
     undeployed.add(modules.accounts().revocations().stop(vertx));
+    undeployed.add(modules.catalog().offersCache().stop(vertx));
     List.copyOf(deployments).forEach(id -> undeployed.add(vertx.undeploy(id)));
     deployments.clear();
     return Future.join(undeployed)

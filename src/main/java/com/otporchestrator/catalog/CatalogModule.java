@@ -17,9 +17,17 @@ public final class CatalogModule implements FeatureModule {
   private final CatalogRoutes routes;
 
   public CatalogModule(Core core, RoutingModule routing) {
-    this.repository = new CatalogRepository(core.pool());
+    this.repository = new CatalogRepository(core.pool(),
+        new OffersCache(core.redis(), core.config().redisUrl(), core.config().redisKeyPrefix()));
+    // a supplier configured, enabled or disabled changes which offers are sold
+    routing.repository().onChange(() -> repository.offersCache().changed());
     this.stock = new StockRefresher(routing.registry(), repository);
     this.routes = new CatalogRoutes(repository);
+  }
+
+  /** The offers this node sells, cached until a change notice (from this node or another) arrives. */
+  public OffersCache offersCache() {
+    return repository.offersCache();
   }
 
   public CatalogRepository repository() {

@@ -12,9 +12,16 @@ import java.util.List;
 
 public final class CatalogRepository {
   private final Pool pool;
+  private final OffersCache offers;
 
-  public CatalogRepository(Pool pool) {
+  public CatalogRepository(Pool pool, OffersCache offers) {
     this.pool = pool;
+    this.offers = offers;
+  }
+
+  /** This node's offers cache: whoever changes what a purchase is offered calls its {@link OffersCache#changed}. */
+  public OffersCache offersCache() {
+    return offers;
   }
 
   /** Fails with why nothing is sold for the pair: an unknown service or country, else no numbers. */
@@ -39,14 +46,22 @@ public final class CatalogRepository {
 
   /**
    * Every enabled supplier's offer for the pair, best first (see {@link CatalogSql#RANKED_OFFERS});
-   * fails like {@link #bestOffer} when there is none.
+   * fails with why when there is none. Read from this node's {@link OffersCache} while it is current.
    */
   public Future<List<RankedOffer>> rankedOffers(String service, int country) {
+    return offers.get(service, country, () -> readRankedOffers(service, country));
+  }
+
+  private Future<OffersCache.Ranked> readRankedOffers(String service, int country) {
     return pool.preparedQuery(CatalogSql.RANKED_OFFERS).execute(Tuple.of(service, country)).compose(rows -> {
       if (rows.size() == 0) return unavailable(service, country);
       List<RankedOffer> list = new java.util.ArrayList<>(rows.size());
-      rows.forEach(row -> list.add(new RankedOffer(toOffer(row), row.getBoolean("at_limit"))));
-      return Future.succeededFuture(list);
+      boolean limited = false;
+      for (Row row : rows) {
+        list.add(new RankedOffer(toOffer(row), row.getBoolean("at_limit")));
+        limited |= row.getBoolean("limited");
+      }
+      return Future.succeededFuture(new OffersCache.Ranked(List.copyOf(list), !limited));
     });
   }
 
@@ -88,6 +103,7 @@ public final class CatalogRepository {
   public Future<Offer> upsertOffer(Offer offer, Integer stock) {
     Tuple args = Tuple.of(offer.service(), offer.country(), offer.providerId(), offer.price(), offer.cost(), stock);
     return pool.preparedQuery(CatalogSql.UPSERT_OFFER).execute(args).map(rows -> toOffer(rows.iterator().next()))
+        .compose(saved -> offers.changed().map(saved))
         .recover(error -> error instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
             ? Future.failedFuture(DomainException.invalid("unknown service, country or provider in the offer"))
             : Future.failedFuture(error));
@@ -105,7 +121,8 @@ public final class CatalogRepository {
     return pool.preparedQuery(CatalogSql.REFRESH_STOCK)
         .execute(Tuple.of(providerId, services, countries, counts)).map(rows -> rows.rowCount())
         .compose(updated -> pool.preparedQuery(CatalogSql.REFRESH_OPERATORS)
-            .execute(Tuple.of(providerId, countries, operators, counts)).map(updated));
+            .execute(Tuple.of(providerId, countries, operators, counts)).map(updated))
+        .compose(updated -> offers.changed().map(updated));
   }
 
   /** Country id to the operators suppliers report there with stock. */

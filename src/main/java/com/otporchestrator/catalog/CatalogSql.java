@@ -16,10 +16,11 @@ final class CatalogSql {
    * delivered (the price weighed by the supplier's delivery rate, below), then the supplier's priority, then the lowest
    * cost. {@code at_limit}
    * says the supplier already holds {@code channels_limit} of our orders holding a number (the live
-   * states, which the partial index activations_open_by_phone covers, so the count is an index scan).
+   * states, which the partial index activations_open_by_phone covers, so the count is an index scan); {@code limited}
+   * says it has such a limit at all (then the answer is not cached: {@link OffersCache}).
    */
   static final String RANKED_OFFERS = """
-      SELECT o.service, o.country, o.provider_id, o.price, o.cost, o.stock,
+      SELECT o.service, o.country, o.provider_id, o.price, o.cost, o.stock, p.channels_limit IS NOT NULL AS limited,
              p.channels_limit IS NOT NULL AND (SELECT count(*) FROM activations a
                 WHERE a.provider_id = o.provider_id
                   AND a.state IN ('WAITING_CODE', 'CODE_RECEIVED', 'WAITING_RETRY')) >= p.channels_limit

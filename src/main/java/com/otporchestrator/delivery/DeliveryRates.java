@@ -22,9 +22,15 @@ public final class DeliveryRates {
   private static final int MAX_FOLDS = 24;
 
   private final Pool pool;
+  private volatile Runnable onChange = () -> {};
 
   public DeliveryRates(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Who is told that the rates were re-summed (routing weighs offers with them: the offers cache). */
+  public void onChange(Runnable listener) {
+    this.onChange = listener;
   }
 
   /** One (service, country[, supplier]) line: its counts over the window. */
@@ -38,7 +44,10 @@ public final class DeliveryRates {
   /** Folds the closes older than {@code lag} into the buckets, then re-sums the window. Answers how many were folded. */
   public Future<Long> refresh(Duration lag) {
     return fold(lag, 0, 0L).compose(folded -> pool.preparedQuery(DeliverySql.RESUM).execute(Tuple.of(WINDOW_HOURS))
-        .map(folded));
+        .map(resummed -> {
+          if (folded > 0) onChange.run();
+          return folded;
+        }));
   }
 
   private Future<Long> fold(Duration lag, int run, long total) {

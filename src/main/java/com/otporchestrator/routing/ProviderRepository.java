@@ -12,9 +12,20 @@ import java.util.List;
 /** The configured suppliers in PostgreSQL ({@link ProviderSql}); the registry builds their adapters from them. */
 public final class ProviderRepository {
   private final Pool pool;
+  private volatile Runnable onChange = () -> {};
 
   public ProviderRepository(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Who is told, after it is written, that a supplier was configured, enabled or disabled (the offers cache). */
+  public void onChange(Runnable listener) {
+    this.onChange = listener;
+  }
+
+  private <T> T changed(T result) {
+    onChange.run();
+    return result;
   }
 
   public Future<List<ProviderRecord>> all() {
@@ -33,14 +44,14 @@ public final class ProviderRepository {
   public Future<Void> upsert(ProviderRecord p) {
     Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
         p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority());
-    return pool.preparedQuery(ProviderSql.UPSERT).execute(args).mapEmpty();
+    return pool.preparedQuery(ProviderSql.UPSERT).execute(args).map(this::changed).mapEmpty();
   }
 
   /** Writes the whole supplier, its channels limit (null: none) included, in one statement. */
   public Future<Void> upsert(ProviderRecord p, Integer channelsLimit) {
     Tuple args = Tuple.of(p.id(), p.protocol(), p.baseUrl(), p.apiKey(),
         p.pushKeyHash() == null ? null : Buffer.buffer(p.pushKeyHash()), p.enabled(), p.priority(), channelsLimit);
-    return pool.preparedQuery(ProviderSql.PUT).execute(args).mapEmpty();
+    return pool.preparedQuery(ProviderSql.PUT).execute(args).map(this::changed).mapEmpty();
   }
 
   /** A configured supplier as operators see it (never its keys). */
@@ -60,7 +71,7 @@ public final class ProviderRepository {
 
   /** False when no such supplier is configured. */
   public Future<Boolean> setEnabled(String id, boolean enabled) {
-    return pool.preparedQuery(ProviderSql.SET_ENABLED).execute(Tuple.of(id, enabled)).map(rows -> rows.size() == 1);
+    return pool.preparedQuery(ProviderSql.SET_ENABLED).execute(Tuple.of(id, enabled)).map(rows -> changed(rows.size() == 1));
   }
 
   /** What a supplier sells: per service and country, our price, its cost and its stock (rent offers: per hour). */
