@@ -30,19 +30,38 @@ public final class PurchaseAdmission {
    * 503 sent, when the node is full.
    */
   boolean admit(RoutingContext ctx, int orders) {
+    if (!tryAdmit(orders)) {
+      ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+      ctx.fail(new DomainException(Kind.OVERLOADED, "this node is at its limit of " + limit
+          + " purchases in flight; retry in " + RETRY_AFTER_SECONDS + " s", new JsonObject().put("retryAfter", RETRY_AFTER_SECONDS)));
+      return false;
+    }
+    ctx.addEndHandler(done -> release(orders));
+    return true;
+  }
+
+  /**
+   * Admits {@code orders} orders for a front that answers a refusal its own way (the sms-activate compatible API);
+   * false, counted as refused, when the node is full. The caller {@link #release}s what was admitted once answered.
+   */
+  public boolean tryAdmit(int orders) {
     while (true) {
       int now = inFlight.get();
       if (now > 0 && now + orders > limit) {
         rejected.increment();
-        ctx.response().putHeader("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
-        ctx.fail(new DomainException(Kind.OVERLOADED, "this node is at its limit of " + limit
-            + " purchases in flight; retry in " + RETRY_AFTER_SECONDS + " s", new JsonObject().put("retryAfter", RETRY_AFTER_SECONDS)));
         return false;
       }
-      if (inFlight.compareAndSet(now, now + orders)) break;
+      if (inFlight.compareAndSet(now, now + orders)) return true;
     }
-    ctx.addEndHandler(done -> inFlight.addAndGet(-orders));
-    return true;
+  }
+
+  public void release(int orders) {
+    inFlight.addAndGet(-orders);
+  }
+
+  /** How long a refused client is asked to wait, in seconds ({@code Retry-After}). */
+  public static long retryAfterSeconds() {
+    return RETRY_AFTER_SECONDS;
   }
 
   /** Orders admitted and not yet answered. */

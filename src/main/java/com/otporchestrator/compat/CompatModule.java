@@ -21,7 +21,7 @@ public final class CompatModule implements FeatureModule {
   public CompatModule(AccountModule accounts, ActivationModule activations, RentalModule rentals, WalletModule wallets,
                       CatalogModule catalog, WebhookModule webhooks, DeliveryModule delivery, PolicyModule policies) {
     this.routes = new CompatRoutes(accounts.authenticator(), activations.purchases(), activations.service(),
-        wallets.repository(), catalog.repository(), accounts.rateLimiter())
+        wallets.repository(), catalog.repository(), accounts.rateLimiter(), activations.admission())
         .withRentals(rentals.service(), webhooks.urls())
         .with(new CompatCatalogue(catalog.repository(), delivery.rates(), rentals.service(), policies.policies())::register)
         .with(new CompatOrders(activations.purchases(), activations.service(), catalog.repository())::register)

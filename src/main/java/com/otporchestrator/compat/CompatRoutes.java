@@ -9,6 +9,7 @@ import com.otporchestrator.ratelimit.RateLimiter;
 import com.otporchestrator.activation.Activation;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationState;
+import com.otporchestrator.activation.PurchaseAdmission;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
 import com.otporchestrator.catalog.CatalogRepository;
@@ -59,7 +60,21 @@ public final class CompatRoutes {
   private final WalletRepository wallets;
   private final CatalogRepository catalog;
   private final RateLimiter rateLimiter;
+  private final PurchaseAdmission admission;
   private final Map<String, Action> actions = new HashMap<>();
+  /**
+   * The actions that buy a number (or a rental): they take a place among the node's purchases in flight, like
+   * {@code POST /v1/activations}, and are refused with 503 beyond it (docs/protocol-details.md, overload).
+   */
+  static final Set<String> PURCHASES = Set.of("getNumber", "getNumberV2", "getRentNumber", "getExtraActivation",
+      "reactivate", "getAdditionalService");
+
+  /** The node is at its bound of purchases in flight: HTTP 503 with Retry-After and the server-error token. */
+  private static final class Overloaded extends RuntimeException {
+    Overloaded() {
+      super(null, null, false, false);
+    }
+  }
 
   /** Over the account's rate limit: HTTP 429 with Retry-After and the token RATE_LIMIT (Hero's REST token). */
   private static final class OverRateLimit extends RuntimeException {
@@ -89,13 +104,15 @@ public final class CompatRoutes {
   }
 
   public CompatRoutes(Authenticator authenticator, PurchaseService purchases, ActivationService activations,
-                      WalletRepository wallets, CatalogRepository catalog, RateLimiter rateLimiter) {
+                      WalletRepository wallets, CatalogRepository catalog, RateLimiter rateLimiter,
+                      PurchaseAdmission admission) {
     this.authenticator = authenticator;
     this.purchases = purchases;
     this.activations = activations;
     this.wallets = wallets;
     this.catalog = catalog;
     this.rateLimiter = rateLimiter;
+    this.admission = admission;
     actions.put("getBalance", this::balance);
     actions.put("getBalanceAndCashBack", this::balance);
     actions.put("getPrices", this::prices);
@@ -144,16 +161,36 @@ public final class CompatRoutes {
       reply = authenticator.authenticate(apiKey.strip()).compose(account -> {
         if (account.gone()) return Future.failedFuture(refuse(CompatTokens.BAD_KEY));
         return rateLimiter.take(account.id()).compose(decision -> decision.allowed()
-            ? run(account, actionName, params) : Future.failedFuture(new OverRateLimit(decision)));
+            ? admitted(ctx, account, actionName, params) : Future.failedFuture(new OverRateLimit(decision)));
       });
     }
     String known = actionName != null && actions.containsKey(actionName.strip()) ? actionName.strip() : "(unknown)";
     reply.onFailure(failure -> {
           if (failure instanceof OverRateLimit over) sendRateLimited(ctx, over.decision);
+          if (failure instanceof Overloaded) sendOverloaded(ctx);
         })
-        .recover(failure -> failure instanceof OverRateLimit ? Future.failedFuture(failure)
+        .recover(failure -> failure instanceof OverRateLimit || failure instanceof Overloaded ? Future.failedFuture(failure)
             : Future.succeededFuture(Reply.text(token(failure, known))))
         .onSuccess(r -> send(ctx, r));
+  }
+
+  /** Runs the action; a purchase only with a place among the node's purchases in flight, held until it is answered. */
+  private Future<Reply> admitted(RoutingContext ctx, Account account, String actionName, Params params) {
+    if (actionName == null || !PURCHASES.contains(actionName.strip())) return run(account, actionName, params);
+    if (!admission.tryAdmit(1)) return Future.failedFuture(new Overloaded());
+    ctx.addEndHandler(done -> admission.release(1));
+    return run(account, actionName, params);
+  }
+
+  /**
+   * The sms-activate family has no "busy" token: 503 with Retry-After tells clients that read the status, and the body
+   * ERROR_SQL (the family's "server failed, try again") tells those that read only the body to retry, where NO_NUMBERS
+   * or NO_BALANCE would make them move on or stop.
+   */
+  private static void sendOverloaded(RoutingContext ctx) {
+    if (ctx.response().ended()) return;
+    ctx.response().setStatusCode(503).putHeader("Retry-After", String.valueOf(PurchaseAdmission.retryAfterSeconds()))
+        .putHeader("Content-Type", "text/plain; charset=utf-8").end(CompatTokens.ERROR_SQL);
   }
 
   private Future<Reply> run(Account account, String actionName, Params params) {

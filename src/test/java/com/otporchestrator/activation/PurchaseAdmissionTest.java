@@ -41,7 +41,7 @@ class PurchaseAdmissionTest {
   }
 
   @Test
-  @DisplayName("two purchases held in flight; a third and a batch are refused untouched; room again once they finish")
+  @DisplayName("two purchases held in flight; a third, a batch and the compatible API's purchases are refused untouched; room again once they finish")
   void refusesBeyondTheBoundAndAdmitsAgainAfter() throws Exception {
     Customer first = node.customer("first", "1.00", "bulk");
     Customer second = node.customer("second", "1.00", "bulk");
@@ -71,7 +71,13 @@ class PurchaseAdmissionTest {
       Api.Response batch = node.api().post("/v1/activations/batch", third.apiKey(), new JsonObject().put("items",
           new JsonArray().add(new JsonObject().put("service", "tg").put("country", 0).put("quantity", 2))));
       assertThat(batch.status()).as("%s", batch).isEqualTo(503);
-      assertThat(node.node().modules().activations().admission().rejected()).isEqualTo(2);
+      for (String action : new String[] {"getNumber", "getNumberV2", "getRentNumber"}) {
+        Api.Response compat = compatPurchase(third, action);
+        assertThat(compat.status()).as("%s: %s", action, compat).isEqualTo(503);
+        assertThat(compat.header("Retry-After")).as(action).isEqualTo("1");
+        assertThat(compat.body()).as(action).isEqualTo("ERROR_SQL");
+      }
+      assertThat(node.node().modules().activations().admission().rejected()).isEqualTo(5);
 
       Await.result(lock.query("COMMIT").execute());
       for (Thread buyer : buyers) buyer.join();
@@ -84,6 +90,15 @@ class PurchaseAdmissionTest {
     assertThat(wallet(third)).isEqualTo(new JsonObject().put("balance", "1.00").put("held", "0.00").put("currency", "USD"));
     Await.until("nothing in flight", Duration.ofSeconds(10), () -> node.node().modules().activations().admission().inFlight() == 0);
     assertThat(buy(third).status()).as("admitted again").isEqualTo(201);
+    Api.Response compat = compatPurchase(third, "getNumber");
+    assertThat(compat.status()).as("%s", compat).isEqualTo(200);
+    assertThat(compat.body()).as("admitted again over the compatible API").startsWith("ACCESS_NUMBER:");
+  }
+
+  /** A purchase over the sms-activate compatible API, as its scripts send it. */
+  private static Api.Response compatPurchase(Customer customer, String action) {
+    return node.api().get("/stubs/handler_api.php?api_key=" + customer.apiKey() + "&action=" + action
+        + "&service=tg&country=0" + (action.equals("getRentNumber") ? "&rent_time=4" : ""), null);
   }
 
   private static Api.Response buy(Customer customer) {
