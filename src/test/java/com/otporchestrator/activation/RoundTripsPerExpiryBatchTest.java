@@ -37,6 +37,11 @@ class RoundTripsPerExpiryBatchTest {
   static final int POSTGRESQL_STATEMENTS = 3;
   /** The engines told once that closes are due now (one PUBLISH on the wake-up channel). */
   static final int WAKE_UPS = 1;
+  /**
+   * The expired orders' change notice to the event streams of every node: one PUBLISH for the whole batch (its ids
+   * travel together), not one per order.
+   */
+  static final int CHANGE_NOTICES = 1;
 
   private static TestStores.Isolated stores;
   private static TestNode node;
@@ -64,26 +69,26 @@ class RoundTripsPerExpiryBatchTest {
   }
 
   @Test
-  @DisplayName("costs 3 PostgreSQL statements; one ZADD per timer shard its closes fall in, one wake-up and one change notice per order")
+  @DisplayName("costs 3 PostgreSQL statements; one ZADD per timer shard its closes fall in, one wake-up and one change notice for the whole batch")
   void expiryBatchRoundTrips() {
     for (int size : new int[] {10, 40}) {
-      List<Long> ids = buy(size);
-      long[] before = counts();
-      expire(ids);
-      long[] after = counts();
-      long statements = after[0] - before[0];
-      long commands = after[1] - before[1];
-      System.out.printf("round trips of one expiry batch of %d orders: %d PostgreSQL statements, %d Redis commands%n",
-          size, statements, commands);
-      assertThat(node.countActivations("state = 'WAITING_CODE'")).as("orders left open").isZero();
-      assertThat(statements).as("PostgreSQL statements of a batch of %d", size).isEqualTo(POSTGRESQL_STATEMENTS);
-      assertThat(commands).as("Redis commands of a batch of %d", size).isEqualTo(closeShards(ids) + WAKE_UPS + changeNotices(ids));
+      long fewestStatements = Long.MAX_VALUE;
+      long fewestBeyondCloses = Long.MAX_VALUE; // Redis commands beyond the closes' ZADDs, whose count depends on the ids
+      for (int attempt = 0; attempt < 3; attempt++) { // the lowest: a background task may land inside one measurement
+        List<Long> ids = buy(size);
+        long[] before = counts();
+        expire(ids);
+        long[] after = counts();
+        assertThat(node.countActivations("state = 'WAITING_CODE'")).as("orders left open").isZero();
+        fewestStatements = Math.min(fewestStatements, after[0] - before[0]);
+        fewestBeyondCloses = Math.min(fewestBeyondCloses, after[1] - before[1] - closeShards(ids));
+      }
+      System.out.printf("round trips of one expiry batch of %d orders: %d PostgreSQL statements, %d Redis commands beside"
+          + " one ZADD per close shard%n", size, fewestStatements, fewestBeyondCloses);
+      assertThat(fewestStatements).as("PostgreSQL statements of a batch of %d", size).isEqualTo(POSTGRESQL_STATEMENTS);
+      assertThat(fewestBeyondCloses).as("Redis commands of a batch of %d beside the closes' ZADDs", size)
+          .isEqualTo(WAKE_UPS + CHANGE_NOTICES);
     }
-  }
-
-  /** One PUBLISH per expired order on the order-change channel, which the event streams of every node listen to. */
-  private static long changeNotices(List<Long> ids) {
-    return ids.size();
   }
 
   /** The supplier closes of the expired orders are scheduled with one ZADD per shard (pipelined), nothing per order. */
