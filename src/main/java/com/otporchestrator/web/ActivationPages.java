@@ -6,6 +6,7 @@ import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
@@ -135,7 +136,8 @@ final class ActivationPages {
         throw DomainException.invalid("choose a service and a country from the list");
       }
       request = new PurchaseRequest(service, Integer.parseInt(country),
-          maxPrice == null || maxPrice.isBlank() ? null : Money.parseUsd(maxPrice), null, List.of(), null, Channel.WEB);
+          maxPrice == null || maxPrice.isBlank() ? null : Money.parseUsd(maxPrice), null, List.of(), null, Channel.WEB)
+          .from(ClientAddress.of(ctx));
     } catch (DomainException | IllegalArgumentException e) {
       showBuy(ctx, 400, e.getMessage());
       return;
