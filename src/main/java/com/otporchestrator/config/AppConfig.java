@@ -248,7 +248,8 @@ public record AppConfig(
   }
 
   private static TrustedProxies trustedProxies(Env e) {
-    String list = e.string("TRUSTED_PROXIES", "");
+    String list = e.string("TRUSTED_PROXIES", null);
+    if (list == null) return TrustedProxies.NONE;
     TrustedProxies parsed = TrustedProxies.parse(list);
     if (parsed != null) return parsed;
     e.problem("TRUSTED_PROXIES must be addresses or address/prefix blocks separated by commas, got '" + list + "'");

@@ -12,6 +12,7 @@ import com.otporchestrator.wallet.WalletModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
+import com.otporchestrator.store.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -35,8 +36,9 @@ public final class WebModule implements FeatureModule {
 
   public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
                    ActivationModule activations, PushModule push, RentalModule rentals, ClaimModule claims,
-                   PolicyModule policies) {
-    this.kit = new WebKit(core.vertx(), core.pool());
+                   PolicyModule policies, LuaScript bucketScript) {
+    this.kit = new WebKit(core.vertx(), core.pool(),
+        new LoginThrottle(core.redis(), bucketScript, core.config().redisKeyPrefix()));
     this.logins = new Logins(core.pool());
     this.customers = new CustomerSessions(kit.sessions(), accounts.repository());
     this.pages = new CustomerPages(kit.pages());
