@@ -6,7 +6,9 @@ import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.ClientAddress;
+import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
@@ -37,9 +39,12 @@ final class ActivationPages {
   private final CatalogRepository catalog;
   private final WalletRepository wallets;
   private final PushModule push;
+  private final IdempotencyStore once;
 
   ActivationPages(CustomerPages pages, ActivationService activations, ActivationRefunds refunds,
-                  PurchaseService purchases, CatalogRepository catalog, WalletRepository wallets, PushModule push) {
+                  PurchaseService purchases, CatalogRepository catalog, WalletRepository wallets, PushModule push,
+                  IdempotencyStore once) {
+    this.once = once;
     this.pages = pages;
     this.activations = activations;
     this.refunds = refunds;
@@ -118,7 +123,8 @@ final class ActivationPages {
         wallets.wallet(accountId).map(w -> {
           List<JsonObject> rows = offers.stream().map(o -> (JsonObject) o).toList();
           pages.render(ctx, status, pages.page(ctx, "Buy a number", "/app/buy"), "app/buy.jte", "services", services,
-              "service", chosen, "offers", rows, "balance", Money.format(w.balance()), "error", error);
+              "service", chosen, "offers", rows, "balance", Money.format(w.balance()), "error", error,
+              "attempt", Sessions.randomToken());
           return null;
         }))).onFailure(ctx::fail);
   }
@@ -142,10 +148,29 @@ final class ActivationPages {
       showBuy(ctx, 400, e.getMessage());
       return;
     }
-    purchases.purchase(account.id(), request).onSuccess(order -> redirect(ctx, "/app",
-            "Bought +" + order.phone() + " for $" + Money.format(order.price()) + ": the code will appear on its card."))
+    // A double click, or the form sent again from the browser's history, buys once: each rendering of the page gives
+    // its forms an attempt token, and the purchase runs at most once per (account, token, offer), like an API call with
+    // an Idempotency-Key; a repeat shows the first outcome.
+    String attempt = ctx.request().getFormAttribute("attempt");
+    String key = attempt == null || !attempt.matches("[A-Za-z0-9_-]{16,64}") ? null
+        : "web-buy:" + attempt + ":" + request.service() + ":" + request.country();
+    once.run(account.id(), key, "POST /app/buy " + request.service() + " " + request.country() + " " + request.maxPrice(),
+            "/app/buy", () -> purchases.purchase(account.id(), request).map(order -> ApiResponse.json(201, new JsonObject()
+                .put("id", order.id()).put("phone", order.phone()).put("price", Money.format(order.price())))))
+        .onSuccess(outcome -> {
+          if (outcome.status() == 201) {
+            JsonObject order = new JsonObject(outcome.body());
+            redirect(ctx, "/app", "Bought +" + order.getString("phone") + " for $" + order.getString("price")
+                + ": the code will appear on its card.");
+          } else if (outcome.status() < 500) {
+            showBuy(ctx, outcome.status() == 400 ? 400 : 409, new JsonObject(outcome.body()).getString("detail"));
+          } else {
+            ctx.fail(outcome.status());
+          }
+        })
         .onFailure(e -> {
-          if (e instanceof DomainException d) showBuy(ctx, 409, d.getMessage());
+          if (e instanceof DomainException d) showBuy(ctx, 409, d.kind() == DomainException.Kind.IDEMPOTENCY_IN_PROGRESS
+              ? "This purchase is already on its way: it will appear among your activations." : d.getMessage());
           else ctx.fail(e);
         });
   }

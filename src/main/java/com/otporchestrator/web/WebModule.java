@@ -2,6 +2,7 @@ package com.otporchestrator.web;
 
 import com.otporchestrator.account.AccountModule;
 import com.otporchestrator.activation.ActivationModule;
+import com.otporchestrator.api.ApiModule;
 import com.otporchestrator.catalog.CatalogModule;
 import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.policy.PolicyModule;
@@ -36,7 +37,7 @@ public final class WebModule implements FeatureModule {
 
   public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
                    ActivationModule activations, PushModule push, RentalModule rentals, ClaimModule claims,
-                   PolicyModule policies, LuaScript bucketScript) {
+                   PolicyModule policies, ApiModule api, LuaScript bucketScript) {
     this.kit = new WebKit(core.vertx(), core.pool(),
         new LoginThrottle(core.redis(), bucketScript, core.config().redisKeyPrefix()));
     this.logins = new Logins(core.pool());
@@ -45,7 +46,7 @@ public final class WebModule implements FeatureModule {
     this.login = new LoginRoutes(kit, customers, logins, accounts.repository(), accounts.authenticator(), pages);
     this.loginAdmin = new LoginAdminRoutes(kit, logins);
     this.activations = new ActivationPages(pages, activations.service(), activations.refunds(), activations.purchases(),
-        catalog.repository(), wallets.repository(), push);
+        catalog.repository(), wallets.repository(), push, api.idempotency());
     this.wallet = new WalletPages(pages, wallets.repository());
     this.policy = new PolicyPages(pages, policies.policies());
     this.rentals = new RentalPages(pages, rentals.service());

@@ -77,6 +77,42 @@ class CustomerPagesTest {
   }
 
   @Test
+  @DisplayName("a buy form sent twice (a double click, or again from history) buys one number; a fresh page buys another")
+  void aBuyFormSentTwiceBuysOnce() {
+    WebClient web = loggedIn();
+    WebClient.Page page = web.get("/app/buy?service=tg");
+    String attempt = attemptOf(page.body());
+    java.util.Map<String, String> buy = WebClient.form("_csrf", page.csrf(), "attempt", attempt, "service", "tg",
+        "country", "0", "maxPrice", "0.50");
+    long before = openOrders();
+
+    WebClient.Page first = web.post("/app/buy", buy);
+    WebClient.Page again = web.post("/app/buy", buy);
+    assertThat(first.status()).isEqualTo(303);
+    assertThat(again.status()).as("the repeat shows the first outcome").isEqualTo(303);
+    assertThat(again.location()).isEqualTo(first.location());
+    assertThat(openOrders()).isEqualTo(before + 1);
+
+    String fresh = attemptOf(web.get("/app/buy?service=tg").body());
+    assertThat(fresh).isNotEqualTo(attempt);
+    buy.put("attempt", fresh);
+    assertThat(web.post("/app/buy", buy).status()).isEqualTo(303);
+    assertThat(openOrders()).isEqualTo(before + 2);
+  }
+
+  private static String attemptOf(String body) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"attempt\" value=\"([A-Za-z0-9_-]+)\"").matcher(body);
+    assertThat(m.find()).as("the buy form carries an attempt token").isTrue();
+    return m.group(1);
+  }
+
+  private static long openOrders() {
+    return com.otporchestrator.testing.Await.result(node.node().core().pool().preparedQuery(
+            "SELECT count(*) FROM activations WHERE account_id = $1").execute(io.vertx.sqlclient.Tuple.of(carol.id())))
+        .iterator().next().getLong(0);
+  }
+
+  @Test
   @DisplayName("the policy page shows the policy in force, every rule in words and its source sentences")
   void policyPage() {
     WebClient web = loggedIn();
