@@ -53,12 +53,21 @@ public final class ClaimPages {
 
   /** The evidence upload reads its own (larger) body: before the global body handler, then CSRF and the session. */
   void mountUpload(Router router, CustomerSessions sessions) {
+    // The session first: a request without one is sent to the login page before its body (up to the file limit) is
+    // read; the request is paused until the body handler resumes it (two routes: a body handler may not
+    // follow a user handler on one route). The CSRF token is a form field, so its check comes after the body.
+    router.post("/app/claims/:id/evidence")
+        .handler(ctx -> {
+          ctx.request().pause();
+          ctx.next();
+        })
+        .handler(Pages::securityHeaders)
+        .handler(sessions)
+        .failureHandler(kit.pages().failures());
     router.post("/app/claims/:id/evidence")
         .handler(BodyHandler.create(true).setBodyLimit(ClaimService.MAX_FILE_BYTES + 64 * 1024)
             .setDeleteUploadedFilesOnEnd(true))
-        .handler(Pages::securityHeaders)
         .handler(kit.csrf())
-        .handler(sessions)
         .handler(this::upload)
         .failureHandler(kit.pages().failures());
   }

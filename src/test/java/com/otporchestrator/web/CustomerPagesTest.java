@@ -100,6 +100,23 @@ class CustomerPagesTest {
     assertThat(openOrders()).isEqualTo(before + 2);
   }
 
+  @Test
+  @DisplayName("an evidence upload without a session is sent to the login page before its body is read")
+  void anUploadWithoutASessionIsRefusedBeforeItsBody() throws Exception {
+    java.net.URI base = java.net.URI.create(api.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(5_000);
+      // headers announcing 5 MB, and no body at all: only a server that answers before reading it can reply
+      socket.getOutputStream().write(("POST /app/claims/1/evidence HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 5000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 303 See Other");
+    }
+  }
+
   private static String attemptOf(String body) {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"attempt\" value=\"([A-Za-z0-9_-]+)\"").matcher(body);
     assertThat(m.find()).as("the buy form carries an attempt token").isTrue();
