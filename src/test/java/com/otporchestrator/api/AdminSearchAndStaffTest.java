@@ -145,7 +145,7 @@ class AdminSearchAndStaffTest {
   }
 
   @Test
-  @DisplayName("a suspension and an outage decision record who made them")
+  @DisplayName("a suspension, a termination and an outage decision record who made them")
   void suspensionsAndOutagesRecordWhoDecided() {
     Customer eve = node.customer("eve", null);
     Api.Response suspended = RawHttp.send(api, "PUT", "/admin/v1/accounts/" + eve.id() + "/status",
@@ -153,6 +153,11 @@ class AdminSearchAndStaffTest {
         "X-Admin-Actor", "dave");
     assertThat(suspended.status()).as("%s", suspended).isEqualTo(200);
     assertThat(decisions("account:" + eve.id())).containsExactly("token:dave account.suspend");
+    Api.Response terminated = RawHttp.send(api, "POST", "/admin/v1/accounts/" + eve.id() + "/terminate",
+        "{\"reason\":\"AUP violation\"}", "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json",
+        "X-Admin-Actor", "dave");
+    assertThat(terminated.status()).as("%s", terminated).isEqualTo(200);
+    assertThat(decisions("account:" + eve.id())).containsExactly("token:dave account.suspend", "token:dave account.terminate");
     Api.Response declared = api.post("/admin/v1/outages", ADMIN, new JsonObject().put("service", "tg").put("country", 7)
         .put("from", Instant.now().minusSeconds(60).toString()).put("reason", "test"));
     assertThat(declared.status()).as("%s", declared).isEqualTo(201);
