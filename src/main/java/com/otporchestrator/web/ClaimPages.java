@@ -4,6 +4,7 @@ import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.claim.Claim;
 import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.claim.ClaimState;
+import com.otporchestrator.claim.Eligibility;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundDecision;
@@ -78,6 +79,7 @@ public final class ClaimPages {
     router.post("/app/claims").handler(this::file);
     router.get("/app/claims/:id").handler(this::detail);
     router.post("/app/claims/:id/appeal").handler(this::appeal);
+    router.post("/app/claims/:id/remedy").handler(this::chooseRemedy);
   }
 
   private void list(RoutingContext ctx) {
@@ -158,8 +160,10 @@ public final class ClaimPages {
         .compose(d -> policies.version(d.claim().policyId(), d.claim().policyVersion()).map(policy -> {
           boolean appealable = d.claim().state() == ClaimState.REJECTED && !policy.review().decisionsFinal()
               && d.claim().escalationLevel() + 1 < policy.review().escalation().size();
+          List<String> remedies = d.claim().state().open()
+              ? Eligibility.customerRemedies(policy, d.claim().type()) : List.of();
           pages.render(ctx, pages.page(ctx, "Claim #" + id, "/app/claims"), "app/claim.jte", "detail", d,
-              "view", view(d.claim(), appealable), "maxFiles", ClaimService.MAX_FILES);
+              "view", view(d.claim(), appealable), "maxFiles", ClaimService.MAX_FILES, "remedies", remedies);
           return null;
         })).onFailure(ctx::fail);
   }
@@ -176,6 +180,20 @@ public final class ClaimPages {
     ctx.vertx().fileSystem().readFile(file.uploadedFileName())
         .compose((Buffer data) -> claims.addEvidence(id, CustomerSessions.account(ctx).id(), data, null))
         .onSuccess(d -> ActivationPages.redirect(ctx, "/app/claims/" + id, "Evidence added."))
+        .onFailure(ctx::fail);
+  }
+
+  /** The customer's choice of remedy, while the claim is undecided (the service checks the policy allows it). */
+  private void chooseRemedy(RoutingContext ctx) {
+    long id = id(ctx);
+    if (id < 0) return;
+    String remedy = ctx.request().getFormAttribute("remedy");
+    if (remedy == null || !remedy.matches("[a-z_]{1,30}")) {
+      ctx.fail(DomainException.invalid("choose a remedy"));
+      return;
+    }
+    claims.chooseRemedy(id, CustomerSessions.account(ctx).id(), remedy)
+        .onSuccess(d -> ActivationPages.redirect(ctx, "/app/claims/" + id, "Remedy chosen: " + remedy + "."))
         .onFailure(ctx::fail);
   }
 
