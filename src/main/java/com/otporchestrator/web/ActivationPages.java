@@ -40,11 +40,13 @@ final class ActivationPages {
   private final WalletRepository wallets;
   private final PushModule push;
   private final IdempotencyStore once;
+  private final CountryNames countries;
 
   ActivationPages(CustomerPages pages, ActivationService activations, ActivationRefunds refunds,
                   PurchaseService purchases, CatalogRepository catalog, WalletRepository wallets, PushModule push,
-                  IdempotencyStore once) {
+                  IdempotencyStore once, CountryNames countries) {
     this.once = once;
+    this.countries = countries;
     this.pages = pages;
     this.activations = activations;
     this.refunds = refunds;
@@ -70,7 +72,7 @@ final class ActivationPages {
     Instant now = Instant.now();
     activations.live(account.id(), 100)
         .compose(live -> Future.all(live.stream().map(a -> refunds.position(a.id(), account.id(), now)).toList())
-            .map(all -> all.<ActivationRefunds.Position>list().stream().map(p -> ActivationCard.of(p, now)).toList()))
+            .map(all -> all.<ActivationRefunds.Position>list().stream().map(p -> ActivationCard.of(p, now, countries)).toList()))
         .compose(cards -> wallets.wallet(account.id()).map(w -> {
           pages.render(ctx, pages.page(ctx, "Activations", "/app"), "app/home.jte", "cards", cards,
               "balance", Money.format(w.balance()));
@@ -85,7 +87,7 @@ final class ActivationPages {
     Instant now = Instant.now();
     refunds.position(id, CustomerSessions.account(ctx).id(), now)
         .onSuccess(p -> pages.render(ctx, pages.page(ctx, "Activation #" + id, "/app"), "app/activation.jte",
-            "card", ActivationCard.of(p, now)))
+            "card", ActivationCard.of(p, now, countries)))
         .onFailure(ctx::fail);
   }
 
@@ -100,7 +102,7 @@ final class ActivationPages {
     String csrf = Csrf.token(ctx);
     refunds.position(id, accountId, Instant.now()).onSuccess(first -> push.stream(ctx, id, accountId, order -> {
       Instant now = Instant.now();
-      ActivationCard card = ActivationCard.of(ActivationRefunds.position(order, first.policy(), now), now);
+      ActivationCard card = ActivationCard.of(ActivationRefunds.position(order, first.policy(), now), now, countries);
       String html = pages.pages().fragment("app/card.jte", java.util.Map.of("card", card, "csrf", csrf));
       StringBuilder event = new StringBuilder("event: card\n");
       html.lines().forEach(line -> event.append("data: ").append(line).append('\n'));

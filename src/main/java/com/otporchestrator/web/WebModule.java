@@ -38,6 +38,7 @@ public final class WebModule implements FeatureModule {
   public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
                    ActivationModule activations, PushModule push, RentalModule rentals, ClaimModule claims,
                    PolicyModule policies, ApiModule api, LuaScript bucketScript) {
+    CountryNames countries = new CountryNames(catalog.repository());
     this.kit = new WebKit(core.vertx(), core.pool(),
         new LoginThrottle(core.redis(), bucketScript, core.config().redisKeyPrefix()));
     this.logins = new Logins(core.pool());
@@ -46,10 +47,10 @@ public final class WebModule implements FeatureModule {
     this.login = new LoginRoutes(kit, customers, logins, accounts.repository(), accounts.authenticator(), pages);
     this.loginAdmin = new LoginAdminRoutes(kit, logins);
     this.activations = new ActivationPages(pages, activations.service(), activations.refunds(), activations.purchases(),
-        catalog.repository(), wallets.repository(), push, api.idempotency());
+        catalog.repository(), wallets.repository(), push, api.idempotency(), countries);
     this.wallet = new WalletPages(pages, wallets.repository());
     this.policy = new PolicyPages(pages, policies.policies());
-    this.rentals = new RentalPages(pages, rentals.service());
+    this.rentals = new RentalPages(pages, rentals.service(), countries);
     this.claims = new ClaimPages(kit, pages, claims.service(), activations.refunds(), new RentalRefunds(rentals.service()),
         policies.policies());
   }

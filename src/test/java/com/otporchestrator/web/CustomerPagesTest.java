@@ -156,6 +156,9 @@ class CustomerPagesTest {
     assertThat(rental.getString("channel")).isEqualTo("web");
     WebClient.Page detail = web.get(path);
     assertThat(detail.body()).contains("4 hours at $0.10 an hour").contains("data-testid=\"refund-words\"");
+    com.otporchestrator.testing.Await.until("the page names the country, not its id", () -> web.get(path).body()
+        .contains("full · Russia</span>"));
+    assertThat(web.get("/app").body()).doesNotContain("· country 0<");
     WebClient.Page extended = web.post(path + "/extend", form("_csrf", csrf, "hours", "2"));
     assertThat(extended.status()).isEqualTo(303);
     assertThat(web.get(path).body()).contains("6 hours at $0.10 an hour");
