@@ -89,7 +89,7 @@ public final class Modules {
     sandbox = core.config().runs(Role.SANDBOX) ? new SandboxModule(core.config(), routing, activations, rentals) : null;
     // An SMS a supplier pushes goes to the activation holding the phone, else to the rental holding it.
     routing.deliverPushedSmsTo(List.of(activations.smsInbox(), rentals.smsInbox()));
-    web = new WebModule(core, accounts, wallets, catalog, activations, push, rentals, claims, policies);
+    web = new WebModule(core, accounts, wallets, catalog, activations, push, rentals, claims, policies, api, scripts.rateLimit());
     staff = new StaffModule(core, PasswordHasher.of(web.kit()::hashPassword, web.kit()::verifyPassword));
     console = new ConsoleModule(web.kit(), new ConsoleModule.Uses(api, staff, claims, accounts, wallets, abuse, outages,
         routing, policies, lookup));

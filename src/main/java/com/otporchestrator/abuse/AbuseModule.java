@@ -25,7 +25,6 @@ public final class AbuseModule implements FeatureModule {
     this.heldRefunds = new HeldRefunds(core.pool());
     this.routes = new AbuseRoutes(repository, monitor, heldRefunds);
     activations.signals(monitor);
-    activations.afterHttpPurchase(routes::recordPurchaseAddress);
   }
 
   public AbuseMonitor monitor() {

@@ -44,8 +44,9 @@ public final class AbuseMonitor implements OrderSignals {
   }
 
   @Override
-  public void purchased(long accountId, long orderId) {
+  public void purchased(long accountId, long orderId, String clientAddress) {
     onPurchase(accountId, orderId).onFailure(e -> LOG.debug("abuse window not updated: {}", e.toString()));
+    onPurchaseFrom(accountId, clientAddress).onFailure(e -> LOG.debug("shared_ip not updated: {}", e.toString()));
   }
 
   @Override

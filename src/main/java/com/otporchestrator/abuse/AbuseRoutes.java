@@ -68,13 +68,6 @@ final class AbuseRoutes {
     });
   }
 
-  /** A purchase over the JSON API: who bought from which client address (the shared_ip signal). */
-  void recordPurchaseAddress(RoutingContext ctx) {
-    if (monitor == null || ctx.request().remoteAddress() == null) return;
-    monitor.onPurchaseFrom(CustomerAuth.account(ctx).id(), ctx.request().remoteAddress().hostAddress())
-        .onFailure(e -> LoggerFactory.getLogger(AbuseRoutes.class).debug("shared_ip not updated: {}", e.toString()));
-  }
-
   private void flags(RoutingContext ctx) {
     Endpoints.respond(ctx, () -> {
       String account = ctx.request().getParam("accountId");

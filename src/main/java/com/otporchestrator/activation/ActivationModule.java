@@ -127,11 +127,6 @@ public final class ActivationModule implements FeatureModule {
     service.signals(signals);
   }
 
-  /** Told of each purchase made over the JSON API, with its request (abuse controls read the client address). */
-  public void afterHttpPurchase(Consumer<RoutingContext> listener) {
-    routes.afterPurchase(listener);
-  }
-
   @Override
   public void mount(Router router) {
     routes.mount(router);

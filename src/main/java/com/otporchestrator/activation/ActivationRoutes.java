@@ -1,5 +1,6 @@
 package com.otporchestrator.activation;
 
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.CustomerAuth;
 import com.otporchestrator.api.Endpoints;
@@ -27,7 +28,6 @@ final class ActivationRoutes {
   private final PurchaseService purchases;
   private final ActivationService activations;
   private final IdempotencyStore idempotency;
-  private volatile java.util.function.Consumer<RoutingContext> afterPurchase = ctx -> {};
   private final WebhookUrls webhookUrls;
   private final ActivationRefunds refunds;
   private final PurchaseAdmission admission;
@@ -40,11 +40,6 @@ final class ActivationRoutes {
     this.activations = activations;
     this.idempotency = idempotency;
     this.webhookUrls = webhookUrls;
-  }
-
-  /** Told of each purchase this API made (abuse controls read the client address); must not throw. */
-  void afterPurchase(java.util.function.Consumer<RoutingContext> listener) {
-    this.afterPurchase = listener;
   }
 
   void mount(Router router) {
@@ -61,8 +56,9 @@ final class ActivationRoutes {
     if (!admission.admit(ctx, 1)) return;
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
-      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls, Channel.API);
-      return purchases.purchase(accountId, request).onSuccess(order -> afterPurchase.accept(ctx))
+      PurchaseRequest request = purchaseRequest(Requests.jsonBody(ctx, PURCHASE_FIELDS), webhookUrls, Channel.API)
+          .from(ClientAddress.of(ctx));
+      return purchases.purchase(accountId, request)
           .map(order -> ApiResponse.json(201, ActivationViews.activation(order))
               .withHeader("Location", "/v1/activations/" + order.id()));
     });

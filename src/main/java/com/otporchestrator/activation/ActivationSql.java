@@ -61,7 +61,7 @@ final class ActivationSql {
           LEFT JOIN policy p ON true
         RETURNING id, expires_at
       )
-      SELECT r.ord, r.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+      SELECT r.ord, r.id, ceil(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
         FROM req r JOIN ord o ON o.id = r.id""";
 
   /**
@@ -173,8 +173,8 @@ final class ActivationSql {
   /** Where each order's timers should stand now, to re-schedule whatever is not finished. */
   static final String TIMER_STATE = """
       SELECT a.id, a.state, a.upstream_state,
-             (extract(epoch FROM a.expires_at) * 1000)::bigint AS expires_ms,
-             (extract(epoch FROM a.upstream_next_at) * 1000)::bigint AS upstream_next_ms,
+             ceil(extract(epoch FROM a.expires_at) * 1000)::bigint AS expires_ms,
+             ceil(extract(epoch FROM a.upstream_next_at) * 1000)::bigint AS upstream_next_ms,
              p.protocol
         FROM activations a JOIN providers p ON p.id = a.provider_id
        WHERE a.id = ANY($1)""";

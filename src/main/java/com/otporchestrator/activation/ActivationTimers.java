@@ -33,7 +33,7 @@ public final class ActivationTimers {
 
   /** Schedules the end of a freshly opened order's window. */
   public Future<Void> expiry(Activation order) {
-    return sync.schedule(new Timer(TimerKind.EXPIRE, order.id(), order.expiresAt().toInstant().toEpochMilli()));
+    return sync.schedule(new Timer(TimerKind.EXPIRE, order.id(), Timer.dueMillis(order.expiresAt().toInstant())));
   }
 
   /** Schedules the supplier close, due now, of orders just closed (their row says CLOSING, due now). */

@@ -49,16 +49,17 @@ public final class BatchPurchase {
           ? Future.succeededFuture(List.of()) : purchases.holdAll(accountId, offers);
       return held.compose(created -> allocateAll(items, units, created))
           .map(outcomes -> report(items, quotes, units, outcomes))
-          .onSuccess(this::countPurchases);
+          .onSuccess(results -> countPurchases(items, results));
     });
   }
 
   private record Unit(int item, PurchaseService.Quote quote) {}
 
-  private void countPurchases(List<ItemResult> results) {
+  private void countPurchases(List<Item> items, List<ItemResult> results) {
     for (ItemResult result : results) {
       purchases.countPurchases("created", result.allocated().size());
-      result.allocated().forEach(order -> purchases.signals().purchased(order.accountId(), order.id()));
+      String from = items.get(result.index()).request().clientAddress();
+      result.allocated().forEach(order -> purchases.signals().purchased(order.accountId(), order.id(), from));
       result.failures().forEach(f -> purchases.countPurchases(com.otporchestrator.metrics.Meters.label(f.kind()), f.count()));
     }
   }

@@ -1,6 +1,7 @@
 package com.otporchestrator.activation;
 
 import com.otporchestrator.order.Channel;
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.CustomerAuth;
 import com.otporchestrator.api.Endpoints;
@@ -50,7 +51,7 @@ final class BatchRoutes {
     if (!admission.admit(ctx, ordersAsked(ctx))) return;
     Endpoints.respondOnce(ctx, idempotency, () -> {
       long accountId = CustomerAuth.activeAccount(ctx).id();
-      List<BatchPurchase.Item> items = items(Requests.jsonBody(ctx, Set.of("items")));
+      List<BatchPurchase.Item> items = items(Requests.jsonBody(ctx, Set.of("items")), ClientAddress.of(ctx));
       return batches.buy(accountId, items).map(BatchRoutes::response);
     });
   }
@@ -70,7 +71,7 @@ final class BatchRoutes {
     }
   }
 
-  private List<BatchPurchase.Item> items(JsonObject body) {
+  private List<BatchPurchase.Item> items(JsonObject body, String clientAddress) {
     Object raw = body.getValue("items");
     if (!(raw instanceof JsonArray array) || array.isEmpty() || array.size() > MAX_ITEMS) {
       throw DomainException.invalid("'items' must be an array of 1 to " + MAX_ITEMS + " objects");
@@ -84,7 +85,8 @@ final class BatchRoutes {
           if (!ITEM_FIELDS.contains(field)) throw DomainException.invalid("unknown field '" + field + "'");
         }
         int quantity = item.getValue("quantity") == null ? 1 : Requests.requiredInt(item, "quantity", 1, MAX_QUANTITY);
-        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item, webhookUrls, Channel.API), quantity));
+        items.add(new BatchPurchase.Item(ActivationRoutes.purchaseRequest(item, webhookUrls, Channel.API).from(clientAddress),
+            quantity));
         orders += quantity;
       } catch (DomainException e) {
         throw DomainException.invalid("items[" + i + "]: " + e.getMessage());

@@ -7,13 +7,14 @@ package com.otporchestrator.activation;
 public interface OrderSignals {
   OrderSignals NONE = new OrderSignals() {
     @Override
-    public void purchased(long accountId, long orderId) {}
+    public void purchased(long accountId, long orderId, String clientAddress) {}
 
     @Override
     public void cancelled(long accountId, long orderId) {}
   };
 
-  void purchased(long accountId, long orderId);
+  /** {@code clientAddress}: where the customer bought from, null when unknown. */
+  void purchased(long accountId, long orderId, String clientAddress);
 
   void cancelled(long accountId, long orderId);
 }

@@ -78,7 +78,7 @@ public final class PurchaseService {
     return quote(request).compose(quote -> hold(accountId,
             new ActivationRepository.Hold(quote.offer(), request.webhookUrl(), request.channel()))
         .compose(created -> allocate(created, quote, request)))
-        .onSuccess(order -> signals.purchased(accountId, order.id()))
+        .onSuccess(order -> signals.purchased(accountId, order.id(), request.clientAddress()))
         .onComplete(done -> countPurchases(done.failed() ? done.cause() : null, 1));
   }
 

@@ -19,7 +19,7 @@ final class UpstreamSql {
       UPDATE activations SET upstream_attempts = upstream_attempts + 1, upstream_note = $3,
              upstream_next_at = now() + $2::bigint * interval '1 millisecond'
        WHERE id = $1 AND upstream_state = 'CLOSING'
-      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+      RETURNING ceil(extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
 
   /**
    * The supplier refuses to close an activation this young: try again once it is $2 ms old (5 s
@@ -30,7 +30,7 @@ final class UpstreamSql {
              upstream_next_at = GREATEST(created_at + ($2::bigint + 5000) * interval '1 millisecond',
                                          now() + interval '5 seconds')
        WHERE id = $1 AND upstream_state = 'CLOSING'
-      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+      RETURNING ceil(extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
 
   /** The supplier keeps the money: recorded as our cost on the order, never charged to the customer. */
   static final String CLOSE_REFUSED = """

@@ -50,6 +50,7 @@ public final class HttpApiVerticle extends VerticleBase {
     router.route().handler(new AccessLog());
     router.route().handler(ctx -> {
       Requests.limits(ctx, config.limits());
+      ClientAddress.resolve(ctx, config.trustedProxies());
       ctx.next();
     });
     router.route().handler(RequestChecks::queryString);

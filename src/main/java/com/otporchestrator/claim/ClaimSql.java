@@ -72,7 +72,7 @@ final class ClaimSql {
         INSERT INTO claim_events (claim_id, actor, from_state, to_state, note)
         SELECT id, 'customer:' || $1::bigint, NULL, state, 'filed' FROM ins
       )
-      SELECT g.late, g.decided, i.id, (extract(epoch FROM i.next_deadline_at) * 1000)::bigint AS due_ms
+      SELECT g.late, g.decided, i.id, ceil(extract(epoch FROM i.next_deadline_at) * 1000)::bigint AS due_ms
         FROM guard g LEFT JOIN ins i ON true""";
 
   static final String COLUMNS = """
@@ -295,7 +295,7 @@ final class ClaimSql {
          AND auto_remedy IS NOT NULL AND resolution_due_at <= now()""";
 
   static final String NEXT_DEADLINES = """
-      SELECT id, (extract(epoch FROM next_deadline_at) * 1000)::bigint AS due_ms,
+      SELECT id, ceil(extract(epoch FROM next_deadline_at) * 1000)::bigint AS due_ms,
              (extract(epoch FROM now()) * 1000)::bigint AS now_ms
         FROM claims WHERE id = ANY($1::bigint[]) AND next_deadline_at IS NOT NULL""";
 
@@ -304,6 +304,6 @@ final class ClaimSql {
        ORDER BY next_deadline_at LIMIT $2""";
 
   static final String LIVE = """
-      SELECT id, (extract(epoch FROM next_deadline_at) * 1000)::bigint AS due_ms FROM claims
+      SELECT id, ceil(extract(epoch FROM next_deadline_at) * 1000)::bigint AS due_ms FROM claims
        WHERE next_deadline_at IS NOT NULL AND id > $1 ORDER BY id LIMIT $2""";
 }

@@ -97,6 +97,12 @@ public final class Eligibility {
     return Optional.of(wanted);
   }
 
+  /** The remedies the customer may choose between on a claim of {@code typeId} (refund, replacement); empty: support decides. */
+  public static List<String> customerRemedies(RefundPolicy policy, String typeId) {
+    return policy.claims().stream().filter(c -> c.id().equals(typeId) && c.remedyChoice() == RefundPolicy.RemedyChoice.CUSTOMER)
+        .findFirst().map(c -> c.offeredRemedies().stream().map(Eligibility::remedyOf).toList()).orElse(List.of());
+  }
+
   /** A claim's remedy (refund, replacement) as the policy names it (full_refund, replacement), and back. */
   private static String policyRemedy(String remedy) {
     return remedy.equals("refund") ? "full_refund" : remedy;

@@ -9,6 +9,7 @@ import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.ActivationState;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
@@ -151,7 +152,7 @@ final class CompatOrders {
     String raw = p.get(idName);
     if (raw == null || !raw.strip().matches("\\d{1,18}")) throw refuse(CompatTokens.WRONG_ACTIVATION_ID);
     long id = Long.parseLong(raw.strip());
-    return reusable(account, id).compose(order -> buyOn(account, order, order.service(),
+    return reusable(account, id).compose(order -> buyOn(account, p, order, order.service(),
         CompatTokens.RENEW_ACTIVATION_NOT_AVAILABLE));
   }
 
@@ -169,9 +170,9 @@ final class CompatOrders {
    * force) asked only of the order's supplier, for that number. A supplier that cannot, or that has no stock for the
    * service, answers {@code refusal}; nothing is charged then.
    */
-  private Future<Activation> buyOn(Account account, Activation order, String service, String refusal) {
+  private Future<Activation> buyOn(Account account, Params p, Activation order, String service, String refusal) {
     PurchaseRequest request = new PurchaseRequest(service, order.country(), null, null, List.of(), null, Channel.COMPAT,
-        new PurchaseRequest.Reuse(order.id(), order.providerId(), order.phone()));
+        new PurchaseRequest.Reuse(order.id(), order.providerId(), order.phone()), ClientAddress.of(p.ctx()));
     return purchases.purchase(account.id(), request).recover(failure -> {
       if (failure instanceof DomainException d && switch (d.kind()) {
         case NO_NUMBERS, UPSTREAM_FAILED, INVALID_STATE -> true;
@@ -207,7 +208,7 @@ final class CompatOrders {
           return activations.live(account.id(), LIVE_LOOKUP).compose(live -> {
             boolean repeated = live.stream().anyMatch(a -> parent.phone().equals(a.phone()) && a.service().equals(wanted));
             if (repeated) throw refuse(CompatTokens.REPEAT_ADDITIONAL_SERVICE);
-            return buyOn(account, parent, wanted, CompatTokens.NO_NUMBERS)
+            return buyOn(account, p, parent, wanted, CompatTokens.NO_NUMBERS)
                 .recover(failure -> Future.failedFuture(failure instanceof DomainException d
                     && d.kind() == Kind.INVALID_INPUT ? refuse(CompatTokens.WRONG_ADDITIONAL_SERVICE) : failure));
           });

@@ -12,6 +12,7 @@ import com.otporchestrator.activation.ActivationState;
 import com.otporchestrator.activation.PurchaseAdmission;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.catalog.CatalogRepository.Named;
 import com.otporchestrator.common.DomainException;
@@ -304,7 +305,7 @@ public final class CompatRoutes {
     String operator = p.get("operator");
     if (operator != null && (operator.isBlank() || operator.length() > 50)) operator = null;
     PurchaseRequest request = new PurchaseRequest(service.strip(), country == null ? 0 : country, maxPrice,
-        operator == null ? null : operator.strip(), p.excludedPrefixes(), null, Channel.COMPAT);
+        operator == null ? null : operator.strip(), p.excludedPrefixes(), null, Channel.COMPAT).from(ClientAddress.of(p.ctx()));
     if (!PurchaseParams.fixedPrice(p)) return purchases.purchase(account.id(), request);
     // fixedPrice: the price sold now must be maxPrice exactly; otherwise the family's WRONG_MAX_PRICE:<price>
     return catalog.customerOffers(request.service(), request.country()).compose(offers -> {

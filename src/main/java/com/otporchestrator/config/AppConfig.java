@@ -34,7 +34,8 @@ public record AppConfig(
     RentalSettings rentals,
     RoutingSettings routing,
     InputLimits limits,
-    int purchasesInFlight) {
+    int purchasesInFlight,
+    TrustedProxies trustedProxies) {
 
   public enum Role { API, TIMERS, SANDBOX }
 
@@ -176,7 +177,8 @@ public record AppConfig(
             e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * InputLimits.MICROS_PER_USD,
             e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * InputLimits.MICROS_PER_USD,
             e.millis("REQUEST_BODY_TIMEOUT_MS", 30_000, 100, 600_000)),
-        e.intRange("PURCHASES_IN_FLIGHT", 256, 1, 100_000));
+        e.intRange("PURCHASES_IN_FLIGHT", 256, 1, 100_000),
+        trustedProxies(e));
     if (config.lifecycle().shutdownDelay().plus(config.lifecycle().shutdownDrain())
         .compareTo(LifecycleSettings.MAX_DELAY_PLUS_DRAIN) > 0) {
       e.problem("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most "
@@ -243,5 +245,14 @@ public record AppConfig(
     }
     if (roles.isEmpty()) throw new IllegalArgumentException("no role");
     return roles;
+  }
+
+  private static TrustedProxies trustedProxies(Env e) {
+    String list = e.string("TRUSTED_PROXIES", null);
+    if (list == null) return TrustedProxies.NONE;
+    TrustedProxies parsed = TrustedProxies.parse(list);
+    if (parsed != null) return parsed;
+    e.problem("TRUSTED_PROXIES must be addresses or address/prefix blocks separated by commas, got '" + list + "'");
+    return TrustedProxies.NONE;
   }
 }

@@ -129,7 +129,7 @@ final class AccountPages {
       Console.require(ctx, Action.TERMINATE_ACCOUNT);
       long id = Console.pathId(ctx, "id");
       String reason = Console.requiredForm(ctx, "reason", 500);
-      return terminations.terminate(id, Console.person(ctx).actor() + ": " + reason)
+      return terminations.terminate(id, Console.person(ctx).actor(), reason)
           .onSuccess(r -> Console.back(ctx, "/console/accounts/" + id, "terminated"));
     });
   }

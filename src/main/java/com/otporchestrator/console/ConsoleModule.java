@@ -39,7 +39,7 @@ public final class ConsoleModule implements FeatureModule {
     this.kit = kit;
     Console console = new Console(kit.pages(), new InvariantWatch(uses.wallets().invariants()));
     this.sessions = new OperatorSessions(kit.sessions(), uses.staff().service());
-    this.login = new LoginPages(kit.pages(), sessions, uses.staff().service());
+    this.login = new LoginPages(kit.pages(), sessions, uses.staff().service(), kit.logins());
     this.claims = new ClaimPages(console, uses.claims().service());
     this.accounts = new AccountPages(console, uses.accounts().repository(), uses.accounts().statuses(),
         uses.wallets().repository(), uses.wallets().terminations(), uses.lookup().orders(), uses.api().decisions());

@@ -1,7 +1,9 @@
 package com.otporchestrator.console;
 
+import com.otporchestrator.api.ClientAddress;
 import com.otporchestrator.staff.StaffService;
 import com.otporchestrator.web.Csrf;
+import com.otporchestrator.web.LoginThrottle;
 import com.otporchestrator.web.Page;
 import com.otporchestrator.web.Pages;
 import io.vertx.ext.web.Router;
@@ -16,11 +18,13 @@ final class LoginPages {
   private final Pages pages;
   private final OperatorSessions sessions;
   private final StaffService staff;
+  private final LoginThrottle throttle;
 
-  LoginPages(Pages pages, OperatorSessions sessions, StaffService staff) {
+  LoginPages(Pages pages, OperatorSessions sessions, StaffService staff, LoginThrottle throttle) {
     this.pages = pages;
     this.sessions = sessions;
     this.staff = staff;
+    this.throttle = throttle;
   }
 
   void mount(Router router) {
@@ -50,10 +54,22 @@ final class LoginPages {
     String next = OperatorSessions.safeNext(ctx.request().getFormAttribute("next"));
     String email = Console.form(ctx, "email");
     String password = ctx.request().getFormAttribute("password");
+    throttle.take(OperatorSessions.PATH, email, ClientAddress.of(ctx)).onSuccess(wait -> {
+      if (wait > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
+        show(ctx, 429, LoginThrottle.tooMany(wait), email, next);
+      } else {
+        signIn(ctx, email, password, next);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void signIn(RoutingContext ctx, String email, String password, String next) {
     staff.authenticate(email, password).onSuccess(person -> {
       if (person.isEmpty()) {
         show(ctx, 401, WRONG, email, next);
       } else {
+        throttle.succeeded(OperatorSessions.PATH, email);
         sessions.signIn(ctx, person.get())
             .onSuccess(v -> ctx.response().putHeader("Location", next).setStatusCode(303).end())
             .onFailure(ctx::fail);

@@ -186,7 +186,9 @@ public final class Postings {
    * balance (nothing when it is zero) and flags the wallet {@code forfeits_credits}, so every later credit is forfeited by
    * the statement that credits it (see the class comment). Money held by open orders is not touched: those orders still
    * resolve, and what they return is forfeited then. Reads {@code to_forfeit (account_id, reference)}; locks the wallets
-   * (account order) to read the balance it takes. Defines {@code forfeit_entries (id, account_id, balance_delta,
+   * (account order) to read the balance it takes, and writes the wallet's balance as 0, not as {@code w.balance - taken}:
+   * that expression would be checked against the snapshot's version of the row first (see {@link #HOLD}), which a credit
+   * committed while the termination waited for the lock leaves below the balance taken. Defines {@code forfeit_entries (id, account_id, balance_delta,
    * held_delta)} and {@code forfeit_wallets (account_id, balance, held)}.
    */
   public static final String FORFEIT = """
@@ -198,7 +200,7 @@ public final class Postings {
         SELECT account_id, 'forfeit', -balance, 0, reference FROM forfeit_locks WHERE balance > 0
         RETURNING id, account_id, balance_delta, held_delta
       ), forfeit_wallets AS (
-        UPDATE wallets w SET balance = w.balance - l.balance, forfeits_credits = true
+        UPDATE wallets w SET balance = 0, forfeits_credits = true
           FROM forfeit_locks l WHERE w.account_id = l.account_id
         RETURNING w.account_id, w.balance, w.held
       )""";

@@ -329,8 +329,8 @@ final class RentalSql {
 
   static final String TIMER_STATE = """
       SELECT id, state, upstream_state,
-             (extract(epoch FROM ends_at) * 1000)::bigint AS ends_ms,
-             (extract(epoch FROM upstream_next_at) * 1000)::bigint AS upstream_next_ms
+             ceil(extract(epoch FROM ends_at) * 1000)::bigint AS ends_ms,
+             ceil(extract(epoch FROM upstream_next_at) * 1000)::bigint AS upstream_next_ms
         FROM rentals WHERE id = ANY($1)""";
 
   static final String CLOSE_CANDIDATES = """
@@ -346,7 +346,7 @@ final class RentalSql {
          SET upstream_attempts = upstream_attempts + 1,
              upstream_next_at = now() + $2::bigint * interval '1 millisecond', upstream_note = $3
        WHERE id = $1 AND upstream_state = 'CLOSING'
-      RETURNING (extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
+      RETURNING ceil(extract(epoch FROM upstream_next_at) * 1000)::bigint AS next_ms""";
 
   static final String CLOSE_REFUSED = """
       UPDATE rentals SET upstream_state = 'REFUSED', upstream_next_at = NULL, upstream_note = $2
@@ -360,7 +360,7 @@ final class RentalSql {
        ORDER BY id LIMIT $2""";
 
   static final String LIVE = """
-      SELECT id, (extract(epoch FROM CASE WHEN state IN """ + OPEN_STATES + """
+      SELECT id, ceil(extract(epoch FROM CASE WHEN state IN """ + OPEN_STATES + """
                                      THEN ends_at ELSE upstream_next_at END) * 1000)::bigint AS due_ms
         FROM rentals
        WHERE (state IN """ + OPEN_STATES + """

@@ -35,6 +35,14 @@ final class StaffRepository {
     return pool.preparedQuery(StaffSql.BY_ID).execute(Tuple.of(id)).map(StaffRepository::first);
   }
 
+  /** Empty when there is no such person. */
+  Future<Optional<Person>> update(long id, Boolean active, Role role, String passwordHash, String actor,
+                                  List<String> actions, List<String> notes) {
+    return pool.preparedQuery(StaffSql.UPDATE).execute(Tuple.of(id, active, role == null ? null : role.code(), passwordHash,
+            actor, actions.toArray(String[]::new)).addArrayOfString(notes.toArray(String[]::new)))
+        .map(StaffRepository::first);
+  }
+
   Future<List<Person>> page(Long after, int limit) {
     return pool.preparedQuery(StaffSql.PAGE).execute(Tuple.of(after, limit)).map(rows -> {
       List<Person> out = new ArrayList<>();

@@ -1,8 +1,10 @@
 package com.otporchestrator.staff;
 
+import com.otporchestrator.api.AdminAuth;
 import com.otporchestrator.api.ApiResponse;
 import com.otporchestrator.api.Endpoints;
 import com.otporchestrator.api.Requests;
+import com.otporchestrator.common.DomainException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -21,6 +23,23 @@ final class StaffRoutes {
   void mount(Router router) {
     router.post("/admin/v1/staff").handler(this::create);
     router.get("/admin/v1/staff").handler(this::list);
+    router.patch("/admin/v1/staff/:id").handler(this::update);
+  }
+
+  /**
+   * {@code {"active", "role", "password"}}, each optional: off-boarding (active false), a new role, a password reset.
+   * Disabling or a new password signs the person out of every console session.
+   */
+  private void update(RoutingContext ctx) {
+    Endpoints.respond(ctx, () -> {
+      long id = Requests.pathId(ctx, "id", "person");
+      JsonObject body = Requests.jsonBody(ctx, Set.of("active", "role", "password"));
+      Object active = body.getValue("active");
+      if (active != null && !(active instanceof Boolean)) throw DomainException.invalid("'active' must be true or false");
+      return staff.update(id, (Boolean) active, Requests.optionalString(body, "role", 20),
+              Requests.optionalString(body, "password", 200), AdminAuth.actor(ctx))
+          .map(person -> ApiResponse.json(200, person(person)));
+    });
   }
 
   /** {@code {"email", "name", "role", "password"}}; the password is stored only as its hash. */

@@ -38,6 +38,38 @@ public final class StaffService {
             "a person with email " + email + " already exists")));
   }
 
+  /**
+   * Disables or enables a person, changes their role or sets a new password (each null: unchanged), decided by
+   * {@code actor}. Disabling or a new password ends the person's console sessions at once.
+   */
+  public Future<Person> update(long id, Boolean active, String roleCode, String password, String actor) {
+    Role role = roleCode == null ? null : Role.of(roleCode);
+    if (roleCode != null && role == null) throw DomainException.invalid("'role' must be support, senior_support, finance or admin");
+    if (password != null && (password.length() < MIN_PASSWORD || password.length() > 200)) {
+      throw DomainException.invalid("'password' must be " + MIN_PASSWORD + " to 200 characters");
+    }
+    if (active == null && role == null && password == null) {
+      throw DomainException.invalid("give at least one of 'active', 'role' and 'password'");
+    }
+    List<String> actions = new java.util.ArrayList<>();
+    List<String> notes = new java.util.ArrayList<>();
+    if (active != null) {
+      actions.add(active ? "staff.enable" : "staff.disable");
+      notes.add(null);
+    }
+    if (role != null) {
+      actions.add("staff.role");
+      notes.add(role.code());
+    }
+    if (password != null) {
+      actions.add("staff.password");
+      notes.add(null);
+    }
+    Future<String> hash = password == null ? Future.succeededFuture(null) : hasher.hash(password);
+    return hash.compose(h -> repository.update(id, active, role, h, actor, actions, notes))
+        .map(found -> found.orElseThrow(() -> DomainException.notFound("person " + id + " does not exist")));
+  }
+
   /** The person with this email and password, if active; empty otherwise (which of them was wrong is not said). */
   public Future<Optional<Person>> authenticate(String email, String password) {
     if (email == null || password == null || email.length() > 255 || password.length() > 200) {

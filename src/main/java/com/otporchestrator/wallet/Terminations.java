@@ -30,8 +30,9 @@ public final class Terminations {
   /** @param forfeited micro-USD taken from the balance */
   public record Result(long accountId, long forfeited) {}
 
-  public Future<Result> terminate(long accountId, String reason) {
-    return pool.preparedQuery(WalletOpsSql.TERMINATE).execute(Tuple.of(accountId, reason)).compose(rows -> {
+  /** Terminates for {@code reason}, decided by {@code actor} (as the decision log names people). */
+  public Future<Result> terminate(long accountId, String actor, String reason) {
+    return pool.preparedQuery(WalletOpsSql.TERMINATE).execute(Tuple.of(accountId, reason, actor)).compose(rows -> {
       Row r = rows.iterator().next();
       if (r.getLong("terminated") == 1) {
         terminated.accept(accountId);

@@ -97,7 +97,7 @@ final class WalletAdminRoutes {
     Endpoints.respond(ctx, () -> {
       long id = Requests.pathId(ctx, "id", "account");
       String reason = Requests.requiredString(Requests.jsonBody(ctx, Set.of("reason")), "reason", 500);
-      return terminations.terminate(id, AdminAuth.actor(ctx) + ": " + reason).map(r -> ApiResponse.json(200,
+      return terminations.terminate(id, AdminAuth.actor(ctx), reason).map(r -> ApiResponse.json(200,
           new JsonObject().put("accountId", r.accountId()).put("status", "terminated")
               .put("forfeited", Money.format(r.forfeited())).put("currency", "USD")));
     });

@@ -75,15 +75,18 @@ final class WalletOpsSql {
       ORDER BY id DESC LIMIT $4""";
 
   /**
-   * Terminates an account for a violation and forfeits its whole balance in the same statement ({@link Postings#FORFEIT},
-   * which also flags the wallet). Money held by its open orders is not forfeited here: those orders still resolve, and
+   * Terminates an account for a violation ($2, by $3, recorded in the decision log by the same statement) and forfeits its
+   * whole balance in the same statement ({@link Postings#FORFEIT}, which also flags the wallet). Money held by its open orders is not forfeited here: those orders still resolve, and
    * each credit they bring (a void, a claim refund, a service credit...) is forfeited by the statement that credits it.
    */
   static final String TERMINATE = """
       WITH acct AS (
-        UPDATE accounts SET status = 'terminated', suspended_until = NULL, terminated_at = now(), termination_reason = $2
+        UPDATE accounts SET status = 'terminated', suspended_until = NULL, terminated_at = now(),
+                            termination_reason = $3 || ': ' || $2
          WHERE id = $1 AND status <> 'terminated'
         RETURNING id
+      ), decided AS (
+        INSERT INTO admin_decisions (actor, action, subject, note) SELECT $3, 'account.terminate', 'account:' || id, $2 FROM acct
       ), to_forfeit AS (
         SELECT id AS account_id, 'forfeit:' || id || ':termination' AS reference FROM acct
       )""" + Postings.FORFEIT + """

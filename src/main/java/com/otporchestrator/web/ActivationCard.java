@@ -15,12 +15,12 @@ import java.util.Optional;
  * the template only lays it out. {@code cancelFrom} is when the cancel button becomes active (null: it is active now,
  * or there is no cancel button when {@code cancellable} is false).
  */
-public record ActivationCard(long id, String service, int country, String phone, String price, String state,
+public record ActivationCard(long id, String service, int country, String countryName, String phone, String price, String state,
                              boolean open, String code, List<Activation.ReceivedSms> sms, String windowEnd,
                              boolean cancellable, String cancelFrom, boolean canFinish, boolean canRetry,
                              String refundWords, List<String> claimWords, String policy, String serverNow) {
 
-  static ActivationCard of(ActivationRefunds.Position position, Instant now) {
+  static ActivationCard of(ActivationRefunds.Position position, Instant now, CountryNames countries) {
     Activation a = position.order();
     RefundDecision d = position.decision();
     Optional<RefundDecision.Option> cancel = d.options().stream().filter(o -> o.action() == Action.CANCEL).findFirst();
@@ -30,7 +30,7 @@ public record ActivationCard(long id, String service, int country, String phone,
         .map(Instant::toString).orElse(null);
     String policy = a.policy() == null ? position.policy().id() + " v" + position.policy().version()
         : a.policy().id() + " v" + a.policy().version();
-    return new ActivationCard(a.id(), a.service(), a.country(), a.phone(), Money.format(a.price()),
+    return new ActivationCard(a.id(), a.service(), a.country(), countries.of(a.country()), a.phone(), Money.format(a.price()),
         a.state().name().toLowerCase(), open, a.lastCode(), a.sms(),
         a.expiresAt() == null ? null : a.expiresAt().toInstant().toString(),
         cancellable, cancelFrom, a.state().codeReceived(), a.state() == ActivationState.CODE_RECEIVED,

@@ -6,6 +6,9 @@ import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.activation.ActivationService;
 import com.otporchestrator.activation.PurchaseRequest;
 import com.otporchestrator.activation.PurchaseService;
+import com.otporchestrator.api.ApiResponse;
+import com.otporchestrator.api.ClientAddress;
+import com.otporchestrator.api.IdempotencyStore;
 import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.Money;
@@ -36,9 +39,14 @@ final class ActivationPages {
   private final CatalogRepository catalog;
   private final WalletRepository wallets;
   private final PushModule push;
+  private final IdempotencyStore once;
+  private final CountryNames countries;
 
   ActivationPages(CustomerPages pages, ActivationService activations, ActivationRefunds refunds,
-                  PurchaseService purchases, CatalogRepository catalog, WalletRepository wallets, PushModule push) {
+                  PurchaseService purchases, CatalogRepository catalog, WalletRepository wallets, PushModule push,
+                  IdempotencyStore once, CountryNames countries) {
+    this.once = once;
+    this.countries = countries;
     this.pages = pages;
     this.activations = activations;
     this.refunds = refunds;
@@ -64,7 +72,7 @@ final class ActivationPages {
     Instant now = Instant.now();
     activations.live(account.id(), 100)
         .compose(live -> Future.all(live.stream().map(a -> refunds.position(a.id(), account.id(), now)).toList())
-            .map(all -> all.<ActivationRefunds.Position>list().stream().map(p -> ActivationCard.of(p, now)).toList()))
+            .map(all -> all.<ActivationRefunds.Position>list().stream().map(p -> ActivationCard.of(p, now, countries)).toList()))
         .compose(cards -> wallets.wallet(account.id()).map(w -> {
           pages.render(ctx, pages.page(ctx, "Activations", "/app"), "app/home.jte", "cards", cards,
               "balance", Money.format(w.balance()));
@@ -79,7 +87,7 @@ final class ActivationPages {
     Instant now = Instant.now();
     refunds.position(id, CustomerSessions.account(ctx).id(), now)
         .onSuccess(p -> pages.render(ctx, pages.page(ctx, "Activation #" + id, "/app"), "app/activation.jte",
-            "card", ActivationCard.of(p, now)))
+            "card", ActivationCard.of(p, now, countries)))
         .onFailure(ctx::fail);
   }
 
@@ -94,7 +102,7 @@ final class ActivationPages {
     String csrf = Csrf.token(ctx);
     refunds.position(id, accountId, Instant.now()).onSuccess(first -> push.stream(ctx, id, accountId, order -> {
       Instant now = Instant.now();
-      ActivationCard card = ActivationCard.of(ActivationRefunds.position(order, first.policy(), now), now);
+      ActivationCard card = ActivationCard.of(ActivationRefunds.position(order, first.policy(), now), now, countries);
       String html = pages.pages().fragment("app/card.jte", java.util.Map.of("card", card, "csrf", csrf));
       StringBuilder event = new StringBuilder("event: card\n");
       html.lines().forEach(line -> event.append("data: ").append(line).append('\n'));
@@ -117,7 +125,8 @@ final class ActivationPages {
         wallets.wallet(accountId).map(w -> {
           List<JsonObject> rows = offers.stream().map(o -> (JsonObject) o).toList();
           pages.render(ctx, status, pages.page(ctx, "Buy a number", "/app/buy"), "app/buy.jte", "services", services,
-              "service", chosen, "offers", rows, "balance", Money.format(w.balance()), "error", error);
+              "service", chosen, "offers", rows, "balance", Money.format(w.balance()), "error", error,
+              "attempt", Sessions.randomToken());
           return null;
         }))).onFailure(ctx::fail);
   }
@@ -135,15 +144,35 @@ final class ActivationPages {
         throw DomainException.invalid("choose a service and a country from the list");
       }
       request = new PurchaseRequest(service, Integer.parseInt(country),
-          maxPrice == null || maxPrice.isBlank() ? null : Money.parseUsd(maxPrice), null, List.of(), null, Channel.WEB);
+          maxPrice == null || maxPrice.isBlank() ? null : Money.parseUsd(maxPrice), null, List.of(), null, Channel.WEB)
+          .from(ClientAddress.of(ctx));
     } catch (DomainException | IllegalArgumentException e) {
       showBuy(ctx, 400, e.getMessage());
       return;
     }
-    purchases.purchase(account.id(), request).onSuccess(order -> redirect(ctx, "/app",
-            "Bought +" + order.phone() + " for $" + Money.format(order.price()) + ": the code will appear on its card."))
+    // A double click, or the form sent again from the browser's history, buys once: each rendering of the page gives
+    // its forms an attempt token, and the purchase runs at most once per (account, token, offer), like an API call with
+    // an Idempotency-Key; a repeat shows the first outcome.
+    String attempt = ctx.request().getFormAttribute("attempt");
+    String key = attempt == null || !attempt.matches("[A-Za-z0-9_-]{16,64}") ? null
+        : "web-buy:" + attempt + ":" + request.service() + ":" + request.country();
+    once.run(account.id(), key, "POST /app/buy " + request.service() + " " + request.country() + " " + request.maxPrice(),
+            "/app/buy", () -> purchases.purchase(account.id(), request).map(order -> ApiResponse.json(201, new JsonObject()
+                .put("id", order.id()).put("phone", order.phone()).put("price", Money.format(order.price())))))
+        .onSuccess(outcome -> {
+          if (outcome.status() == 201) {
+            JsonObject order = new JsonObject(outcome.body());
+            redirect(ctx, "/app", "Bought +" + order.getString("phone") + " for $" + order.getString("price")
+                + ": the code will appear on its card.");
+          } else if (outcome.status() < 500) {
+            showBuy(ctx, outcome.status() == 400 ? 400 : 409, new JsonObject(outcome.body()).getString("detail"));
+          } else {
+            ctx.fail(outcome.status());
+          }
+        })
         .onFailure(e -> {
-          if (e instanceof DomainException d) showBuy(ctx, 409, d.getMessage());
+          if (e instanceof DomainException d) showBuy(ctx, 409, d.kind() == DomainException.Kind.IDEMPOTENCY_IN_PROGRESS
+              ? "This purchase is already on its way: it will appear among your activations." : d.getMessage());
           else ctx.fail(e);
         });
   }

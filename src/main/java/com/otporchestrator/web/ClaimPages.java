@@ -4,6 +4,7 @@ import com.otporchestrator.activation.ActivationRefunds;
 import com.otporchestrator.claim.Claim;
 import com.otporchestrator.claim.ClaimService;
 import com.otporchestrator.claim.ClaimState;
+import com.otporchestrator.claim.Eligibility;
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.policy.Policies;
 import com.otporchestrator.policy.RefundDecision;
@@ -53,12 +54,21 @@ public final class ClaimPages {
 
   /** The evidence upload reads its own (larger) body: before the global body handler, then CSRF and the session. */
   void mountUpload(Router router, CustomerSessions sessions) {
+    // The session first: a request without one is sent to the login page before its body (up to the file limit) is
+    // read; the request is paused until the body handler resumes it (two routes: a body handler may not
+    // follow a user handler on one route). The CSRF token is a form field, so its check comes after the body.
+    router.post("/app/claims/:id/evidence")
+        .handler(ctx -> {
+          ctx.request().pause();
+          ctx.next();
+        })
+        .handler(Pages::securityHeaders)
+        .handler(sessions)
+        .failureHandler(kit.pages().failures());
     router.post("/app/claims/:id/evidence")
         .handler(BodyHandler.create(true).setBodyLimit(ClaimService.MAX_FILE_BYTES + 64 * 1024)
             .setDeleteUploadedFilesOnEnd(true))
-        .handler(Pages::securityHeaders)
         .handler(kit.csrf())
-        .handler(sessions)
         .handler(this::upload)
         .failureHandler(kit.pages().failures());
   }
@@ -69,6 +79,7 @@ public final class ClaimPages {
     router.post("/app/claims").handler(this::file);
     router.get("/app/claims/:id").handler(this::detail);
     router.post("/app/claims/:id/appeal").handler(this::appeal);
+    router.post("/app/claims/:id/remedy").handler(this::chooseRemedy);
   }
 
   private void list(RoutingContext ctx) {
@@ -149,8 +160,10 @@ public final class ClaimPages {
         .compose(d -> policies.version(d.claim().policyId(), d.claim().policyVersion()).map(policy -> {
           boolean appealable = d.claim().state() == ClaimState.REJECTED && !policy.review().decisionsFinal()
               && d.claim().escalationLevel() + 1 < policy.review().escalation().size();
+          List<String> remedies = d.claim().state().open()
+              ? Eligibility.customerRemedies(policy, d.claim().type()) : List.of();
           pages.render(ctx, pages.page(ctx, "Claim #" + id, "/app/claims"), "app/claim.jte", "detail", d,
-              "view", view(d.claim(), appealable), "maxFiles", ClaimService.MAX_FILES);
+              "view", view(d.claim(), appealable), "maxFiles", ClaimService.MAX_FILES, "remedies", remedies);
           return null;
         })).onFailure(ctx::fail);
   }
@@ -167,6 +180,20 @@ public final class ClaimPages {
     ctx.vertx().fileSystem().readFile(file.uploadedFileName())
         .compose((Buffer data) -> claims.addEvidence(id, CustomerSessions.account(ctx).id(), data, null))
         .onSuccess(d -> ActivationPages.redirect(ctx, "/app/claims/" + id, "Evidence added."))
+        .onFailure(ctx::fail);
+  }
+
+  /** The customer's choice of remedy, while the claim is undecided (the service checks the policy allows it). */
+  private void chooseRemedy(RoutingContext ctx) {
+    long id = id(ctx);
+    if (id < 0) return;
+    String remedy = ctx.request().getFormAttribute("remedy");
+    if (remedy == null || !remedy.matches("[a-z_]{1,30}")) {
+      ctx.fail(DomainException.invalid("choose a remedy"));
+      return;
+    }
+    claims.chooseRemedy(id, CustomerSessions.account(ctx).id(), remedy)
+        .onSuccess(d -> ActivationPages.redirect(ctx, "/app/claims/" + id, "Remedy chosen: " + remedy + "."))
         .onFailure(ctx::fail);
   }
 

@@ -3,6 +3,7 @@ package com.otporchestrator.web;
 import com.otporchestrator.account.Account;
 import com.otporchestrator.account.AccountRepository;
 import com.otporchestrator.account.Authenticator;
+import com.otporchestrator.api.ClientAddress;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -57,6 +58,17 @@ final class LoginRoutes {
     String apiKey = trimmed(ctx.request().getFormAttribute("apiKey"));
     String email = trimmed(ctx.request().getFormAttribute("email"));
     String password = ctx.request().getFormAttribute("password");
+    kit.logins().take(CustomerSessions.PATH, apiKey != null ? null : email, ClientAddress.of(ctx)).onSuccess(wait -> {
+      if (wait > 0) {
+        ctx.response().putHeader("Retry-After", String.valueOf((wait + 999) / 1000));
+        show(ctx, 429, LoginThrottle.tooMany(wait), email, next);
+      } else {
+        signIn(ctx, apiKey, email, password, next);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void signIn(RoutingContext ctx, String apiKey, String email, String password, String next) {
     Future<Optional<Account>> found = apiKey != null ? byKey(apiKey) : byPassword(email, password);
     found.onSuccess(account -> {
       if (account.isEmpty()) {
@@ -64,6 +76,7 @@ final class LoginRoutes {
       } else if (account.get().gone()) {
         show(ctx, 403, "This account has been " + account.get().status() + ".", email, next);
       } else {
+        kit.logins().succeeded(CustomerSessions.PATH, apiKey != null ? null : email);
         sessions.signIn(ctx, account.get())
             .onSuccess(v -> ctx.response().putHeader("Location", next).setStatusCode(303).end())
             .onFailure(ctx::fail);

@@ -29,9 +29,11 @@ public final class RentalPages {
   private final CustomerPages pages;
   private final RentalService rentals;
   private final RentalRefunds refunds;
+  private final CountryNames countries;
 
-  RentalPages(CustomerPages pages, RentalService rentals) {
+  RentalPages(CustomerPages pages, RentalService rentals, CountryNames countries) {
     this.pages = pages;
+    this.countries = countries;
     this.rentals = rentals;
     this.refunds = new RentalRefunds(rentals);
   }
@@ -59,7 +61,7 @@ public final class RentalPages {
           List<Offer> offers = rows.stream().map(o -> new Offer(o.getInteger("country"), o.getString("service"),
               Money.format(o.getLong("hourlyPrice")), o.getLong("stock"))).toList();
           pages.render(ctx, status, pages.page(ctx, "Rentals", "/app/rentals"), "app/rentals.jte", "rentals", views,
-              "offers", offers, "error", error);
+              "offers", offers, "error", error, "countries", countries);
           return null;
         })).onFailure(ctx::fail);
   }
@@ -95,7 +97,7 @@ public final class RentalPages {
     Instant now = Instant.now();
     refunds.position(id, CustomerSessions.account(ctx).id(), now)
         .onSuccess(p -> pages.render(ctx, pages.page(ctx, "Rental #" + id, "/app/rentals"), "app/rental.jte",
-            "rental", view(p, now)))
+            "rental", view(p, now), "countries", countries))
         .onFailure(ctx::fail);
   }
 

@@ -15,10 +15,17 @@ public final class WebKit {
   private final Pages pages = new Pages();
   private final Sessions sessions;
   private final Csrf csrf = new Csrf(pages);
+  private final LoginThrottle logins;
 
-  public WebKit(Vertx vertx, Pool pool) {
+  public WebKit(Vertx vertx, Pool pool, LoginThrottle logins) {
     this.vertx = vertx;
     this.sessions = new Sessions(pool);
+    this.logins = logins;
+  }
+
+  /** The bound on login attempts every console's login form takes from before it verifies a password. */
+  public LoginThrottle logins() {
+    return logins;
   }
 
   public Pages pages() {

@@ -2,6 +2,7 @@ package com.otporchestrator.web;
 
 import com.otporchestrator.account.AccountModule;
 import com.otporchestrator.activation.ActivationModule;
+import com.otporchestrator.api.ApiModule;
 import com.otporchestrator.catalog.CatalogModule;
 import com.otporchestrator.claim.ClaimModule;
 import com.otporchestrator.policy.PolicyModule;
@@ -12,6 +13,7 @@ import com.otporchestrator.wallet.WalletModule;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
+import com.otporchestrator.store.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import java.util.List;
@@ -35,18 +37,20 @@ public final class WebModule implements FeatureModule {
 
   public WebModule(Core core, AccountModule accounts, WalletModule wallets, CatalogModule catalog,
                    ActivationModule activations, PushModule push, RentalModule rentals, ClaimModule claims,
-                   PolicyModule policies) {
-    this.kit = new WebKit(core.vertx(), core.pool());
+                   PolicyModule policies, ApiModule api, LuaScript bucketScript) {
+    CountryNames countries = new CountryNames(catalog.repository());
+    this.kit = new WebKit(core.vertx(), core.pool(),
+        new LoginThrottle(core.redis(), bucketScript, core.config().redisKeyPrefix()));
     this.logins = new Logins(core.pool());
     this.customers = new CustomerSessions(kit.sessions(), accounts.repository());
     this.pages = new CustomerPages(kit.pages());
     this.login = new LoginRoutes(kit, customers, logins, accounts.repository(), accounts.authenticator(), pages);
     this.loginAdmin = new LoginAdminRoutes(kit, logins);
     this.activations = new ActivationPages(pages, activations.service(), activations.refunds(), activations.purchases(),
-        catalog.repository(), wallets.repository(), push);
+        catalog.repository(), wallets.repository(), push, api.idempotency(), countries);
     this.wallet = new WalletPages(pages, wallets.repository());
     this.policy = new PolicyPages(pages, policies.policies());
-    this.rentals = new RentalPages(pages, rentals.service());
+    this.rentals = new RentalPages(pages, rentals.service(), countries);
     this.claims = new ClaimPages(kit, pages, claims.service(), activations.refunds(), new RentalRefunds(rentals.service()),
         policies.policies());
   }

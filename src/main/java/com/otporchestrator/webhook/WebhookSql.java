@@ -7,7 +7,7 @@ package com.otporchestrator.webhook;
 final class WebhookSql {
   private WebhookSql() {}
 
-  private static final String MS = "(extract(epoch FROM %s) * 1000)::bigint";
+  private static final String MS = "ceil(extract(epoch FROM %s) * 1000)::bigint";
 
   static final String FIND = "SELECT url, secret, updated_at FROM account_webhooks WHERE account_id = $1";
 
@@ -89,7 +89,7 @@ final class WebhookSql {
              next_attempt_at = CASE WHEN $7 = 'PENDING' THEN now() + $8::bigint * interval '1 millisecond' END,
              finished_at = CASE WHEN $7 = 'PENDING' THEN NULL ELSE now() END
        WHERE id = $1 AND state = 'PENDING' AND attempts = $2 - 1
-      RETURNING """ + MS.formatted("next_attempt_at") + " AS next_ms";
+      RETURNING\s""" + MS.formatted("next_attempt_at") + " AS next_ms";
 
   /** The account's delivery log, newest first, keyset-paged by delivery id. */
   static final String DELIVERIES = """

@@ -42,6 +42,7 @@ class AbuseControlsTest {
     stores = TestStores.isolate(AbuseControlsTest.class);
     Map<String, String> env = TestNode.defaults(stores);
     env.put("CANCEL_DELAY_SECONDS", "0");
+    env.put("TRUSTED_PROXIES", "127.0.0.1/32, ::1");  // the test client plays the load balancer
     node = TestNode.start(env);
     api = node.api();
     node.offer("tg", 0, "0.50");
@@ -195,6 +196,65 @@ class AbuseControlsTest {
     } finally {
       settings("shared_ip", false, 5, null, "flag");
     }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("shared client address counts purchases of every channel: the JSON API, a batch and the compatible API")
+  void sharedAddressAcrossChannels() {
+    only("shared_ip", 3, null, "flag");
+    try {
+      Customer a = node.customer("ip-api", "10.00");
+      Customer b = node.customer("ip-batch", "10.00");
+      Customer c = node.customer("ip-compat", "10.00");
+      String from = "203.0.113.40";
+      buyFrom(a, from);
+      Api.Response batch = api.post("/v1/activations/batch", b.apiKey(), new JsonObject().put("items", new io.vertx.core.json.JsonArray()
+          .add(new JsonObject().put("service", "tg").put("country", 0).put("quantity", 1))), "X-Forwarded-For", from);
+      assertThat(batch.status()).as("%s", batch).isIn(200, 201);
+      Await.pause(SETTLE);
+      assertThat(flags(a)).isEmpty();
+      Api.Response compat = api.send("GET", "/stubs/handler_api.php?action=getNumber&service=tg&country=0&api_key=" + c.apiKey(),
+          null, null, null, "X-Forwarded-For", from);
+      assertThat(compat.body()).as("%s", compat).startsWith("ACCESS_NUMBER:");
+      Await.until("the shared-address signal trips", () -> !flags(a).isEmpty() && !flags(b).isEmpty() && !flags(c).isEmpty());
+      assertThat(flags(c).getJsonObject(0).getJsonObject("evidence").getString("ip")).isEqualTo(from);
+    } finally {
+      settings("shared_ip", false, 5, null, "flag");
+    }
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("behind a trusted proxy the forwarded client counts, not the proxy; a hop the proxy did not add is not believed")
+  void sharedAddressBehindATrustedProxy() {
+    only("shared_ip", 2, null, "flag");
+    try {
+      Customer a = node.customer("proxied-a", "10.00");
+      Customer b = node.customer("proxied-b", "10.00");
+      Customer d = node.customer("proxied-d", "10.00");
+      buyFrom(a, "203.0.113.7");
+      buyFrom(b, "203.0.113.8");  // both through the same proxy (127.0.0.1): different clients
+      Await.pause(SETTLE);
+      assertThat(flags(a)).as("two clients behind one proxy are not one address").isEmpty();
+      assertThat(flags(b)).isEmpty();
+      // a client naming 203.0.113.7 itself: the proxy appends the address it saw, and that one counts
+      buyFrom(d, "203.0.113.7, 198.51.100.23");
+      Await.pause(SETTLE);
+      assertThat(flags(d)).as("a forged first hop is not the client").isEmpty();
+      buyFrom(d, "not-an-address, 203.0.113.7");
+      Await.until("the forwarded client's second account trips the signal", () -> !flags(a).isEmpty() && !flags(d).isEmpty());
+      assertThat(flags(a).getJsonObject(0).getJsonObject("evidence").getString("ip")).isEqualTo("203.0.113.7");
+      assertThat(flags(b)).isEmpty();
+    } finally {
+      settings("shared_ip", false, 5, null, "flag");
+    }
+  }
+
+  private static void buyFrom(Customer c, String forwardedFor) {
+    Api.Response r = api.post("/v1/activations", c.apiKey(), new JsonObject().put("service", "tg").put("country", 0),
+        "X-Forwarded-For", forwardedFor);
+    assertThat(r.status()).as("%s", r).isEqualTo(201);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.otporchestrator.testing.Api;
 import com.otporchestrator.testing.Await;
 import com.otporchestrator.testing.TestNode;
+import com.otporchestrator.testing.WebClient;
 import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
 import io.vertx.core.json.JsonArray;
@@ -145,7 +146,7 @@ class AdminSearchAndStaffTest {
   }
 
   @Test
-  @DisplayName("a suspension and an outage decision record who made them")
+  @DisplayName("a suspension, a termination and an outage decision record who made them")
   void suspensionsAndOutagesRecordWhoDecided() {
     Customer eve = node.customer("eve", null);
     Api.Response suspended = RawHttp.send(api, "PUT", "/admin/v1/accounts/" + eve.id() + "/status",
@@ -153,6 +154,11 @@ class AdminSearchAndStaffTest {
         "X-Admin-Actor", "dave");
     assertThat(suspended.status()).as("%s", suspended).isEqualTo(200);
     assertThat(decisions("account:" + eve.id())).containsExactly("token:dave account.suspend");
+    Api.Response terminated = RawHttp.send(api, "POST", "/admin/v1/accounts/" + eve.id() + "/terminate",
+        "{\"reason\":\"AUP violation\"}", "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json",
+        "X-Admin-Actor", "dave");
+    assertThat(terminated.status()).as("%s", terminated).isEqualTo(200);
+    assertThat(decisions("account:" + eve.id())).containsExactly("token:dave account.suspend", "token:dave account.terminate");
     Api.Response declared = api.post("/admin/v1/outages", ADMIN, new JsonObject().put("service", "tg").put("country", 7)
         .put("from", Instant.now().minusSeconds(60).toString()).put("reason", "test"));
     assertThat(declared.status()).as("%s", declared).isEqualTo(201);
@@ -175,7 +181,49 @@ class AdminSearchAndStaffTest {
     assertThat(Await.result(node.node().modules().staff().service().authenticate("sam@ops.test", "wrong horse battery"))).isEmpty();
     assertProblem(api.post("/admin/v1/staff", ADMIN, new JsonObject().put("email", "Sam@ops.test").put("name", "Other")
         .put("role", "support").put("password", "another long password")), 409, "already exists");
-    assertThat(api.get("/admin/v1/staff", ADMIN).json().getJsonArray("items")).hasSize(1);
+    assertThat(api.get("/admin/v1/staff", ADMIN).json().getJsonArray("items").stream()
+        .filter(p -> ((JsonObject) p).getString("email").equalsIgnoreCase("sam@ops.test"))).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("an operator who leaves is disabled: their open console session ends at once and their login is refused;"
+      + " re-enabled with a new password, only the new one opens, and each change names who made it")
+  void aLeaverIsDisabledAndSignedOut() {
+    long id = api.post("/admin/v1/staff", ADMIN, new JsonObject().put("email", "leaver@ops.test").put("name", "Leaver")
+        .put("role", "admin").put("password", "first password here")).json().getLong("id");
+    WebClient session = consoleLogin("leaver@ops.test", "first password here");
+    assertThat(session.get("/console/accounts").status()).isEqualTo(200);
+
+    Api.Response disabled = RawHttp.send(api, "PATCH", "/admin/v1/staff/" + id, "{\"active\":false}",
+        "Authorization", "Bearer " + ADMIN, "Content-Type", "application/json", "X-Admin-Actor", "dave");
+    assertThat(disabled.status()).as("%s", disabled).isEqualTo(200);
+    assertThat(disabled.json().getBoolean("active")).isFalse();
+    assertThat(session.get("/console/accounts").status()).as("the open session ends").isEqualTo(303);
+    assertThat(consoleLoginStatus("leaver@ops.test", "first password here")).isEqualTo(401);
+
+    Api.Response back = api.send("PATCH", "/admin/v1/staff/" + id, ADMIN, "application/json",
+        new JsonObject().put("active", true).put("password", "second password here").put("role", "support").encode());
+    assertThat(back.status()).as("%s", back).isEqualTo(200);
+    assertThat(back.json().getString("role")).isEqualTo("support");
+    assertThat(consoleLoginStatus("leaver@ops.test", "first password here")).isEqualTo(401);
+    assertThat(consoleLoginStatus("leaver@ops.test", "second password here")).isEqualTo(303);
+    assertThat(decisions("staff:" + id)).containsExactly("token:dave staff.disable", "token staff.enable", "token staff.role",
+        "token staff.password");
+  }
+
+  private static WebClient consoleLogin(String email, String password) {
+    WebClient web = new WebClient(api.baseUrl());
+    String csrf = web.get("/console/login").csrf();
+    WebClient.Page page = web.post("/console/login", WebClient.form("_csrf", csrf, "next", "/console/accounts", "email", email,
+        "password", password));
+    assertThat(page.status()).as("login: %s", page.body()).isEqualTo(303);
+    return web;
+  }
+
+  private static int consoleLoginStatus(String email, String password) {
+    WebClient web = new WebClient(api.baseUrl());
+    String csrf = web.get("/console/login").csrf();
+    return web.post("/console/login", WebClient.form("_csrf", csrf, "email", email, "password", password)).status();
   }
 
   @ParameterizedTest(name = "GET {0} -> 400 \"{1}\"")
@@ -199,6 +247,11 @@ class AdminSearchAndStaffTest {
       "POST|/admin/v1/staff|{\"email\":\"x@y.z\",\"name\":\"X\",\"role\":\"boss\",\"password\":\"long enough pass\"}|400|'role' must be support, senior_support, finance or admin",
       "POST|/admin/v1/staff|{\"email\":\"x@y.z\",\"name\":\"X\",\"role\":\"admin\",\"password\":\"short\"}|400|'password' must be 12 to 200 characters",
       "POST|/admin/v1/staff|{\"email\":\"x@y.z\",\"name\":\"X\",\"role\":\"admin\",\"password\":\"long enough pass\",\"admin\":true}|400|admin",
+      "PATCH|/admin/v1/staff/1|{\"active\":\"no\"}|400|'active' must be true or false",
+      "PATCH|/admin/v1/staff/1|{}|400|give at least one of 'active', 'role' and 'password'",
+      "PATCH|/admin/v1/staff/1|{\"role\":\"boss\"}|400|'role' must be support, senior_support, finance or admin",
+      "PATCH|/admin/v1/staff/1|{\"password\":\"short\"}|400|'password' must be 12 to 200 characters",
+      "PATCH|/admin/v1/staff/999999|{\"active\":false}|404|person 999999 does not exist",
       "POST|/admin/v1/providers/nosuch/disable||404|supplier nosuch is not configured",
       "POST|/admin/v1/providers/BAD!/enable||400|provider id must match"})
   void badWritesAreRefusedAndChangeNothing(String method, String path, String body, int status, String detail) {

@@ -232,6 +232,21 @@ class AppConfigTest {
   }
 
   @Test
+  @DisplayName("trusted proxies: addresses and blocks of both families; anything else is refused by name")
+  void trustedProxies() {
+    TrustedProxies proxies = AppConfig.from(env("TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.7,fd00::/8")).trustedProxies();
+    assertThat(proxies.contains("10.42.0.3")).isTrue();
+    assertThat(proxies.contains("192.168.1.7")).isTrue();
+    assertThat(proxies.contains("192.168.1.8")).isFalse();
+    assertThat(proxies.contains("fd12::1")).isTrue();
+    assertThat(proxies.contains("11.0.0.1")).isFalse();
+    assertThat(proxies.contains("proxy.internal")).as("names are never resolved").isFalse();
+    assertThat(AppConfig.from(env()).trustedProxies().isEmpty()).isTrue();
+    assertThat(refusal(env("TRUSTED_PROXIES", "10.0.0.0/33"))).contains("TRUSTED_PROXIES");
+    assertThat(refusal(env("TRUSTED_PROXIES", "lb.internal"))).contains("TRUSTED_PROXIES");
+  }
+
+  @Test
   void treatsBlankValuesAsUnset() {
     AppConfig config = AppConfig.from(env("HTTP_PORT", "", "ROLES", "  ", "REDIS_KEY_PREFIX", " "));
     assertThat(config.httpPort()).isEqualTo(8080);

@@ -126,6 +126,21 @@ class OperatorConsoleTest {
   }
 
   @Test
+  @DisplayName("guessing an operator's password is throttled: the 11th try in 15 minutes is a 429 page with Retry-After")
+  void operatorPasswordGuessingIsThrottled() {
+    WebClient web = new WebClient(api.baseUrl());
+    String csrf = web.get("/console/login").csrf();
+    for (int i = 0; i < 10; i++) {
+      assertThat(web.post("/console/login", form("_csrf", csrf, "email", "nobody@ops.dev", "password", "guess " + i)).status())
+          .as("guess %s", i).isEqualTo(401);
+    }
+    WebClient.Page throttled = web.post("/console/login", form("_csrf", csrf, "email", "nobody@ops.dev", "password", "guess"));
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(throttled.body()).contains("Too many login attempts");
+    assertThat(throttled.header("Retry-After")).isNotNull();
+  }
+
+  @Test
   @DisplayName("a senior agent's suspension and an admin's supplier switch are recorded with the person's email")
   void decisionsNameThePerson() {
     Customer held = node.customer("Suspended", null);

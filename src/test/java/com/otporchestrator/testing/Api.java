@@ -70,10 +70,11 @@ public final class Api {
         .PUT(HttpRequest.BodyPublishers.ofString(body.encode())).build(), body.encode());
   }
 
-  public Response send(String method, String path, String bearer, String contentType, String body) {
+  public Response send(String method, String path, String bearer, String contentType, String body, String... headers) {
     HttpRequest.Builder builder = request(path, bearer)
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
     if (contentType != null) builder.header("Content-Type", contentType);
+    for (int i = 0; i + 1 < headers.length; i += 2) builder.setHeader(headers[i], headers[i + 1]);
     return send(builder.build(), body);
   }
 

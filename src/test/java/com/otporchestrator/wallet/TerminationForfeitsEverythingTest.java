@@ -11,6 +11,8 @@ import com.otporchestrator.testing.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Transaction;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,6 +171,39 @@ class TerminationForfeitsEverythingTest {
   private static String state(long id) {
     return Await.result(node.node().core().pool().preparedQuery("SELECT state FROM activations WHERE id = $1")
         .execute(Tuple.of(id))).iterator().next().getString("state");
+  }
+
+  @Test
+  @DisplayName("a termination that waits on a credit committed after it began forfeits the credited balance too")
+  void terminationWaitingOnACreditForfeitsIt() throws Exception {
+    Customer c = node.customer("credited-while-terminated", "1.00");
+    SqlConnection credit = Await.result(node.node().core().pool().getConnection());
+    try {
+      Transaction tx = Await.result(credit.begin());
+      Await.result(credit.preparedQuery("""
+          WITH entry AS (
+            INSERT INTO ledger_entries (account_id, kind, balance_delta, held_delta, reference)
+            VALUES ($1, 'deposit', 2000000, 0, 'test:deposit-racing-termination') RETURNING account_id
+          )
+          UPDATE wallets SET balance = balance + 2000000 WHERE account_id = (SELECT account_id FROM entry)""")
+          .execute(Tuple.of(c.id())));
+      CompletableFuture<Api.Response> terminating = CompletableFuture.supplyAsync(() -> api.post(
+          "/admin/v1/accounts/" + c.id() + "/terminate", ADMIN, new JsonObject().put("reason", "AUP violation")));
+      Await.until("the termination waits for the wallet the deposit holds", Duration.ofSeconds(10), () -> Await.result(
+          node.node().core().pool().query("""
+              SELECT count(*) FROM pg_stat_activity
+               WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%forfeit_locks%'""")
+              .execute()).iterator().next().getLong(0) == 1);
+      Await.result(tx.commit());
+
+      Api.Response terminated = terminating.get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(terminated.status()).as("%s", terminated).isEqualTo(200);
+      assertThat(terminated.json().getString("forfeited")).as("the balance as locked: 1.00 + the deposit").isEqualTo("3.00");
+      assertThat(wallet(c.id()).getLong("balance")).isZero();
+    } finally {
+      credit.close();
+    }
+    node.assertMoneyInvariants();
   }
 
   @Test

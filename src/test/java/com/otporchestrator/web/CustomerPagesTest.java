@@ -77,6 +77,59 @@ class CustomerPagesTest {
   }
 
   @Test
+  @DisplayName("a buy form sent twice (a double click, or again from history) buys one number; a fresh page buys another")
+  void aBuyFormSentTwiceBuysOnce() {
+    WebClient web = loggedIn();
+    WebClient.Page page = web.get("/app/buy?service=tg");
+    String attempt = attemptOf(page.body());
+    java.util.Map<String, String> buy = WebClient.form("_csrf", page.csrf(), "attempt", attempt, "service", "tg",
+        "country", "0", "maxPrice", "0.50");
+    long before = openOrders();
+
+    WebClient.Page first = web.post("/app/buy", buy);
+    WebClient.Page again = web.post("/app/buy", buy);
+    assertThat(first.status()).isEqualTo(303);
+    assertThat(again.status()).as("the repeat shows the first outcome").isEqualTo(303);
+    assertThat(again.location()).isEqualTo(first.location());
+    assertThat(openOrders()).isEqualTo(before + 1);
+
+    String fresh = attemptOf(web.get("/app/buy?service=tg").body());
+    assertThat(fresh).isNotEqualTo(attempt);
+    buy.put("attempt", fresh);
+    assertThat(web.post("/app/buy", buy).status()).isEqualTo(303);
+    assertThat(openOrders()).isEqualTo(before + 2);
+  }
+
+  @Test
+  @DisplayName("an evidence upload without a session is sent to the login page before its body is read")
+  void anUploadWithoutASessionIsRefusedBeforeItsBody() throws Exception {
+    java.net.URI base = java.net.URI.create(api.baseUrl());
+    try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(5_000);
+      // headers announcing 5 MB, and no body at all: only a server that answers before reading it can reply
+      socket.getOutputStream().write(("POST /app/claims/1/evidence HTTP/1.1\r\nHost: localhost\r\n"
+          + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: 5000000\r\n\r\n")
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      String status = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
+          java.nio.charset.StandardCharsets.US_ASCII)).readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 303 See Other");
+    }
+  }
+
+  private static String attemptOf(String body) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"attempt\" value=\"([A-Za-z0-9_-]+)\"").matcher(body);
+    assertThat(m.find()).as("the buy form carries an attempt token").isTrue();
+    return m.group(1);
+  }
+
+  private static long openOrders() {
+    return com.otporchestrator.testing.Await.result(node.node().core().pool().preparedQuery(
+            "SELECT count(*) FROM activations WHERE account_id = $1").execute(io.vertx.sqlclient.Tuple.of(carol.id())))
+        .iterator().next().getLong(0);
+  }
+
+  @Test
   @DisplayName("the policy page shows the policy in force, every rule in words and its source sentences")
   void policyPage() {
     WebClient web = loggedIn();
@@ -103,6 +156,9 @@ class CustomerPagesTest {
     assertThat(rental.getString("channel")).isEqualTo("web");
     WebClient.Page detail = web.get(path);
     assertThat(detail.body()).contains("4 hours at $0.10 an hour").contains("data-testid=\"refund-words\"");
+    com.otporchestrator.testing.Await.until("the page names the country, not its id", () -> web.get(path).body()
+        .contains("full · Russia</span>"));
+    assertThat(web.get("/app").body()).doesNotContain("· country 0<");
     WebClient.Page extended = web.post(path + "/extend", form("_csrf", csrf, "hours", "2"));
     assertThat(extended.status()).isEqualTo(303);
     assertThat(web.get(path).body()).contains("6 hours at $0.10 an hour");

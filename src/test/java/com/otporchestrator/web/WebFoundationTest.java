@@ -105,6 +105,30 @@ class WebFoundationTest {
   }
 
   @Test
+  @DisplayName("guessing a password is throttled per login before any hash is verified: the 11th try in 15 minutes is a 429,"
+      + " even with the right password, while another login from the same address still opens")
+  void passwordGuessingIsThrottled() {
+    TestNode.Customer target = node.customer("Guessed", "1.00");
+    setLogin(target.id(), "guessed@example.com", "the right password");
+    WebClient web = browser();
+    String csrf = web.get("/app/login").csrf();
+    for (int i = 0; i < 10; i++) {
+      WebClient.Page wrong = web.post("/app/login", form("_csrf", csrf, "email", "guessed@example.com", "password", "guess " + i));
+      assertThat(wrong.status()).as("guess %s", i).isEqualTo(401);
+    }
+    WebClient.Page throttled = web.post("/app/login",
+        form("_csrf", csrf, "email", "Guessed@Example.com ", "password", "the right password"));
+    assertThat(throttled.status()).isEqualTo(429);
+    assertThat(throttled.body()).contains("Too many login attempts");
+    assertThat(Long.parseLong(throttled.header("Retry-After"))).isBetween(1L, 90L);
+    assertThat(web.cookie("otp_app_session")).isNull();
+
+    WebClient other = browser();
+    other.login("alice@example.com", "correct horse battery");
+    assertThat(other.get("/app").status()).isEqualTo(200);
+  }
+
+  @Test
   @DisplayName("the API key logs in too, and a login redirect never leaves the console")
   void apiKeyLogin() {
     WebClient web = browser();

@@ -402,7 +402,7 @@ class WebhookDeliveryTest {
     Row inserted = Await.result(node.node().core().pool().preparedQuery("""
         INSERT INTO webhook_events (account_id, order_id, type, url, payload, next_attempt_at)
         VALUES ($1, $2, 'activation.sms', $3, '{}', now() + interval '1 hour')
-        RETURNING id, (extract(epoch FROM next_attempt_at) * 1000)::bigint AS due_ms""")
+        RETURNING id, ceil(extract(epoch FROM next_attempt_at) * 1000)::bigint AS due_ms""")
         .execute(Tuple.of(customer.id(), id, receiver.url("/ok/later")))).iterator().next();
     long eventId = inserted.getLong("id");
     var keys = node.node().core().timers().service().keys();
