@@ -162,7 +162,7 @@ public class ChaosDriver {
     workloadSeconds = intOpt("seconds", full ? 1440 : 150);
     ordersPerSecond = Double.parseDouble(opt.getOrDefault("rate", full ? "80" : "35"));
     fuzzTarget = Long.parseLong(opt.getOrDefault("fuzz", full ? "1000000" : "100000"));
-    fuzzThreads = intOpt("fuzz-threads", 48);
+    fuzzThreads = intOpt("fuzz-threads", 24);
     raceRounds = intOpt("race-rounds", full ? 90 : 12);
     windowSeconds = intOpt("window", full ? 60 : 30);
     workerAccounts = intOpt("accounts", full ? 60 : 20);
@@ -620,6 +620,8 @@ public class ChaosDriver {
   final List<long[]> faultWindows = Collections.synchronizedList(new ArrayList<>());
   final List<String> faultScopes = Collections.synchronizedList(new ArrayList<>());
   final List<long[]> pgDown = Collections.synchronizedList(new ArrayList<>());
+  /** From the Redis shutdown until the restarted Redis answered PING: no timer can be claimed meanwhile. */
+  final List<long[]> redisDown = Collections.synchronizedList(new ArrayList<>());
 
   List<Fault> schedule() {
     long sp = supplierPeriodSeconds * 1000L;
@@ -680,9 +682,11 @@ public class ChaosDriver {
           }
           case "redis-restart" -> {
             log("fault: Redis shut down without saving (every timer lost), restarted after %d ms", f.durationMs);
+            long down = now();
             stores("redis-kill");
             sleep(f.durationMs);
             stores("redis-start");
+            redisDown.add(new long[] {down, now()});
           }
           case "postgres-restart" -> {
             log("fault: PostgreSQL stopped (immediate), restarted after %d ms", f.durationMs);
@@ -1383,9 +1387,9 @@ public class ChaosDriver {
     JsonObject late = lateness();
     rep.put("refundLateness", late);
     double boundS = (leaseMs + graceMs) / 1000.0 + 10;
-    checks.add(check("every automatic refund within deadline + lease + grace (" + boundS + " s), PostgreSQL downtime excepted",
+    checks.add(check("every automatic refund within deadline + lease + grace (" + boundS + " s), PostgreSQL and Redis downtime excepted",
         late.getDouble("worstAdjustedSeconds", 0.0) <= boundS, "worst " + late.getDouble("worstAdjustedSeconds") + " s"));
-    checks.add(check("every automatic refund within 10 s of its deadline (the target), PostgreSQL downtime excepted",
+    checks.add(check("every automatic refund within 10 s of its deadline (the target), PostgreSQL and Redis downtime excepted",
         late.getLong("over10sAdjusted", 0L) == 0, late.getLong("over10sAdjusted") + " later than 10 s, worst " + late.getDouble("worstAdjustedSeconds") + " s"));
 
     // --- item 12: restarted nodes
@@ -1489,12 +1493,16 @@ public class ChaosDriver {
       synchronized (pgDown) {
         for (long[] d : pgDown) overlap += Math.max(0, Math.min(refunded, d[1] + 5000) - Math.max(deadline, d[0]));
       }
+      // while Redis is down no timer can be claimed; the target is a refund within a few seconds after it returns
+      synchronized (redisDown) {
+        for (long[] d : redisDown) overlap += Math.max(0, Math.min(refunded, d[1]) - Math.max(deadline, d[0]));
+      }
       raw.add(late / 1000.0);
       adjusted.add(Math.max(0, late - overlap) / 1000.0);
       items.add(new long[] {deadline, Math.max(0, late - overlap)});
     }
     JsonObject o = new JsonObject().put("automaticRefunds", rows.size())
-        .put("note", "lateness = the void ledger entry's time minus the order's expires_at; 'adjusted' leaves out the time PostgreSQL was down (plus 5 s)");
+        .put("note", "lateness = the void ledger entry's time minus the order's expires_at; 'adjusted' leaves out the time PostgreSQL was down (plus 5 s) and the time Redis was down (until it answered again)");
     if (rows.isEmpty()) return o.put("worstAdjustedSeconds", 0.0).put("over10sAdjusted", 0L);
     Collections.sort(raw);
     List<Double> adjSorted = new ArrayList<>(adjusted);
@@ -1594,7 +1602,7 @@ public class ChaosDriver {
       s.append(String.format("  %6d  %s%n", ((Number) e.getValue()).longValue(), e.getKey()));
     }
     JsonObject l = rep.getJsonObject("refundLateness");
-    s.append(String.format("automatic refunds: %d; lateness worst %.1f s, p99 %.1f s (PostgreSQL downtime left out: worst %.1f s, p99 %.1f s, %d over 10 s)%n",
+    s.append(String.format("automatic refunds: %d; lateness worst %.1f s, p99 %.1f s (PostgreSQL and Redis downtime left out: worst %.1f s, p99 %.1f s, %d over 10 s)%n",
         l.getInteger("automaticRefunds"), l.getDouble("worstSeconds", 0.0), l.getDouble("p99Seconds", 0.0), l.getDouble("worstAdjustedSeconds", 0.0),
         l.getDouble("p99AdjustedSeconds", 0.0), l.getLong("over10sAdjusted", 0L)));
     for (Object f : l.getJsonArray("byFault", new JsonArray())) {
