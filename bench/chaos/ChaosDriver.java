@@ -312,8 +312,19 @@ public class ChaosDriver {
   }
 
   int status(String url) {
+    return status(url, 2000);
+  }
+
+  /**
+   * The readiness probe of the production manifests (k8s/base/deployment.yaml): a 3 s timeout, and a pod is taken out
+   * of service after 2 failures in a row. A flap is such a run; a single failed probe is counted apart.
+   */
+  static final int READINESS_PROBE_TIMEOUT_MS = 3000;
+  static final int READINESS_FAILURE_THRESHOLD = 2;
+
+  int status(String url, int timeoutMs) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       return -1;
@@ -437,7 +448,35 @@ public class ChaosDriver {
     return pickNode();
   }
 
+  /**
+   * A request as a well-behaved client sends it: an answer 503 with Retry-After (the node refused the work, having done
+   * nothing) is counted as shed and the request is sent again after the time it names, up to {@link #SHED_RETRIES}
+   * times; the last answer is the one judged.
+   */
   Resp call(NodeProc node, String op, String method, String path, String bearer, String body, String... headers) {
+    for (int attempt = 0; ; attempt++) {
+      Resp r = callOnce(node, op, method, path, bearer, body, attempt < SHED_RETRIES, headers);
+      if (r.status != 503 || attempt >= SHED_RETRIES || retryAfterSeconds(r.headers) < 0) return r;
+      sleep(Math.min(10, retryAfterSeconds(r.headers)) * 1000L);
+    }
+  }
+
+  static final int SHED_RETRIES = 3;
+
+  static long retryAfterSeconds(Map<String, List<String>> headers) {
+    for (var e : headers.entrySet()) {
+      if (e.getKey() == null || !e.getKey().equalsIgnoreCase("retry-after") || e.getValue().isEmpty()) continue;
+      try {
+        return Math.max(0, Long.parseLong(e.getValue().get(0).trim()));
+      } catch (NumberFormatException ignored) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  Resp callOnce(NodeProc node, String op, String method, String path, String bearer, String body, boolean mayRetry,
+                String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port + path)).timeout(Duration.ofSeconds(40));
     if (bearer != null) b.header("Authorization", "Bearer " + bearer);
     for (int i = 0; i + 1 < headers.length; i += 2) b.header(headers[i], headers[i + 1]);
@@ -465,7 +504,12 @@ public class ChaosDriver {
       status = IO_DROPPED;
     }
     long ms = (System.nanoTime() - start) / 1_000_000;
-    stats.record("workload", op, node.index, at, ms, status, method + " " + path + (body == null ? "" : " " + clip(body, 300)), text);
+    String request = method + " " + path + (body == null ? "" : " " + clip(body, 300));
+    if (status == 503 && mayRetry && retryAfterSeconds(hdrs) >= 0) {
+      stats.shed(op, node.index, at, ms, request, text);
+      return new Resp(status, text, hdrs);
+    }
+    stats.record("workload", op, node.index, at, ms, status, request, text);
     return new Resp(status, text, hdrs);
   }
 
@@ -759,8 +803,8 @@ public class ChaosDriver {
     Map<Integer, Integer> last = new HashMap<>();
     while (workloadRunning.get()) {
       for (NodeProc n : nodeProcs) {
-        int s = status("http://127.0.0.1:" + n.port + "/health/ready");
         long at = now();
+        int s = status("http://127.0.0.1:" + n.port + "/health/ready", READINESS_PROBE_TIMEOUT_MS);
         readinessSeries.computeIfAbsent(n.index, k -> Collections.synchronizedList(new ArrayList<>())).add(new long[] {at, s});
         Integer prev = last.put(n.index, s);
         if (prev == null || prev != s) readinessEvents.add(String.format("%.1f node%d %d->%d", at / 1000.0, n.index, prev == null ? 0 : prev, s));
@@ -1270,6 +1314,12 @@ public class ChaosDriver {
     JsonObject bad = badAnswers(stats.fiveXx, "5xx");
     JsonObject dropped = badAnswers(stats.dropped, "dropped");
     rep.put("fiveXx", bad).put("dropped", dropped);
+    JsonObject shed = badAnswers(stats.shed, "shed");
+    rep.put("shed", shed);
+    long shedLimit = Math.max(1, stats.requests.sum() / 100);
+    checks.add(check("overload answers (503 with Retry-After, nothing done) outside faults at most 1 % of requests",
+        shed.getLong("outsideFaults") <= shedLimit, shed.getLong("outsideFaults") + " outside faults (limit " + shedLimit
+            + "), " + shed.getLong("duringFaults") + " during faults"));
     checks.add(check("no 5xx outside faults", bad.getLong("outsideFaults") == 0, bad.getLong("outsideFaults") + " outside, "
         + bad.getLong("duringFaults") + " during faults"));
     checks.add(check("no dropped connection outside faults", dropped.getLong("outsideFaults") == 0, dropped.getLong("outsideFaults") + " outside, "
@@ -1396,7 +1446,8 @@ public class ChaosDriver {
     JsonObject restarts = restarts();
     rep.put("restarts", restarts);
     long flaps = restarts.getLong("flapsAfterReady", 0L);
-    checks.add(check("a restarted node that said ready stays ready", flaps == 0, flaps + " readiness flaps after ready (outside store faults)"));
+    checks.add(check("a restarted node that said ready stays ready", flaps == 0, flaps + " readiness flaps after ready (" + READINESS_FAILURE_THRESHOLD
+        + " failed probes in a row, " + READINESS_PROBE_TIMEOUT_MS + " ms timeout, as the manifests' probe; outside store faults)"));
     rep.put("readinessTransitions", new JsonArray(new ArrayList<>(readinessEvents)));
 
     JsonArray checkArray = new JsonArray();
@@ -1547,20 +1598,25 @@ public class ChaosDriver {
       // readiness after the first 200: any non-200 within 90 s that no store fault explains
       List<long[]> series = readinessSeries.getOrDefault(node, List.of());
       long nodeFlaps = 0;
+      long failedRuns = 0;
+      int failedInARow = 0;
       List<String> flapTimes = new ArrayList<>();
       synchronized (series) {
         for (long[] s : series) {
-          if (s[0] > ready + 1000 && s[0] < ready + 90_000 && s[1] != 200) {
-            if (!storeFaultAt(s[0])) {
-              nodeFlaps++;
-              if (flapTimes.size() < 10) flapTimes.add(String.format("%.1f:%d", s[0] / 1000.0, s[1]));
-            }
+          if (s[0] <= ready + 1000 || s[0] >= ready + 90_000) continue;
+          if (s[1] == 200 || storeFaultAt(s[0])) {
+            failedInARow = 0;
+            continue;
           }
+          if (flapTimes.size() < 10) flapTimes.add(String.format("%.1f:%d", s[0] / 1000.0, s[1]));
+          if (++failedInARow == 1) failedRuns++;
+          if (failedInARow == READINESS_FAILURE_THRESHOLD) nodeFlaps++;
         }
       }
       flaps += nodeFlaps;
       JsonObject r = new JsonObject().put("node", node).put("fault", f.getString("kind")).put("restartToReadyMs", f.getLong("restartToReadyMs"))
-          .put("readinessFlapsAfterReady", nodeFlaps).put("flaps", new JsonArray(flapTimes))
+          .put("readinessFlapsAfterReady", nodeFlaps).put("failedProbes", new JsonArray(flapTimes))
+          .put("failedProbeRuns", failedRuns)
           .put("latencyBefore", stats.latency(node, start - 45_000, start)).put("latencyFirst45sAfterReady", stats.latency(node, ready, ready + 45_000))
           .put("latencyOtherNodesSamePeriod", stats.latencyExcept(node, ready, ready + 45_000));
       list.add(r);
@@ -1583,7 +1639,7 @@ public class ChaosDriver {
       s.append(String.format("  %7.1f s .. %7.1f s  %-17s %s%n", j.getDouble("startSecond"), j.getDouble("endSecond"), j.getString("kind"),
           j.getValue("restartToReadyMs") == null ? "" : "ready " + j.getLong("restartToReadyMs") + " ms after restart"));
     }
-    for (String k : List.of("fiveXx", "dropped")) {
+    for (String k : List.of("fiveXx", "dropped", "shed")) {
       JsonObject b = rep.getJsonObject(k);
       s.append(String.format("%s: %d outside faults, %d during faults%n", b.getString("what"), b.getLong("outsideFaults"), b.getLong("duringFaults")));
       int n = 0;
@@ -1642,6 +1698,8 @@ public class ChaosDriver {
     final Map<String, LongAdder> byOpStatus = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<Bad> fiveXx = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Bad> dropped = new ConcurrentLinkedQueue<>();
+    /** Answers 503 with Retry-After: work refused by an overloaded node, nothing done; the workload retries them. */
+    final ConcurrentLinkedQueue<Bad> shed = new ConcurrentLinkedQueue<>();
     final Map<String, List<String>> examples = new ConcurrentHashMap<>();
     /** Workload latency (operations that do not call the supplier) per node and second, in log buckets of 10 %. */
     final Map<Integer, Map<Long, int[]>> hist = new ConcurrentHashMap<>();
@@ -1666,7 +1724,8 @@ public class ChaosDriver {
           : status == IO_CLOSED_SENDING ? "closed-while-sending" : status == IO_INCOMPLETE ? "incomplete-no-answer" : "dropped";
       String key = source.equals("fuzz") ? "fuzz " + op.substring(Math.max(0, op.indexOf(" ["))).trim() : op;
       byOpStatus.computeIfAbsent(key + " " + st, k -> new LongAdder()).increment();
-      if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
+      if (status == 503 && source.equals("fuzz") && RETRY_AFTER.matcher(response).find()) shed.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
+      else if (status >= 500) fiveXx.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
       else if (status == IO_DROPPED || status == IO_TIMEOUT || status == IO_CLOSED_SENDING) dropped.add(new Bad(at, at + ms, node, op, status, clip(request, 400), clip(response, 240)));
       // latency of what does not wait on the supplier: how fast the node itself serves
       if (source.equals("workload") && status > 0 && !SUPPLIER_OPS.contains(op)) {
@@ -1676,6 +1735,15 @@ public class ChaosDriver {
           h[b]++;
         }
       }
+    }
+
+    static final java.util.regex.Pattern RETRY_AFTER = java.util.regex.Pattern.compile("(?im)^retry-after:\\s*\\d+");
+
+    /** A workload answer 503 with Retry-After that the client retries: counted, never judged as a 5xx. */
+    void shed(String op, int node, long at, long ms, String request, String response) {
+      requests.increment();
+      byOpStatus.computeIfAbsent(op + " 503-shed", k -> new LongAdder()).increment();
+      shed.add(new Bad(at, at + ms, node, op, 503, clip(request, 400), clip(response, 240)));
     }
 
     void example(String what, String text) {
@@ -1903,7 +1971,7 @@ public class ChaosDriver {
       long at = now();
       long start = System.nanoTime();
       boolean supplierOp = SUPPLIER_OPS.contains("fuzz:" + t.method + " " + t.path) || t.path.startsWith("/stubs");
-      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 1000 : supplierOp ? 30_000 : 5_000, raw.incomplete);
+      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 1000 : 30_000, raw.incomplete);
       if (raw.incomplete && res.status < 0 && res.status != IO_REFUSED) res = new RawResult(IO_INCOMPLETE, res.head);
       long ms = (System.nanoTime() - start) / 1_000_000;
       sent.increment();
