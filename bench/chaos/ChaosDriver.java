@@ -499,6 +499,7 @@ public class ChaosDriver {
       status = IO_REFUSED;
     } catch (java.net.http.HttpTimeoutException e) {
       status = IO_TIMEOUT;
+      text = e.toString(); // a connect timeout (3 s) or no answer in 40 s
     } catch (IOException e) {
       status = IO_DROPPED;
       text = e.toString();
@@ -1506,7 +1507,8 @@ public class ChaosDriver {
         outside++;
         outsideByKey.merge(key, 1L, Long::sum);
         JsonArray ex = examples.computeIfAbsent(key, k -> new JsonArray());
-        if (ex.size() < 1) ex.add(new JsonObject().put("second", b.at / 1000.0).put("node", b.node).put("request", b.request).put("response", b.response));
+        if (ex.size() < 1) ex.add(new JsonObject().put("second", b.at / 1000.0).put("answeredSecond", b.end / 1000.0).put("node", b.node)
+            .put("request", b.request).put("response", b.response));
       } else {
         during++;
         duringByKey.merge(fault + ": " + key, 1L, Long::sum);
