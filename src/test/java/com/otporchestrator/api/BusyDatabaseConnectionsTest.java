@@ -34,8 +34,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Busy database connections: 503 with Retry-After for requests, never for readiness or refunds")
 class BusyDatabaseConnectionsTest {
   private static final String ADMIN = TestNode.ADMIN_TOKEN;
-  /** More than the API's event loops, so every loop's one connection is taken, whichever loop a socket lands on. */
-  private static final int JAMMING_REQUESTS = 8;
+  /** The node's HTTP verticles, one per processor, each on its own event loop with its own pool of one connection. */
+  private static final int API_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+  /** Twice the loops and more: sockets are spread over the loops in turn, so every loop's connection is taken. */
+  private static final int JAMMING_REQUESTS = 2 * API_LOOPS + 2;
   private static final java.util.concurrent.ExecutorService SENDERS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
   private static TestStores.Isolated stores;
   private static TestNode node;
@@ -136,7 +138,7 @@ class BusyDatabaseConnectionsTest {
       String finish = request("POST", "/v1/rentals/" + rental + "/finish", renter.apiKey(), null);
       jam.add(CompletableFuture.supplyAsync(() -> RawHttp.exchange(api, finish), SENDERS));
     }
-    Await.until("every request connection waits on the lock", Duration.ofSeconds(5), () -> waitingOnLocks() >= 2);
+    Await.until("every request connection waits on the lock", Duration.ofSeconds(5), () -> waitingOnLocks() >= API_LOOPS);
   }
 
   private static String request(String method, String path, String bearer, String json) {
