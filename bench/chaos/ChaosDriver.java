@@ -462,8 +462,10 @@ public class ChaosDriver {
   }
 
   static final int SHED_RETRIES = 3;
-  /** How long the fuzzer waits for an answer to a request whose body is shorter than announced: the nodes' default
-   * REQUEST_BODY_TIMEOUT_MS (30 s), after which they answer 408, plus 15 s. */
+  /**
+   * How long the fuzzer waits for an answer: past the nodes' default REQUEST_BODY_TIMEOUT_MS (30 s), after which a
+   * request whose body did not all arrive (a short Content-Length, a chunk size larger than its data) is answered 408.
+   */
   static final int BODY_WAIT_MS = 45_000;
 
   static long retryAfterSeconds(Map<String, List<String>> headers) {
@@ -1976,7 +1978,7 @@ public class ChaosDriver {
       long at = now();
       long start = System.nanoTime();
       boolean supplierOp = SUPPLIER_OPS.contains("fuzz:" + t.method + " " + t.path) || t.path.startsWith("/stubs");
-      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 1000 : raw.announcesMoreThanItSends() ? BODY_WAIT_MS : 30_000, raw.incomplete);
+      RawResult res = exchange(node.port, bytes, raw.streaming, raw.incomplete ? 1000 : BODY_WAIT_MS, raw.incomplete);
       if (raw.incomplete && res.status < 0 && res.status != IO_REFUSED) res = new RawResult(IO_INCOMPLETE, res.head);
       long ms = (System.nanoTime() - start) / 1_000_000;
       sent.increment();
@@ -2172,24 +2174,6 @@ public class ChaosDriver {
       void header(String name, String value) {
         headers.removeIf(h -> h[0].equalsIgnoreCase(name));
         headers.add(new String[] {name, value});
-      }
-
-      /**
-       * Whether the head announces a longer body than the request sends (a short Content-Length followed by a body
-       * mutation that shrank the body): the server rightly waits for the rest, up to its REQUEST_BODY_TIMEOUT_MS.
-       */
-      boolean announcesMoreThanItSends() {
-        if (rawOverride != null || chunked) return false;
-        long sent = body == null ? 0 : body.length;
-        for (String[] h : headers) {
-          if (!h[0].equalsIgnoreCase("Content-Length") || h[1] == null) continue;
-          try {
-            if (Long.parseLong(h[1].trim()) > sent) return true;
-          } catch (NumberFormatException ignored) {
-            // a malformed length is refused at once
-          }
-        }
-        return false;
       }
 
       byte[] bytes(int port) {
