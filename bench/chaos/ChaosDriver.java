@@ -322,9 +322,17 @@ public class ChaosDriver {
   static final int READINESS_PROBE_TIMEOUT_MS = 3000;
   static final int READINESS_FAILURE_THRESHOLD = 2;
 
+  /**
+   * Probes get an HTTP client of their own: with the workload's, the short timeout of a probe could outlive its answer
+   * on a pooled connection and cut the next request sent on it a few seconds later ("request timed out" after 4 s of a
+   * 40 s timeout, on every node at once).
+   */
+  final HttpClient probeHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(3)).build();
+
   int status(String url, int timeoutMs) {
     try {
-      return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs)).build(),
+      return probeHttp.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMillis(timeoutMs)).build(),
           HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (Exception e) {
       return -1;
