@@ -10,6 +10,7 @@ import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
 import com.otporchestrator.store.Database;
+import com.otporchestrator.store.DatabasePools;
 import com.otporchestrator.store.LuaScript;
 import com.otporchestrator.store.RedisStore;
 import com.otporchestrator.timer.TimerModule;
@@ -38,6 +39,7 @@ public final class Node {
 
   private final Vertx vertx;
   private final Core core;
+  private final DatabasePools pools;
   private final Modules modules;
   private final List<String> deployments = new ArrayList<>();
   private final List<Long> periodic = new ArrayList<>();
@@ -49,13 +51,14 @@ public final class Node {
   private String timerDeployment;
   private HealthVerticle healthListener;
 
-  private Node(Vertx vertx, Core core, Modules.Scripts scripts) {
+  private Node(Vertx vertx, DatabasePools pools, Core core, Modules.Scripts scripts) {
     this.vertx = vertx;
+    this.pools = pools;
     this.core = core;
     this.modules = new Modules(core, scripts);
   }
 
-  /** The process's infrastructure: settings, PostgreSQL pool, Redis, timers, metrics. */
+  /** The process's infrastructure: settings, PostgreSQL pool (routed by lane), Redis, timers, metrics. */
   public Core core() {
     return core;
   }
@@ -78,20 +81,27 @@ public final class Node {
     return Database.migrate(vertx, config.databaseUrl())
         .compose(v -> Future.all(LuaScript.load(vertx, "/lua/rate-limit.lua"), LuaScript.load(vertx, "/lua/abuse-window.lua")))
         .compose(scripts -> {
-          Node node = new Node(vertx, core(vertx, config), new Modules.Scripts(scripts.resultAt(0), scripts.resultAt(1)));
+          DatabasePools pools = Database.pools(vertx, config.databaseUrl(), config.databasePoolSize(),
+              config.databasePools(), "otp-" + System.identityHashCode(vertx));
+          Node node = new Node(vertx, pools, core(vertx, config, pools),
+              new Modules.Scripts(scripts.resultAt(0), scripts.resultAt(1)));
           return node.modules.policies().bootstrap(config.refundPolicy())
               .compose(v -> node.startSandbox()).compose(v -> node.modules.routing().registry().reload())
               .compose(v -> node.deploy())
-              .onSuccess(v -> warmUpMayStart.compose(w -> WarmUp.run(vertx, node.core))
+              .onSuccess(v -> warmUpMayStart.compose(w -> WarmUp.run(vertx, node.core, node.pools.health()))
                   .onFailure(e -> LOG.warn("warm-up failed ({}); readiness now follows the stores alone", e.toString()))
                   .onComplete(r -> node.warmedUp.tryComplete()))
               .map(node);
         });
   }
 
-  private static Core core(Vertx vertx, AppConfig config) {
+  /**
+   * The modules get the routed pool: statements made on the timer engine's context use the timer pool, the others the
+   * requests' pool ({@link DatabasePools}); the readiness check has a pool of its own.
+   */
+  private static Core core(Vertx vertx, AppConfig config, DatabasePools pools) {
     NodeMetrics metrics = NodeMetrics.of(vertx);
-    Pool pool = Database.pool(vertx, config.databaseUrl(), config.databasePoolSize(), "otp-" + System.identityHashCode(vertx));
+    Pool pool = pools.routed();
     Redis redis = RedisStore.client(vertx, config.redisEndpoints(), config.redisCluster(), config.redisPoolSize());
     TimerModule timers = new TimerModule(redis, config.redisUrl(), config.redisKeyPrefix(), config.timers(), metrics);
     return new Core(config, vertx, pool, redis, timers, metrics);
@@ -105,7 +115,7 @@ public final class Node {
   private Future<Void> deploy() {
     AppConfig config = core.config();
     NodeMetrics metrics = core.metrics();
-    HealthRoutes health = new HealthRoutes(core.pool(), core.redis(), draining::get, () -> warmedUp.future().isComplete());
+    HealthRoutes health = new HealthRoutes(pools.health(), core.redis(), draining::get, () -> warmedUp.future().isComplete());
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -218,7 +228,7 @@ public final class Node {
     deployments.clear();
     return Future.join(undeployed)
         .transform(v -> Future.join(modules.all().stream().map(FeatureModule::close).toList()))
-        .transform(v -> Future.join(core.pool().close(), closeRedis()))
+        .transform(v -> Future.join(pools.close(), closeRedis()))
         .mapEmpty();
   }
 

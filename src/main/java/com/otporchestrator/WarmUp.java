@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a node does after its listeners are up and before readiness may answer 200: it opens its PostgreSQL
- * connections, loads its Lua scripts into Redis, and sends WARMUP_REQUESTS requests to its own HTTP listener through
+ * connections, loads its Lua scripts into Redis and the JDK's TLS classes, and sends WARMUP_REQUESTS requests to its own HTTP listener through
  * the hot paths that need no account (routing, authentication refusals that look the key up, JSON bodies, problems,
  * the compatible API), so the JIT has compiled them before real traffic arrives. A node that reported ready at once
  * after a restart served slowly for tens of seconds: its first requests paid for connections, scripts and cold code.
@@ -45,19 +46,20 @@ final class WarmUp {
   private static final List<String> SCRIPTS = List.of("/lua/rate-limit.lua", "/lua/abuse-window.lua",
       "/lua/timer-claim.lua", "/lua/timer-reap.lua", "/lua/timer-settle.lua", "/lua/timer-unpark.lua");
 
-  static Future<Void> run(Vertx vertx, Core core) {
+  static Future<Void> run(Vertx vertx, Core core, Pool health) {
     long started = System.nanoTime();
     AppConfig config = core.config();
-    return connections(core).compose(v -> scripts(vertx, core))
+    return connections(core, health).compose(v -> scripts(vertx, core)).compose(v -> tls(vertx))
         .compose(v -> config.runs(Role.API) ? requests(vertx, config) : Future.succeededFuture(0))
         .onSuccess(sent -> LOG.info("warmed up in {} ms: connections open, {} scripts loaded, {} requests through the"
             + " hot paths", (System.nanoTime() - started) / 1_000_000, SCRIPTS.size(), sent))
         .mapEmpty();
   }
 
-  /** Enough concurrent queries to open every connection of the pool. */
-  private static Future<Void> connections(Core core) {
+  /** Enough concurrent queries to open every connection of the pool, and the readiness check's connection. */
+  private static Future<Void> connections(Core core, Pool health) {
     List<Future<?>> queries = new ArrayList<>();
+    queries.add(health.query("SELECT 1").execute());
     for (int i = 0; i < Math.max(2, core.config().databasePoolSize()) * 2; i++) {
       queries.add(core.pool().query("SELECT 1").execute());
     }
@@ -74,6 +76,24 @@ final class WarmUp {
           .compose(script -> core.redis().send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source()))));
     }
     return Future.all(loads).mapEmpty();
+  }
+
+  /**
+   * Loads the JDK's TLS machinery on a worker thread. The first HTTPS call (a webhook delivery, a supplier) otherwise
+   * initialises it on the event loop that makes it: seconds of class loading on a busy machine, during which that
+   * loop, the timer engine's among them, runs nothing else.
+   */
+  private static Future<Void> tls(Vertx vertx) {
+    return vertx.executeBlocking(() -> {
+      javax.net.ssl.SSLContext.getDefault().createSSLEngine();
+      try {
+        // Vert.x's list of the JDK's cipher suites, built on first use from an engine of its own
+        Class.forName("io.vertx.core.spi.tls.DefaultJDKCipherSuite", true, WarmUp.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        LOG.debug("no Vert.x cipher suite list to load: {}", e.toString());
+      }
+      return null;
+    });
   }
 
   private static Future<Integer> requests(Vertx vertx, AppConfig config) {

@@ -2,6 +2,7 @@ package com.otporchestrator.api;
 
 import com.otporchestrator.common.DomainException;
 import com.otporchestrator.common.DomainException.Kind;
+import com.otporchestrator.store.Database;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -13,7 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become responses: RFC 9457 problem+json with a stable type per
- * kind of failure. Anything unexpected is logged and answered 500 without internals.
+ * kind of failure. An overloaded node (at its bound of work, or every database connection busy past the acquire
+ * timeout) answers 503 with Retry-After, having done nothing. Anything unexpected is logged and answered 500 without
+ * internals.
  */
 public final class Problems {
   private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
@@ -46,6 +49,9 @@ public final class Problems {
       Map.entry(Kind.AMOUNT_OUT_OF_RANGE, new Shape(422, "amount-out-of-range", "The amount is beyond the allowed range")),
       Map.entry(Kind.OVERLOADED, new Shape(503, "overloaded", "The service is at capacity"))));
 
+  /** What an overloaded answer tells the client to wait before it tries again, when the refusal names no time. */
+  static final int OVERLOADED_RETRY_AFTER_SECONDS = 1;
+
   private Problems() {}
 
   /** The stable problem type URI of a kind of failure, for per-item results. */
@@ -55,11 +61,21 @@ public final class Problems {
 
   /** Builds the problem body (without sending it), for idempotent responses that must be stored. */
   public static ApiResponse toResponse(Throwable failure, int fallbackStatus, String instance) {
+    if (Database.isPoolExhausted(failure)) {
+      // every connection stayed busy for the acquire timeout: nothing was done, so the client may simply try again
+      return toResponse(new DomainException(Kind.OVERLOADED, "this node's database connections are all busy; nothing"
+          + " was done, retry in " + OVERLOADED_RETRY_AFTER_SECONDS + " s",
+          new JsonObject().put("retryAfter", OVERLOADED_RETRY_AFTER_SECONDS)), 503, instance);
+    }
     if (failure instanceof DomainException domain) {
       Shape shape = SHAPES.get(domain.kind());
       JsonObject body = problem(shape.status(), shape.type(), shape.title(), domain.getMessage(), instance);
       domain.extensions().forEach(e -> body.put(e.getKey(), e.getValue()));
-      return ApiResponse.problem(shape.status(), body);
+      ApiResponse response = ApiResponse.problem(shape.status(), body);
+      if (domain.kind() == Kind.OVERLOADED) {
+        response = response.withHeader("Retry-After", String.valueOf(body.getValue("retryAfter", OVERLOADED_RETRY_AFTER_SECONDS)));
+      }
+      return response;
     }
     int status = failure instanceof HttpException http ? http.getStatusCode() : failure == null ? fallbackStatus : 500;
     if (status == 413) return toResponse(new DomainException(Kind.PAYLOAD_TOO_LARGE, "the request body is over the limit"), 413, instance);

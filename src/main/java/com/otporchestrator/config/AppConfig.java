@@ -16,6 +16,7 @@ public record AppConfig(
     String httpHost,
     String databaseUrl,
     int databasePoolSize,
+    DatabasePools databasePools,
     String redisUrl,
     int redisPoolSize,
     String redisKeyPrefix,
@@ -38,6 +39,14 @@ public record AppConfig(
     TrustedProxies trustedProxies) {
 
   public enum Role { API, TIMERS, SANDBOX }
+
+  /**
+   * The PostgreSQL pools besides the requests' ({@code DATABASE_POOL_SIZE}): the timer engine's (its handlers, sweeps
+   * and chores) and the readiness check's, so that no load of requests can make a refund or a readiness answer wait for
+   * a connection. {@code acquireTimeout} is how long a request waits for a connection of its pool before it is
+   * answered 503 with Retry-After.
+   */
+  public record DatabasePools(int timers, int health, Duration acquireTimeout) {}
 
   /**
    * How the timer engine claims and recovers work. The internal lane sizes its batches between {@code batchSize} and
@@ -120,6 +129,10 @@ public record AppConfig(
         e.string("HTTP_HOST", "0.0.0.0"),
         e.url("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test", "postgresql", "postgres"),
         e.intRange("DATABASE_POOL_SIZE", 4, 1, 200),
+        new DatabasePools(
+            e.intRange("TIMER_DATABASE_POOL_SIZE", 2, 1, 100),
+            e.intRange("HEALTH_DATABASE_POOL_SIZE", 1, 1, 10),
+            e.millis("DATABASE_ACQUIRE_TIMEOUT_MS", 10_000, 10, 120_000)),
         e.urls("REDIS_URL", "redis://127.0.0.1:6379", "redis", "rediss"),
         e.intRange("REDIS_POOL_SIZE", 8, 1, 1000),
         e.string("REDIS_KEY_PREFIX", "otp:"),

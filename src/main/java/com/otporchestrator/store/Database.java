@@ -1,7 +1,9 @@
 package com.otporchestrator.store;
 
 import io.vertx.core.Future;
+import com.otporchestrator.config.AppConfig;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
@@ -14,9 +16,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.flywaydb.core.Flyway;
 
-/** Builds the shared PostgreSQL pool and runs the Flyway migrations (JDBC, so off the event loop). */
+/** Builds the PostgreSQL pools and runs the Flyway migrations (JDBC, so off the event loop). */
 public final class Database {
   /**
    * The longest statement text the prepared-statement cache keeps (Vert.x's default is 2,048 characters). Statements
@@ -28,17 +31,57 @@ public final class Database {
   private Database() {}
 
   /**
-   * The process's pool: one pool per event loop that uses PostgreSQL (see {@link EventLoopPool}),
-   * each of half {@code size} connections (at least one): the API's two loops together keep the
-   * configured count, the timer loop and callers off the loops get their own. Each loop's pool is
-   * named {@code name-<n>} in the metrics.
+   * The process's pools, one {@link Pool} to the modules (see {@link DatabasePools}): the requests' pool, one per event
+   * loop that uses PostgreSQL (see {@link EventLoopPool}), each of half {@code DATABASE_POOL_SIZE} connections (at least
+   * one), so the API's two loops together keep the configured count; the timer engine's pool of
+   * {@code TIMER_DATABASE_POOL_SIZE}, which every statement made on the engine's context uses; and the readiness check's
+   * own {@code HEALTH_DATABASE_POOL_SIZE}. Each pool is named {@code name-<lane>-<n>} in the metrics.
    */
-  public static Pool pool(Vertx vertx, String databaseUrl, int size, String name) {
-    int perLoop = Math.max(1, (size + 1) / 2);
-    return new EventLoopPool(vertx, n -> singlePool(vertx, databaseUrl, perLoop, name + "-" + n));
+  public static DatabasePools pools(Vertx vertx, String databaseUrl, int requestConnections,
+                                    AppConfig.DatabasePools sizes, String name) {
+    int perLoop = Math.max(1, (requestConnections + 1) / 2);
+    long acquireMillis = sizes.acquireTimeout().toMillis();
+    Pool requests = new EventLoopPool(vertx, n -> singlePool(vertx, databaseUrl, perLoop, acquireMillis, name + "-" + n));
+    Pool timers = new EventLoopPool(vertx,
+        n -> singlePool(vertx, databaseUrl, sizes.timers(), acquireMillis, name + "-timers-" + n));
+    Pool health = singlePool(vertx, databaseUrl, sizes.health(), acquireMillis, name + "-health");
+    return new DatabasePools(requests, timers, health);
   }
 
-  private static Pool singlePool(Vertx vertx, String databaseUrl, int size, String name) {
+  /** The requests' pool alone (tools and tests that run no timer engine). */
+  public static Pool pool(Vertx vertx, String databaseUrl, int size, String name) {
+    int perLoop = Math.max(1, (size + 1) / 2);
+    return new EventLoopPool(vertx, n -> singlePool(vertx, databaseUrl, perLoop, DEFAULT_ACQUIRE_MILLIS, name + "-" + n));
+  }
+
+  private static final long DEFAULT_ACQUIRE_MILLIS = 10_000;
+
+  /**
+   * Whether {@code failure} is a pool's refusal to wait longer for a connection (all of them busy for the acquire
+   * timeout): the node is overloaded, nothing was done, and the caller may try again.
+   */
+  public static boolean isPoolExhausted(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof VertxException && POOL_EXHAUSTED.equals(t.getMessage())) return true;
+      if (t instanceof VertxException && ACQUIRE_TIMEOUT.equals(t.getMessage())
+          && t.getClass().getName().equals(ACQUIRE_TIMEOUT_TYPE)) {
+        return true;
+      }
+      if (t.getCause() == t) break;
+    }
+    return false;
+  }
+
+  /**
+   * How the sql client says its acquire timeout passed, having no exception type of its own: a statement run on the
+   * pool fails with this message, a connection asked for ({@code withTransaction}) with {@link #ACQUIRE_TIMEOUT} in a
+   * plain {@link #ACQUIRE_TIMEOUT_TYPE}.
+   */
+  static final String POOL_EXHAUSTED = "Timeout waiting for connection";
+  static final String ACQUIRE_TIMEOUT = "Timeout";
+  static final String ACQUIRE_TIMEOUT_TYPE = "io.vertx.core.impl.NoStackTraceThrowable";
+
+  private static Pool singlePool(Vertx vertx, String databaseUrl, int size, long acquireMillis, String name) {
     PgConnectOptions connect = PgConnectOptions.fromUri(databaseUrl)
         .setCachePreparedStatements(true)
         .setPreparedStatementCacheMaxSize(512)
@@ -47,7 +90,8 @@ public final class Database {
     connect.setMetricsName("postgres"); // metrics label client_namespace
     connect.getProperties().put("application_name", "otp-orchestrator");
     PoolOptions pool = new PoolOptions().setMaxSize(size).setName(name).setShared(true)
-        .setMaxWaitQueueSize(100_000).setConnectionTimeout(10);
+        .setMaxWaitQueueSize(100_000).setConnectionTimeout((int) acquireMillis)
+        .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS);
     return PgBuilder.pool().with(pool).connectingTo(connect).using(vertx).build();
   }
 

@@ -2,6 +2,7 @@ package com.otporchestrator.timer;
 
 import com.otporchestrator.config.AppConfig.TimerSettings;
 import com.otporchestrator.metrics.NodeMetrics;
+import com.otporchestrator.store.DatabasePools;
 import com.otporchestrator.store.RedisStore;
 import com.otporchestrator.store.RedisSubscription;
 import io.vertx.core.DeploymentOptions;
@@ -48,7 +49,8 @@ public final class TimerModule {
 
   /**
    * Loads the engine's scripts and deploys one engine, its safety net, and the subscriber that hears other nodes'
-   * wake-up notices; answers the engine's deployment id.
+   * wake-up notices; answers the engine's deployment id. The engine's verticle is on the timer lane: every statement
+   * its handlers, sweeps and chores make uses the timer pool ({@link DatabasePools}), never the requests'.
    *
    * @param chores housekeeping run after each safety-net pass
    */
@@ -61,6 +63,6 @@ public final class TimerModule {
                 v -> new TimerSafetyNet(v, redis, service, handlers, List.copyOf(sources), List.copyOf(chores), settings,
                     stats),
                 () -> new RedisSubscription(redisUrl, service.keys().wakeChannel(), "timers-sub", service::heard, again -> {})),
-            new DeploymentOptions().setInstances(1)));
+            new DeploymentOptions().setInstances(1).setConfig(DatabasePools.timerLane())));
   }
 }
