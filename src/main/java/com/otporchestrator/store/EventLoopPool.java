@@ -3,17 +3,9 @@ package com.otporchestrator.store;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.PrepareOptions;
-import io.vertx.sqlclient.PreparedQuery;
-import io.vertx.sqlclient.Query;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.TransactionPropagation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -27,7 +19,7 @@ import java.util.function.IntFunction;
  * <p>Nothing else changes: the same statements, transactions and connection options; pools are
  * created on first use, so loops that never touch PostgreSQL hold no connection.
  */
-final class EventLoopPool implements Pool {
+final class EventLoopPool extends RoutingPool {
   private final Pool fallback;
   private final LoopLocal<Pool> byLoop;
 
@@ -37,44 +29,10 @@ final class EventLoopPool implements Pool {
     this.byLoop = new LoopLocal<>(vertx, () -> factory.apply(created.getAndIncrement()));
   }
 
-  private Pool current() {
+  @Override
+  Pool current() {
     Pool pool = byLoop.current();
     return pool == null ? fallback : pool;
-  }
-
-  @Override
-  public Future<SqlConnection> getConnection() {
-    return current().getConnection();
-  }
-
-  @Override
-  public Query<RowSet<Row>> query(String sql) {
-    return current().query(sql);
-  }
-
-  @Override
-  public PreparedQuery<RowSet<Row>> preparedQuery(String sql) {
-    return current().preparedQuery(sql);
-  }
-
-  @Override
-  public PreparedQuery<RowSet<Row>> preparedQuery(String sql, PrepareOptions options) {
-    return current().preparedQuery(sql, options);
-  }
-
-  @Override
-  public <T> Future<T> withTransaction(Function<SqlConnection, Future<T>> function) {
-    return current().withTransaction(function);
-  }
-
-  @Override
-  public <T> Future<T> withTransaction(TransactionPropagation txPropagation, Function<SqlConnection, Future<T>> function) {
-    return current().withTransaction(txPropagation, function);
-  }
-
-  @Override
-  public <T> Future<T> withConnection(Function<SqlConnection, Future<T>> function) {
-    return current().withConnection(function);
   }
 
   @Override
