@@ -1,6 +1,6 @@
 -- Settles one lease: the members that were applied are done; the others go back into the due set, due
 -- again ARGV[2] ms from now (failed members: after a pause; members still running at the batch deadline:
--- parked one lease ahead, so they fire again only if their work never ends, see timer-unpark.lua). Runs at
+-- parked for the park time, so they fire again only if their work never ends, see timer-unpark.lua). Runs at
 -- most once per lease: once the lease is gone (settled before, or re-queued by the reaper) it changes nothing.
 -- KEYS[1] due zset, KEYS[2] leases zset, KEYS[3] claims hash. ARGV[1] the lease id, ARGV[2] delay in ms,
 -- ARGV[3..] the members to send back. NX keeps a member that was re-scheduled meanwhile at its own score.

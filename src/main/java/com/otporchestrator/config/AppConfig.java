@@ -52,16 +52,19 @@ public record AppConfig(
    * How the timer engine claims and recovers work. The internal lane sizes its batches between {@code batchSize} and
    * {@code maxBatchSize} and keeps 1 to {@code maxBatchesInFlight} of them applying, as the database keeps up; the
    * external lane (calls to suppliers) keeps {@code externalBatchesInFlight} batches of {@code batchSize}. A batch
-   * not finished after {@code batchDeadline} gives its unfinished timers back.
+   * not finished after {@code batchDeadline} gives its unfinished timers back: what is still running is parked for
+   * {@code park}, the longest a timer's work may take before it is fired again. {@code lease} is only how long a
+   * dead node's claims wait before the reaper hands them to another node (a live node settles every batch by its
+   * deadline), so it bounds how late a refund is when a node dies.
    */
   public record TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll,
                               Duration sweepInterval, Duration sweepGrace, int maxBatchesInFlight, int maxBatchSize,
-                              Duration batchDeadline, int externalBatchesInFlight) {
-    /** The engine's settings with the defaults of the adaptive sizing, the batch deadline and the external lane. */
+                              Duration batchDeadline, int externalBatchesInFlight, Duration park) {
+    /** The engine's settings with the defaults of the adaptive sizing, the batch deadline, the external lane and parking. */
     public TimerSettings(int shards, int batchSize, Duration lease, Duration idlePoll, Duration sweepInterval,
                          Duration sweepGrace, int maxBatchesInFlight) {
       this(shards, batchSize, lease, idlePoll, sweepInterval, sweepGrace, maxBatchesInFlight, Math.max(batchSize, 2000),
-          Duration.ofMillis(Math.min(5_000, lease.toMillis() / 2)), 8);
+          Duration.ofMillis(Math.min(5_000, lease.toMillis() / 2)), 8, lease);
     }
   }
 
@@ -146,14 +149,15 @@ public record AppConfig(
         new TimerSettings(
             e.intRange("TIMER_SHARDS", 64, 1, 1024),
             e.intRange("TIMER_BATCH_SIZE", 256, 1, 5000),
-            e.millis("TIMER_LEASE_MS", 30_000, 100, 3_600_000),
+            e.millis("TIMER_LEASE_MS", 5_000, 100, 3_600_000),
             e.millis("TIMER_IDLE_POLL_MS", 250, 5, 60_000),
             e.millis("TIMER_SWEEP_INTERVAL_MS", 30_000, 50, 3_600_000),
             e.millis("TIMER_SWEEP_GRACE_MS", 60_000, 0, 3_600_000),
             e.intRange("TIMER_MAX_BATCHES_IN_FLIGHT", 16, 1, 256),
             e.intRange("TIMER_MAX_BATCH_SIZE", 2000, 1, 20_000),
-            e.millis("TIMER_BATCH_DEADLINE_MS", 5_000, 50, 3_600_000),
-            e.intRange("TIMER_EXTERNAL_BATCHES_IN_FLIGHT", 8, 1, 256)),
+            e.millis("TIMER_BATCH_DEADLINE_MS", 2_500, 50, 3_600_000),
+            e.intRange("TIMER_EXTERNAL_BATCHES_IN_FLIGHT", 8, 1, 256),
+            e.millis("TIMER_PARK_MS", 30_000, 100, 3_600_000)),
         new SandboxConfig(
             e.string("SANDBOX_KEY", "sandbox-key"),
             e.intRange("SANDBOX_PORT", 8081, 0, 65535),

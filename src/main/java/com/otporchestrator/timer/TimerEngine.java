@@ -332,8 +332,8 @@ public final class TimerEngine {
 
   /**
    * Acknowledges what was applied and sends back the rest: failed timers fire again after a pause; timers still
-   * running at the deadline are parked one lease ahead (so they fire again only if their work never ends, as with a
-   * dead node's lease), and their slot is free again. Answers the parked score, or null when nothing was parked.
+   * running at the deadline are parked for {@code park} (so they fire again only if their work never ends), and their
+   * slot is free again. Answers the parked score, or null when nothing was parked.
    */
   private Future<Long> settle(Lane lane, LeasedBatch batch, Lease lease, Map<String, Future<Void>> work, boolean atDeadline) {
     List<String> back = new ArrayList<>();
@@ -349,7 +349,7 @@ public final class TimerEngine {
       }
     }
     int applied = work.size() - back.size();
-    long delay = atDeadline ? settings.lease().toMillis() : RETRY_AFTER_FAILURE_MS;
+    long delay = atDeadline ? settings.park().toMillis() : RETRY_AFTER_FAILURE_MS;
     List<String> args = new ArrayList<>(back.size() + 2);
     args.add(lease.id());
     args.add(String.valueOf(delay));

@@ -53,7 +53,8 @@ class ProcessCrashAndShutdownTest {
   private static final int ORDERS = 3_000;
   private static final int CUSTOMERS = 10;
   private static final int IN_FLIGHT = 32;
-  private static final long LEASE_MS = 3_000;
+  /** The target: a dead node's claimed timers fire within 10 s, with the product's default lease (no override here). */
+  private static final long TAKEOVER_TARGET_MS = 10_000;
   private static final long STOP_BUDGET_MS = 25_000;
   private static final String[] SERVICES = {"tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am"};
   private static final int[] COUNTRIES = {0, 1, 2, 6, 16, 22};
@@ -80,10 +81,10 @@ class ProcessCrashAndShutdownTest {
     Files.createDirectories(LOGS);
     Map<String, String> common = TestNode.defaults(stores);
     common.remove("HTTP_PORT");
+    common.remove("TIMER_LEASE_MS"); // the product's default lease decides how soon survivors take over
     common.put("ACTIVATION_WINDOW_SECONDS", "5");
     common.put("CANCEL_DELAY_SECONDS", "1");
     common.put("ALLOCATION_TIMEOUT_SECONDS", "5");
-    common.put("TIMER_LEASE_MS", String.valueOf(LEASE_MS));
     // The PostgreSQL sweep must not rescue a dead node's batches: recovery here is the lease reaper's.
     common.put("TIMER_SWEEP_GRACE_MS", "60000");
     common.put("TIMER_SWEEP_INTERVAL_MS", "5000");
@@ -234,7 +235,7 @@ class ProcessCrashAndShutdownTest {
     assertThat(kill.openAtKill()).as("orders still open when C was killed").isPositive();
     assertThat(kill.orphaned()).as("C held unacknowledged claims when killed").isNotEmpty();
     assertThat(kill.takeoverMs()).as("ms from SIGKILL until a survivor fired every timer C had claimed")
-        .isBetween(0L, LEASE_MS + LEASE_MS / 3 + 2_000);
+        .isBetween(0L, TAKEOVER_TARGET_MS);
     Await.until("C's leases gone from Redis", Duration.ofSeconds(30), () -> claimsOf(engineC).isEmpty());
 
     // ---- the end state ---------------------------------------------------------------------------------
@@ -266,11 +267,11 @@ class ProcessCrashAndShutdownTest {
     System.out.printf("processes: %d purchases in %.1f s (%s); B: readiness 503 %d ms after SIGTERM, exit %d after %d ms;"
             + " %d purchases answered 201 by B after its SIGTERM;"
             + " C killed holding %d unacknowledged leases (%d timers: %s), %d orders open;"
-            + " survivors fired all of them %d ms after SIGKILL (lease %d ms); %d orders in PostgreSQL,"
+            + " survivors fired all of them %d ms after SIGKILL (target %d ms, default lease); %d orders in PostgreSQL,"
             + " all final and refunded once, %.1f s after the first purchase%n",
         ORDERS, purchaseSeconds, new java.util.TreeMap<>(outcomes), stopped[2], stopped[1], stopped[0],
         bAnsweredAfterSigterm.get(), kill.orphaned().size(), kill.members().size(), kill.kinds(), kill.openAtKill(),
-        kill.takeoverMs(), LEASE_MS, orders, totalSeconds);
+        kill.takeoverMs(), TAKEOVER_TARGET_MS, orders, totalSeconds);
   }
 
   /** What C held when it was killed, and how long the survivors took to fire it. */

@@ -49,8 +49,9 @@ class AppConfigTest {
     assertThat(config.upstreamTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.roles()).containsExactlyInAnyOrder(Role.API, Role.TIMERS);
     assertThat(config.runs(Role.SANDBOX)).isFalse();
-    assertThat(config.timers()).isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(30),
-        Duration.ofMillis(250), Duration.ofSeconds(30), Duration.ofSeconds(60), 16));
+    assertThat(config.timers()).as("a dead node's claims wait 5 s; work still running at the 2.5 s deadline, 30 s")
+        .isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(5), Duration.ofMillis(250),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), 16, 2000, Duration.ofMillis(2_500), 8, Duration.ofSeconds(30)));
     assertThat(config.sandbox()).isEqualTo(new AppConfig.SandboxConfig("sandbox-key", 8081, 0.8,
         Duration.ofSeconds(5), 0.0, "127.0.0.1", null));
   }

@@ -49,6 +49,7 @@ public final class TestNode implements AutoCloseable {
     env.put("UPSTREAM_TIMEOUT_MS", "2000");
     env.put("TIMER_IDLE_POLL_MS", "20");
     env.put("TIMER_LEASE_MS", "3000");
+    env.put("TIMER_PARK_MS", "3000");
     env.put("TIMER_SWEEP_INTERVAL_MS", "1000");
     env.put("TIMER_SWEEP_GRACE_MS", "2000");
     env.put("WARMUP_REQUESTS", "12"); // a token warm-up: the suite starts a hundred nodes

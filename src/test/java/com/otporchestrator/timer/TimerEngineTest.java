@@ -245,12 +245,13 @@ class TimerEngineTest {
   }
 
   @Test
-  @DisplayName("settles a batch per timer at its deadline: done ones stay done, running ones are parked and fire again only if their work fails, and the slot is free at once")
+  @DisplayName("settles a batch per timer at its deadline: done ones stay done, running ones are parked (for the park time, however short the lease) and fire again only if their work fails, and the slot is free at once")
   void aBatchPastItsDeadlineParksWhatStillRuns() {
     TimerKeys keys = new TimerKeys(prefix, 1);
-    Duration lease = Duration.ofSeconds(3);
+    Duration lease = Duration.ofMillis(600); // shorter than the late work: parking must not follow it
+    Duration park = Duration.ofSeconds(3);
     TimerSettings settings = new TimerSettings(1, 64, lease, Duration.ofMillis(10), Duration.ofSeconds(30),
-        Duration.ofSeconds(60), 4, 64, Duration.ofMillis(300), 1);
+        Duration.ofSeconds(60), 4, 64, Duration.ofMillis(300), 1, park);
     TimerStats stats = new TimerStats();
     Map<Long, AtomicInteger> fires = new ConcurrentHashMap<>();
     long done = 1, lateOk = 2, lateFail = 3, after = 4;
@@ -287,7 +288,7 @@ class TimerEngineTest {
     assertThat(fires.get(lateOk).get()).as("fires of the timer still running").isEqualTo(1);
 
     Await.until("the timer whose late work failed fired again", Duration.ofSeconds(10), () -> fires.get(lateFail).get() == 2);
-    Await.pause(lease.plusMillis(1_000)); // past the parked score: a parked member left behind would fire now
+    Await.pause(park.plusMillis(1_000)); // past the parked score: a parked member left behind would fire now
     assertThat(fires.get(done).get()).as("fires of the timer done before the deadline").isEqualTo(1);
     assertThat(fires.get(lateOk).get()).as("fires of the timer whose late work succeeded").isEqualTo(1);
     assertThat(fires.get(lateFail).get()).isEqualTo(2);
