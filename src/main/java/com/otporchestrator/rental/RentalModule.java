@@ -24,6 +24,7 @@ public final class RentalModule implements FeatureModule {
   private final RentalTimers timers;
   private final RentalService service;
   private final RentalTimerHandler timerHandler;
+  private final RentalCloseHandler closeHandler;
   private final RentalRoutes routes;
   private final RentalAdminRoutes adminRoutes;
 
@@ -32,7 +33,8 @@ public final class RentalModule implements FeatureModule {
     this.timers = new RentalTimers(repository, core.timers().service());
     this.service = new RentalService(repository, timers, core.timers().service(), routing.registry(), policies.policies(),
         core.config().rentals(), core.config().allocationTimeout());
-    this.timerHandler = new RentalTimerHandler(repository, timers, routing.registry());
+    this.timerHandler = new RentalTimerHandler(repository, timers);
+    this.closeHandler = new RentalCloseHandler(repository, timers, routing.registry());
     this.routes = new RentalRoutes(service, new RentalRefunds(service), api.idempotency(), webhooks.urls());
     this.adminRoutes = new RentalAdminRoutes(service);
   }
@@ -58,11 +60,11 @@ public final class RentalModule implements FeatureModule {
 
   @Override
   public Map<TimerKind, TimerHandler> timerHandlers() {
-    return Map.of(TimerKind.RENTAL, timerHandler);
+    return Map.of(TimerKind.RENTAL, timerHandler, TimerKind.RENTAL_CLOSE, closeHandler);
   }
 
   @Override
   public List<SweepSource> sweepSources() {
-    return List.of(RentalTimerHandler.sweepSource(repository));
+    return List.of(RentalTimerHandler.sweepSource(repository), RentalCloseHandler.sweepSource(repository));
   }
 }

@@ -305,16 +305,18 @@ public final class RentalRepository {
     return pool.preparedQuery(RentalSql.CLOSE_REFUSED).execute(Tuple.of(id, note)).mapEmpty();
   }
 
-  public Future<List<Long>> overdue(Duration grace, int limit) {
-    return pool.preparedQuery(RentalSql.OVERDUE).execute(Tuple.of(grace.toMillis(), limit)).map(rows -> {
+  /** Ids of one of the sweep's overdue queries ({@link RentalSql#OVERDUE_ENDS}, {@link RentalSql#OVERDUE_CLOSES}). */
+  public Future<List<Long>> ids(String sql, Duration grace, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(grace.toMillis(), limit)).map(rows -> {
       List<Long> ids = new ArrayList<>(rows.size());
       rows.forEach(r -> ids.add(r.getLong("id")));
       return ids;
     });
   }
 
-  public Future<List<long[]>> live(long afterId, int limit) {
-    return pool.preparedQuery(RentalSql.LIVE).execute(Tuple.of(afterId, limit)).map(rows -> {
+  /** (id, due epoch ms) pairs of one of the re-seeding queries ({@link RentalSql#LIVE_ENDS}, {@link RentalSql#LIVE_CLOSES}). */
+  public Future<List<long[]>> idsWithDue(String sql, long afterId, int limit) {
+    return pool.preparedQuery(sql).execute(Tuple.of(afterId, limit)).map(rows -> {
       List<long[]> list = new ArrayList<>(rows.size());
       rows.forEach(r -> list.add(new long[] {r.getLong("id"), r.getLong("due_ms")}));
       return list;

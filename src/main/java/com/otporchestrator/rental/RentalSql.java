@@ -352,18 +352,29 @@ final class RentalSql {
       UPDATE rentals SET upstream_state = 'REFUSED', upstream_next_at = NULL, upstream_note = $2
        WHERE id = $1 AND upstream_state = 'CLOSING'""";
 
-  static final String OVERDUE = """
+  /** Open rentals whose end passed more than the grace ago: a lost {@code RENTAL} timer. */
+  static final String OVERDUE_ENDS = """
       SELECT id FROM rentals
-       WHERE (state IN """ + OPEN_STATES + """
-              AND ends_at < now() - $1::bigint * interval '1 millisecond')
-          OR (upstream_state = 'CLOSING' AND upstream_next_at < now() - $1::bigint * interval '1 millisecond')
+       WHERE state IN """ + OPEN_STATES + """
+         AND ends_at < now() - $1::bigint * interval '1 millisecond'
        ORDER BY id LIMIT $2""";
 
-  static final String LIVE = """
-      SELECT id, ceil(extract(epoch FROM CASE WHEN state IN """ + OPEN_STATES + """
-                                     THEN ends_at ELSE upstream_next_at END) * 1000)::bigint AS due_ms
-        FROM rentals
-       WHERE (state IN """ + OPEN_STATES + """
-              OR upstream_state = 'CLOSING') AND id > $1
+  /** Closing rentals whose next supplier close passed more than the grace ago: a lost {@code RENTAL_CLOSE} timer. */
+  static final String OVERDUE_CLOSES = """
+      SELECT id FROM rentals
+       WHERE upstream_state = 'CLOSING' AND upstream_next_at < now() - $1::bigint * interval '1 millisecond'
+       ORDER BY id LIMIT $2""";
+
+  /** Every open rental's end after an id, to re-seed Redis. */
+  static final String LIVE_ENDS = """
+      SELECT id, ceil(extract(epoch FROM ends_at) * 1000)::bigint AS due_ms FROM rentals
+       WHERE state IN """ + OPEN_STATES + """
+         AND id > $1
+       ORDER BY id LIMIT $2""";
+
+  /** Every closing rental's next supplier close after an id, to re-seed Redis. */
+  static final String LIVE_CLOSES = """
+      SELECT id, ceil(extract(epoch FROM upstream_next_at) * 1000)::bigint AS due_ms FROM rentals
+       WHERE upstream_state = 'CLOSING' AND upstream_next_at IS NOT NULL AND id > $1
        ORDER BY id LIMIT $2""";
 }

@@ -8,8 +8,9 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * Keeps each rental's one timer ({@link TimerKind#RENTAL}) in line with its row ({@link TimerSync}): due at its end while
- * open, at its next supplier close while closing, gone otherwise. Failures are logged and left to the PostgreSQL sweep.
+ * Keeps each rental's timer in line with its row ({@link TimerSync}): {@link TimerKind#RENTAL} due at its end while open,
+ * {@link TimerKind#RENTAL_CLOSE} due at its next supplier close while closing, none otherwise. Failures are logged and
+ * left to the PostgreSQL sweep.
  */
 public final class RentalTimers {
   private final TimerSync sync;
@@ -35,7 +36,7 @@ public final class RentalTimers {
   private static TimerSync.Due due(RentalRepository.TimerState s) {
     if (s.state().open()) return new TimerSync.Due(s.id(), List.of(new Timer(TimerKind.RENTAL, s.id(), s.endsMillis())), false);
     if ("CLOSING".equals(s.upstreamState()) && s.upstreamNextMillis() != null) {
-      return new TimerSync.Due(s.id(), List.of(new Timer(TimerKind.RENTAL, s.id(), s.upstreamNextMillis())), false);
+      return new TimerSync.Due(s.id(), List.of(new Timer(TimerKind.RENTAL_CLOSE, s.id(), s.upstreamNextMillis())), true);
     }
     return new TimerSync.Due(s.id(), List.of(), true);
   }

@@ -14,10 +14,12 @@ public enum TimerKind {
   /** Post a customer webhook event; the id is the event's, not an order's. */
   WEBHOOK('w', TimerLane.INTERNAL),
   /**
-   * A rental's next deadline, one member per rental: its end (or allocation watchdog) while open, then its next
-   * supplier close attempt. Rentals share the order id space with activations, so "r:<id>" never collides.
+   * A rental's end (or allocation watchdog) while it is open. Rentals share the order id space with activations, so
+   * "r:<id>" never collides.
    */
   RENTAL('r', TimerLane.INTERNAL),
+  /** Close a closed rental with its supplier (finish or cancel), retried until it succeeds. */
+  RENTAL_CLOSE('k', TimerLane.EXTERNAL),
   /** A claim's next support deadline (first response, resolution); the id is the claim's, not an order's. */
   CLAIM_DEADLINE('d', TimerLane.INTERNAL);
 

@@ -13,7 +13,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A plain TCP forwarder on a fixed local port, to make a real store unreachable and back: {@link #cut()}
  * closes the listener and every open connection (clients see resets, then refused connections),
- * {@link #restore()} listens again on the same port.
+ * {@link #restore()} listens again on the same port. {@link #stall()} keeps every connection open but forwards nothing
+ * (a peer that hangs: requests get no answer until {@link #resume()}).
  */
 public final class TcpProxy implements AutoCloseable {
   private final int port;
@@ -21,6 +22,7 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
+  private volatile boolean stalled;
 
   public TcpProxy(String targetHost, int targetPort) {
     this.port = TestNode.freePort();
@@ -46,6 +48,15 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /** From now on nothing is forwarded either way, on open connections and new ones, until {@link #resume()}. */
+  public void stall() {
+    stalled = true;
+  }
+
+  public void resume() {
+    stalled = false;
+  }
+
   public synchronized void cut() {
     ServerSocket server = listener;
     listener = null;
@@ -69,16 +80,19 @@ public final class TcpProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
+        while (stalled) Thread.sleep(10);
         out.write(buffer, 0, n);
         out.flush();
       }
     } catch (IOException e) {
       // one side closed
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } finally {
       closeQuietly(from);
       closeQuietly(to);
