@@ -41,7 +41,7 @@ WITH req AS (
     LEFT JOIN policy p ON true
   RETURNING id, expires_at
 )
-SELECT r.ord, r.id, (extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
+SELECT r.ord, r.id, ceil(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms
   FROM req r JOIN ord o ON o.id = r.id \gset
 UPDATE activations AS a
    SET state = 'WAITING_CODE', phone = '79990000000', provider_activation_id = ('pgb-' || :id), upstream_state = 'OPEN',
