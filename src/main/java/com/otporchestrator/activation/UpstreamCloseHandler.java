@@ -13,11 +13,6 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import io.vertx.core.Promise;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,21 +45,8 @@ public final class UpstreamCloseHandler implements TimerHandler {
   /** Each order's close completes on its own, so a supplier that hangs holds back only its own orders' timers. */
   @Override
   public List<Future<Void>> fireEach(List<Long> ids) {
-    Map<Long, Promise<Void>> each = new LinkedHashMap<>();
-    ids.forEach(id -> each.put(id, Promise.promise()));
-    pool.preparedQuery(UpstreamSql.CLOSE_CANDIDATES).execute(Tuple.of((Object) ids.toArray(Long[]::new)))
-        .onFailure(error -> each.values().forEach(p -> p.tryFail(error)))
-        .onSuccess(rows -> {
-          Set<Long> handled = new HashSet<>();
-          for (Row row : rows) {
-            long id = row.getLong("id");
-            handled.add(id);
-            close(row).onComplete(each.get(id));
-          }
-          List<Long> notDue = ids.stream().filter(id -> !handled.contains(id)).toList();
-          activationTimers.syncAll(notDue).onComplete(done -> notDue.forEach(id -> each.get(id).tryComplete()));
-        });
-    return ids.stream().map(id -> each.get(id).future()).toList();
+    return CloseRetries.closeEach(ids, pool.preparedQuery(UpstreamSql.CLOSE_CANDIDATES).execute(Tuple.of((Object) ids.toArray(Long[]::new))),
+        this::close, activationTimers::syncAll);
   }
 
   private Future<Void> close(Row row) {

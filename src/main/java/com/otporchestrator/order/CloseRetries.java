@@ -3,6 +3,15 @@ package com.otporchestrator.order;
 import com.otporchestrator.upstream.CloseOutcome;
 import com.otporchestrator.upstream.Provider;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
 import java.time.Duration;
 
 /**
@@ -20,6 +29,30 @@ public final class CloseRetries {
   private static final int MAX_NOTE = 500;
 
   private CloseRetries() {}
+
+  /**
+   * A close timer batch, one completion per order ({@code TimerHandler.fireEach}): each order {@code candidates} answers
+   * (the ones due to close now, with an {@code id} column) is closed on its own by {@code close}, so a supplier that hangs
+   * holds back only its own orders; the ids it does not answer are handed to {@code resync} together.
+   */
+  public static List<Future<Void>> closeEach(List<Long> ids, Future<RowSet<Row>> candidates,
+                                             Function<Row, Future<Void>> close, Function<List<Long>, Future<Void>> resync) {
+    Map<Long, Promise<Void>> each = new LinkedHashMap<>();
+    ids.forEach(id -> each.put(id, Promise.promise()));
+    candidates
+        .onFailure(error -> each.values().forEach(p -> p.tryFail(error)))
+        .onSuccess(rows -> {
+          Set<Long> handled = new HashSet<>();
+          for (Row row : rows) {
+            long id = row.getLong("id");
+            handled.add(id);
+            close.apply(row).onComplete(each.get(id));
+          }
+          List<Long> notDue = ids.stream().filter(id -> !handled.contains(id)).toList();
+          resync.apply(notDue).onComplete(done -> notDue.forEach(id -> each.get(id).tryComplete()));
+        });
+    return ids.stream().map(id -> each.get(id).future()).toList();
+  }
 
   /** Asks the supplier to close; an error comes back as a {@link CloseOutcome.RetryLater} with no delay of its own. */
   public static Future<CloseOutcome> close(Provider provider, String providerOrderId, boolean used) {

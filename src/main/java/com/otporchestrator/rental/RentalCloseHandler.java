@@ -9,14 +9,9 @@ import com.otporchestrator.upstream.CloseOutcome;
 import com.otporchestrator.upstream.Provider;
 import com.otporchestrator.upstream.smshub.SmsHubProvider;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.sqlclient.Row;
 import java.time.Duration;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,21 +42,8 @@ public final class RentalCloseHandler implements TimerHandler {
 
   @Override
   public List<Future<Void>> fireEach(List<Long> ids) {
-    Map<Long, Promise<Void>> each = new LinkedHashMap<>();
-    ids.forEach(id -> each.put(id, Promise.promise()));
-    rentals.closeCandidates(ids)
-        .onFailure(error -> each.values().forEach(p -> p.tryFail(error)))
-        .onSuccess(rows -> {
-          Set<Long> handled = new HashSet<>();
-          for (Row row : rows) {
-            long id = row.getLong("id");
-            handled.add(id);
-            close(row).compose(v -> timers.sync(id)).onComplete(each.get(id));
-          }
-          List<Long> notDue = ids.stream().filter(id -> !handled.contains(id)).toList();
-          timers.syncAll(notDue).onComplete(done -> notDue.forEach(id -> each.get(id).tryComplete()));
-        });
-    return ids.stream().map(id -> each.get(id).future()).toList();
+    return CloseRetries.closeEach(ids, rentals.closeCandidates(ids),
+        row -> close(row).compose(v -> timers.sync(row.getLong("id"))), timers::syncAll);
   }
 
   private Future<Void> close(Row row) {
