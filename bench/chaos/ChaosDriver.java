@@ -684,7 +684,8 @@ public class ChaosDriver {
   List<Fault> schedule() {
     long sp = supplierPeriodSeconds * 1000L;
     List<Fault> s = new ArrayList<>();
-    if (opt.getOrDefault("faults", "all").equals("none")) return s;
+    String only = opt.getOrDefault("faults", "all");
+    if (only.equals("none")) return s;
     int cycles = size.equals("full") ? 2 : 1;
     long cycle = workloadSeconds * 1000L / cycles;
     for (int c = 0; c < cycles; c++) {
@@ -698,6 +699,7 @@ public class ChaosDriver {
       s.add(new Fault("postgres-restart", "postgres", o + (long) (f * 0.75 * 1000), 5_000));
       s.add(new Fault("supplier-garbled", "supplier", o + (long) (f * 0.86 * 1000), sp));
     }
+    if (!only.equals("all")) s.removeIf(fault -> !List.of(only.split(",")).contains(fault.kind()));
     return s;
   }
 

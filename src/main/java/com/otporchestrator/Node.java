@@ -88,7 +88,7 @@ public final class Node {
           return node.modules.policies().bootstrap(config.refundPolicy())
               .compose(v -> node.startSandbox()).compose(v -> node.modules.routing().registry().reload())
               .compose(v -> node.deploy())
-              .onSuccess(v -> warmUpMayStart.compose(w -> WarmUp.run(vertx, node.core, node.pools.health()))
+              .onSuccess(v -> warmUpMayStart.compose(w -> WarmUp.run(vertx, node.core, node.pools.health(), node.modules.all()))
                   .onFailure(e -> LOG.warn("warm-up failed ({}); readiness now follows the stores alone", e.toString()))
                   .onComplete(r -> node.warmedUp.tryComplete()))
               .map(node);

@@ -3,8 +3,10 @@ package com.otporchestrator;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.config.AppConfig.Role;
 import com.otporchestrator.module.Core;
+import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.store.LuaScript;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -14,6 +16,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,12 +26,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a node does after its listeners are up and before readiness may answer 200: it opens its PostgreSQL
- * connections, loads its Lua scripts into Redis and the JDK's TLS classes, and sends WARMUP_REQUESTS requests to its own HTTP listener through
- * the hot paths that need no account (routing, authentication refusals that look the key up, JSON bodies, problems,
- * the compatible API), so the JIT has compiled them before real traffic arrives. A node that reported ready at once
- * after a restart served slowly for tens of seconds: its first requests paid for connections, scripts and cold code.
+ * connections, loads its Lua scripts into Redis and the JDK's TLS classes, sends WARMUP_REQUESTS requests to its own
+ * HTTP listener through the hot paths that need no account (routing, authentication refusals that look the key up, JSON
+ * bodies, problems, the compatible API), runs the feature modules' rehearsals of what lies behind a valid key (a
+ * purchase up to its hold for an account that does not exist), and then waits for the JIT compilers to go quiet. A node
+ * that reported ready at once after a restart served slowly for tens of seconds: its first requests paid for
+ * connections, scripts and cold code.
  *
- * <p>None of it writes anything: every request is refused before a service runs (no valid key), and the queries read.
+ * <p>None of it writes anything: every request is refused before a service runs (no valid key), the queries read, and
+ * a rehearsal's hold finds no wallet.
  */
 final class WarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(WarmUp.class);
@@ -46,14 +53,89 @@ final class WarmUp {
   private static final List<String> SCRIPTS = List.of("/lua/rate-limit.lua", "/lua/abuse-window.lua",
       "/lua/timer-claim.lua", "/lua/timer-reap.lua", "/lua/timer-settle.lua", "/lua/timer-unpark.lua");
 
-  static Future<Void> run(Vertx vertx, Core core, Pool health) {
+  static Future<Void> run(Vertx vertx, Core core, Pool health, List<FeatureModule> modules) {
     long started = System.nanoTime();
     AppConfig config = core.config();
+    int total = config.lifecycle().warmUpRequests();
+    AtomicInteger rehearsals = new AtomicInteger();
     return connections(core, health).compose(v -> scripts(vertx, core)).compose(v -> tls(vertx))
-        .compose(v -> config.runs(Role.API) ? requests(vertx, config) : Future.succeededFuture(0))
-        .onSuccess(sent -> LOG.info("warmed up in {} ms: connections open, {} scripts loaded, {} requests through the"
-            + " hot paths", (System.nanoTime() - started) / 1_000_000, SCRIPTS.size(), sent))
+        .compose(v -> config.runs(Role.API)
+            ? Future.all(requests(vertx, config), rehearsals(modules, total / REQUESTS_PER_REHEARSAL, rehearsals))
+                .map(all -> all.<Integer>resultAt(0))
+            : Future.succeededFuture(0))
+        .compose(sent -> jitSettled(vertx, settleMillis(total)).map(settled -> {
+          LOG.info("warmed up in {} ms: connections open, {} scripts loaded, {} requests through the hot paths, {}"
+              + " rounds of the features' rehearsals, compiler {}", (System.nanoTime() - started) / 1_000_000,
+              SCRIPTS.size(), sent, rehearsals.get(), settled ? "quiet" : "still busy at the settle limit");
+          return sent;
+        }))
         .mapEmpty();
+  }
+
+  /** One round of rehearsals ({@link FeatureModule#rehearse}) per this many warm-up requests. */
+  static final int REQUESTS_PER_REHEARSAL = 5;
+  /** How long the warm-up waits for the JIT per warm-up request, up to {@link #MAX_SETTLE_MILLIS}. */
+  static final long SETTLE_MILLIS_PER_REQUEST = 15;
+  static final long MAX_SETTLE_MILLIS = 15_000;
+  /** The compiler is quiet when it compiled for less than this share of one {@link #SETTLE_STEP_MILLIS} step. */
+  static final double QUIET_SHARE = 0.05;
+  static final long SETTLE_STEP_MILLIS = 500;
+
+  static long settleMillis(int requests) {
+    return Math.min(MAX_SETTLE_MILLIS, requests * SETTLE_MILLIS_PER_REQUEST);
+  }
+
+  /**
+   * The features' rehearsals, {@code rounds} times each, two at a time, until the request lanes' deadline. They run
+   * the code behind a valid key (quotes, holds, lists) that the refused requests never reach.
+   */
+  private static Future<Void> rehearsals(List<FeatureModule> modules, int rounds, AtomicInteger done) {
+    long deadline = System.nanoTime() + MAX_REQUEST_MILLIS * 1_000_000;
+    AtomicInteger next = new AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < REHEARSAL_LANES; lane++) lanes.add(rehearsalLane(modules, rounds, next, done, deadline));
+    return Future.all(lanes).mapEmpty();
+  }
+
+  private static final int REHEARSAL_LANES = 2;
+
+  private static Future<Void> rehearsalLane(List<FeatureModule> modules, int rounds, AtomicInteger next,
+                                            AtomicInteger done, long deadline) {
+    if (next.getAndIncrement() >= rounds || System.nanoTime() > deadline) return Future.succeededFuture();
+    Future<Void> round = Future.succeededFuture();
+    for (FeatureModule module : modules) {
+      round = round.transform(prior -> module.rehearse().transform(r -> {
+        if (r.failed()) LOG.debug("rehearsal of {} failed: {}", module.getClass().getSimpleName(), r.cause().toString());
+        return Future.<Void>succeededFuture();
+      }));
+    }
+    return round.compose(v -> {
+      done.incrementAndGet();
+      return rehearsalLane(modules, rounds, next, done, deadline);
+    });
+  }
+
+  /**
+   * Waits, up to {@code limitMillis}, until the JIT compilers are quiet: what the warm-up made hot is compiled before
+   * the node says ready, rather than compiled under real traffic by a starved compiler thread (a restarted node on a
+   * busy machine answered 10 to 60 times slower than its peers for most of a minute). True when quiet.
+   */
+  static Future<Boolean> jitSettled(Vertx vertx, long limitMillis) {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    if (limitMillis <= 0 || jit == null || !jit.isCompilationTimeMonitoringSupported()) return Future.succeededFuture(true);
+    Promise<Boolean> settled = Promise.promise();
+    long until = System.nanoTime() + limitMillis * 1_000_000;
+    long[] last = {jit.getTotalCompilationTime()};
+    vertx.setPeriodic(SETTLE_STEP_MILLIS, id -> {
+      long now = jit.getTotalCompilationTime();
+      boolean quiet = now - last[0] < SETTLE_STEP_MILLIS * QUIET_SHARE;
+      last[0] = now;
+      if (quiet || System.nanoTime() > until) {
+        vertx.cancelTimer(id);
+        settled.tryComplete(quiet);
+      }
+    });
+    return settled.future();
   }
 
   /** Enough concurrent queries to open every connection of the pool, and the readiness check's connection. */

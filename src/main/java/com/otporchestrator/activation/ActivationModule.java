@@ -2,10 +2,12 @@ package com.otporchestrator.activation;
 
 import com.otporchestrator.api.ApiModule;
 import com.otporchestrator.catalog.CatalogModule;
+import com.otporchestrator.catalog.CatalogRepository;
 import com.otporchestrator.config.AppConfig;
 import com.otporchestrator.module.Core;
 import com.otporchestrator.module.FeatureModule;
 import com.otporchestrator.module.PeriodicJob;
+import com.otporchestrator.order.Channel;
 import com.otporchestrator.policy.PolicyModule;
 import com.otporchestrator.routing.ProviderRegistry;
 import com.otporchestrator.routing.RoutingModule;
@@ -15,6 +17,8 @@ import com.otporchestrator.timer.TimerHandler;
 import com.otporchestrator.timer.TimerKind;
 import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.webhook.WebhookModule;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -42,6 +46,9 @@ public final class ActivationModule implements FeatureModule {
   private final Map<TimerKind, TimerHandler> timerHandlers;
   private final ActivationRoutes routes;
   private final BatchRoutes batchRoutes;
+  private final CatalogRepository catalog;
+  /** The account id of the warm-up's rehearsals: account ids start at 1. */
+  private static final long NOBODY = -1;
 
   public ActivationModule(Core core, ApiModule api, RoutingModule routing, CatalogModule catalog, PolicyModule policies,
                           WebhookModule webhooks) {
@@ -68,6 +75,7 @@ public final class ActivationModule implements FeatureModule {
     this.admission = new PurchaseAdmission(config.purchasesInFlight());
     this.refunds = new ActivationRefunds(service, policies.policies());
     this.routes = new ActivationRoutes(purchases, service, api.idempotency(), webhooks.urls(), refunds, admission);
+    this.catalog = catalog.repository();
     this.batchRoutes = new BatchRoutes(batches, api.idempotency(), webhooks.urls(), admission);
     core.metrics().functionCounter("otp.purchases.rejected", "Purchase requests refused with 503: the node was at PURCHASES_IN_FLIGHT",
         admission, PurchaseAdmission::rejected);
@@ -96,12 +104,12 @@ public final class ActivationModule implements FeatureModule {
     return purchases;
   }
 
-  /** Hold statements sent and holds requested: how well concurrent purchases are coalesced. */
   /** Purchases admitted on this node, and those refused for want of room. */
   public PurchaseAdmission admission() {
     return admission;
   }
 
+  /** Hold statements sent and holds requested: how well concurrent purchases are coalesced. */
   public HoldCoalescer holds() {
     return holds;
   }
@@ -136,6 +144,22 @@ public final class ActivationModule implements FeatureModule {
   @Override
   public Map<TimerKind, TimerHandler> timerHandlers() {
     return timerHandlers;
+  }
+
+  /**
+   * A purchase of the first pair the catalog sells, for an account that does not exist (the quote and the hold
+   * statement, which takes nothing), and that account's order list: the purchase path's code and statements, read
+   * and prepared before the node says ready.
+   */
+  @Override
+  public Future<Void> rehearse() {
+    return catalog.customerOffers(null, null).compose(offers -> {
+      if (offers.isEmpty()) return Future.succeededFuture();
+      JsonObject pair = offers.getJsonObject(0);
+      PurchaseRequest request = new PurchaseRequest(pair.getString("service"), pair.getInteger("country"), null, null,
+          List.of(), null, Channel.API);
+      return purchases.rehearse(NOBODY, request).compose(v -> service.list(NOBODY, null, null, 20)).mapEmpty();
+    });
   }
 
   @Override

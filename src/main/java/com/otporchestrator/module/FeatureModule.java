@@ -44,6 +44,15 @@ public interface FeatureModule {
     return List.of();
   }
 
+  /**
+   * Runs the feature's hot paths once for nobody (an account that does not exist), so that a starting node has loaded
+   * and compiled them before it reports ready ({@code WarmUp}). It must write nothing a customer or an operator could
+   * see, and may fail: the warm-up ignores the outcome.
+   */
+  default Future<Void> rehearse() {
+    return Future.succeededFuture();
+  }
+
   /** Releases what the module opened itself (clients, subscriptions); the shared pools are closed by the root. */
   default Future<Void> close() {
     return Future.succeededFuture();

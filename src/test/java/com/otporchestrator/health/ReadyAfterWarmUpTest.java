@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * liveness answers 200, and the warm-up's own requests have not happened. The warm-up is held back by the test
  * (a gate the node waits on), so what is asserted is the order of things, not how long they take.
  */
-@DisplayName("A starting node reports ready only after its warm-up: connections, Lua scripts and requests through the hot paths")
+@DisplayName("A starting node reports ready only after its warm-up: connections, Lua scripts, requests through the hot paths and purchase rehearsals that write nothing")
 class ReadyAfterWarmUpTest {
   private static final int WARMUP_REQUESTS = 120;
 
@@ -56,9 +56,18 @@ class ReadyAfterWarmUpTest {
         }
         assertThat(node.warmedUp().isComplete()).isFalse();
         assertThat(refusedKeyLookups(api)).as("warm-up requests before the warm-up").isZero();
+        Api.Response offer = api.put("/admin/v1/offers", TestNode.ADMIN_TOKEN, new JsonObject().put("service", "tg")
+            .put("country", 0).put("provider", "sandbox").put("price", "0.20").put("cost", "0.01").put("stock", 100));
+        assertThat(offer.status()).as("%s", offer).isEqualTo(200);
+        assertThat(orderIdsDrawn(node)).as("order ids drawn before the warm-up").isFalse();
 
         gate.complete();
         node.warmedUp().await(60, TimeUnit.SECONDS);
+
+        // the purchase rehearsals ran the hold statement (it draws an order id) and it wrote nothing
+        assertThat(orderIdsDrawn(node)).as("order ids drawn by the rehearsals' hold statements").isTrue();
+        assertThat(count(node, "activations")).isZero();
+        assertThat(count(node, "ledger_entries")).isZero();
 
         Api.Response ready = api.get("/health/ready", null);
         assertThat(ready.status()).as("%s", ready).isEqualTo(200);
@@ -75,6 +84,16 @@ class ReadyAfterWarmUpTest {
         vertx.close().await(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  private static boolean orderIdsDrawn(Node node) {
+    return Await.result(node.core().pool().query("SELECT is_called FROM order_ids").execute()).iterator().next()
+        .getBoolean("is_called");
+  }
+
+  private static long count(Node node, String table) {
+    return Await.result(node.core().pool().query("SELECT count(*) AS n FROM " + table).execute()).iterator().next()
+        .getLong("n");
   }
 
   /** GETs under /v1 answered 401 (the guard's route), as counted by the node's own metrics. */
