@@ -349,7 +349,7 @@ public final class TimerEngine {
       }
     }
     int applied = work.size() - back.size();
-    long delay = atDeadline ? settings.park().toMillis() : RETRY_AFTER_FAILURE_MS;
+    long delay = atDeadline ? parkMillis(lane.lane) : RETRY_AFTER_FAILURE_MS;
     List<String> args = new ArrayList<>(back.size() + 2);
     args.add(lease.id());
     args.add(String.valueOf(delay));
@@ -375,6 +375,18 @@ public final class TimerEngine {
             batch.shard(), error.toString()))
         .onComplete(done -> lane.leases.remove(lease))
         .recover(error -> Future.succeededFuture());
+  }
+
+  /**
+   * How long work still running at its batch's deadline is parked. The external lane's work is a supplier call, which
+   * may rightly take long: {@code TIMER_PARK_MS}. The internal lane's is a refund's transaction, bounded by PostgreSQL:
+   * parked for the lease at most, so that if its node dies mid-statement the refund fires elsewhere as soon as a
+   * claimed one would (parked 30 s, three refunds were 36 s late in a chaos run). A second fire while the first
+   * transaction still runs waits on its locks and then finds the order resolved: nothing is paid twice.
+   */
+  private long parkMillis(TimerLane lane) {
+    long park = settings.park().toMillis();
+    return lane == TimerLane.INTERNAL ? Math.min(park, settings.lease().toMillis()) : park;
   }
 
   /** The parked timers' work ended after the deadline: done ones leave the due set, failed ones fire again soon. */

@@ -298,6 +298,31 @@ class TimerEngineTest {
   }
 
   @Test
+  @DisplayName("parks a refund still running at its batch's deadline for the lease only, not for the long park of supplier calls")
+  void internalWorkPastItsDeadlineFiresAgainAfterTheLease() {
+    TimerKeys keys = new TimerKeys(prefix, 1);
+    Duration lease = Duration.ofMillis(600);
+    Duration park = Duration.ofSeconds(30); // a supplier call's park: a refund whose work never ends must not wait it
+    TimerSettings settings = new TimerSettings(1, 64, lease, Duration.ofMillis(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60), 4, 64, Duration.ofMillis(300), 1, park);
+    TimerStats stats = new TimerStats();
+    AtomicInteger fires = new AtomicInteger();
+    TimerHandler handler = batch -> fires.incrementAndGet() == 1
+        ? Promise.<Void>promise().future() // its node's transaction never ends (the node died mid-statement)
+        : Future.succeededFuture();
+    startEngine(keys, settings, Map.of(TimerKind.EXPIRE, handler), stats);
+    long started = System.currentTimeMillis();
+
+    schedule(keys, List.of(new Timer(TimerKind.EXPIRE, 1, started)));
+
+    Await.until("the refund fired again", Duration.ofSeconds(10), () -> fires.get() == 2);
+    assertThat(System.currentTimeMillis() - started).as("ms until the second fire").isLessThan(park.toMillis() / 3);
+    assertThat(stats.pastDeadline.sum()).isEqualTo(1);
+    Await.until("the due set is empty", Duration.ofSeconds(5),
+        () -> RedisKeys.zcard(redis, keys.due(TimerLane.INTERNAL, 0)) == 0);
+  }
+
+  @Test
   @DisplayName("keeps firing other shards while one handler never completes")
   void aHandlerThatNeverCompletesDoesNotBlockOtherShards() {
     TimerKeys keys = new TimerKeys(prefix, 8);
