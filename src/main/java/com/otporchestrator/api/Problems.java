@@ -50,7 +50,7 @@ public final class Problems {
       Map.entry(Kind.OVERLOADED, new Shape(503, "overloaded", "The service is at capacity"))));
 
   /** What an overloaded answer tells the client to wait before it tries again, when the refusal names no time. */
-  static final int OVERLOADED_RETRY_AFTER_SECONDS = 1;
+  public static final int OVERLOADED_RETRY_AFTER_SECONDS = 1;
 
   private Problems() {}
 

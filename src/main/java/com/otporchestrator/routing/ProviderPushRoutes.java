@@ -1,5 +1,7 @@
 package com.otporchestrator.routing;
 
+import com.otporchestrator.api.Problems;
+import com.otporchestrator.store.Database;
 import com.otporchestrator.upstream.IncomingSms;
 import com.otporchestrator.upstream.smshub.PushSms;
 import io.vertx.core.Future;
@@ -61,6 +63,10 @@ final class ProviderPushRoutes {
     deliver(0, sms.phone(), providerId, incoming).onComplete(result -> {
       if (result.failed()) {
         LOG.warn("could not store SMS {} from {}: {}", sms.smsId(), providerId, result.cause().toString());
+        if (Database.isPoolExhausted(result.cause())) {
+          // every connection stayed busy for the acquire timeout: overloaded, as the API answers it (nothing was stored)
+          ctx.response().putHeader("Retry-After", String.valueOf(Problems.OVERLOADED_RETRY_AFTER_SECONDS));
+        }
         reply(ctx, 503, PushSms.errorReply("temporarily unavailable, send it again"));
         return;
       }

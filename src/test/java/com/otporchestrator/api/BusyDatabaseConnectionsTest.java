@@ -96,6 +96,41 @@ class BusyDatabaseConnectionsTest {
   }
 
   @Test
+  @DisplayName("a supplier's SMS push that finds every connection busy answers 503 with Retry-After (send it again later) and stores nothing")
+  void overloadedPushAnswers503WithRetryAfter() throws Exception {
+    Customer customer = node.customer("waiting-for-a-code", "2.00");
+    Api.Response bought = api.post("/v1/activations", customer.apiKey(), new JsonObject().put("service", "tg").put("country", 0));
+    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
+    String phone = bought.json().getString("phone").replaceAll("\\D", "");
+    jamTheRequestConnections();
+    JsonObject sms = new JsonObject().put("action", "PUSH_SMS").put("key", node.config().sandbox().key())
+        .put("smsId", 777_001L).put("phone", Long.parseLong(phone)).put("phoneFrom", "Telegram").put("text", "code 12345");
+
+    RawHttp.Wire push = RawHttp.exchange(api, request("POST", "/providers/sandbox/sms", null, sms.encode()));
+
+    assertThat(push.status()).as("%s", push).isEqualTo(503);
+    assertThat(push.head()).as("%s", push).containsIgnoringCase("\r\nRetry-After: 1");
+    assertThat(push.json().getString("status")).isEqualTo("ERROR");
+    releaseTheLock();
+    locker = null;
+    assertThat(storedSms("code 12345")).as("SMS rows stored by the refused push").isZero();
+  }
+
+  private static long storedSms(String text) {
+    try (Connection c = jdbc(); PreparedStatement q = c.prepareStatement(
+        "SELECT (SELECT count(*) FROM activation_sms WHERE text = ?) + (SELECT count(*) FROM rental_sms WHERE text = ?)")) {
+      q.setString(1, text);
+      q.setString(2, text);
+      try (ResultSet rows = q.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   @DisplayName("readiness answers 200 while every connection of the requests' pool is busy")
   void readinessHasItsOwnConnection() throws Exception {
     jamTheRequestConnections();
