@@ -98,10 +98,7 @@ class BusyDatabaseConnectionsTest {
   @Test
   @DisplayName("a supplier's SMS push that finds every connection busy answers 503 with Retry-After (send it again later) and stores nothing")
   void overloadedPushAnswers503WithRetryAfter() throws Exception {
-    Customer customer = node.customer("waiting-for-a-code", "2.00");
-    Api.Response bought = api.post("/v1/activations", customer.apiKey(), new JsonObject().put("service", "tg").put("country", 0));
-    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
-    String phone = bought.json().getString("phone").replaceAll("\\D", "");
+    String phone = activationOf(node.customer("waiting-for-a-code", "2.00")).getString("phone").replaceAll("\\D", "");
     jamTheRequestConnections();
     JsonObject sms = new JsonObject().put("action", "PUSH_SMS").put("key", node.config().sandbox().key())
         .put("smsId", 777_001L).put("phone", Long.parseLong(phone)).put("phoneFrom", "Telegram").put("text", "code 12345");
@@ -145,13 +142,18 @@ class BusyDatabaseConnectionsTest {
   @DisplayName("an order expires and is refunded on time while every connection of the requests' pool is busy")
   void refundsHaveTheirOwnConnections() throws Exception {
     Customer customer = node.customer("expiring", "2.00");
-    Api.Response bought = api.post("/v1/activations", customer.apiKey(), new JsonObject().put("service", "tg").put("country", 0));
-    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
-    long id = bought.json().getLong("id");
+    long id = activationOf(customer).getLong("id");
     jamTheRequestConnections();
 
     Await.until("the order expired and was refunded", Duration.ofSeconds(8),
         () -> "EXPIRED".equals(stateOf(id)) && balanceOf(customer.id()) == 2_000_000L);
+  }
+
+  /** An activation {@code customer} bought (tg, country 0) before the connections are jammed. */
+  private static JsonObject activationOf(Customer customer) {
+    Api.Response bought = api.post("/v1/activations", customer.apiKey(), new JsonObject().put("service", "tg").put("country", 0));
+    assertThat(bought.status()).as("%s", bought).isEqualTo(201);
+    return bought.json();
   }
 
   /**
