@@ -188,9 +188,9 @@ public final class CompatRoutes {
    * ERROR_SQL (the family's "server failed, try again") tells those that read only the body to retry, where NO_NUMBERS
    * or NO_BALANCE would make them move on or stop.
    */
-  private static void sendOverloaded(RoutingContext ctx) {
+  private void sendOverloaded(RoutingContext ctx) {
     if (ctx.response().ended()) return;
-    ctx.response().setStatusCode(503).putHeader("Retry-After", String.valueOf(PurchaseAdmission.retryAfterSeconds()))
+    ctx.response().setStatusCode(503).putHeader("Retry-After", String.valueOf(admission.retryAfterSeconds()))
         .putHeader("Content-Type", "text/plain; charset=utf-8").end(CompatTokens.ERROR_SQL);
   }
 

@@ -65,7 +65,9 @@ class PurchaseAdmissionTest {
 
       Api.Response refused = buy(third);
       assertThat(refused.status()).as("%s", refused).isEqualTo(503);
-      assertThat(refused.header("Retry-After")).isEqualTo("1");
+      // nothing has been answered for as long as the two are held: the node asks for its longest wait
+      assertThat(refused.header("Retry-After")).isEqualTo("10");
+      assertThat(refused.json().getInteger("retryAfter")).isEqualTo(10);
       assertThat(refused.contentType()).isEqualTo("application/problem+json");
       assertThat(refused.json().getString("type")).endsWith("/overloaded");
       Api.Response batch = node.api().post("/v1/activations/batch", third.apiKey(), new JsonObject().put("items",
@@ -74,7 +76,7 @@ class PurchaseAdmissionTest {
       for (String action : new String[] {"getNumber", "getNumberV2", "getRentNumber"}) {
         Api.Response compat = compatPurchase(third, action);
         assertThat(compat.status()).as("%s: %s", action, compat).isEqualTo(503);
-        assertThat(compat.header("Retry-After")).as(action).isEqualTo("1");
+        assertThat(compat.header("Retry-After")).as(action).isEqualTo("10");
         assertThat(compat.body()).as(action).isEqualTo("ERROR_SQL");
       }
       assertThat(node.node().modules().activations().admission().rejected()).isEqualTo(5);
@@ -93,6 +95,29 @@ class PurchaseAdmissionTest {
     Api.Response compat = compatPurchase(third, "getNumber");
     assertThat(compat.status()).as("%s", compat).isEqualTo(200);
     assertThat(compat.body()).as("admitted again over the compatible API").startsWith("ACCESS_NUMBER:");
+  }
+
+  @Test
+  @DisplayName("a refused client is asked to wait as long as the node takes to answer what it holds, at its recent pace")
+  void retryAfterIsTheTimeToAnswerWhatIsHeld() {
+    long[] clock = {5_000_000_000L};
+    PurchaseAdmission admission = new PurchaseAdmission(120, () -> clock[0]);
+    assertThat(admission.tryAdmit(100)).isTrue();
+    admission.release(40); // 40 answered in second 5
+    clock[0] += 1_000_000_000L; // the start of second 6
+    assertThat(admission.tryAdmit(50)).isTrue(); // 110 held
+    assertThat(admission.tryAdmit(20)).as("past the bound of 120").isFalse();
+    assertThat(admission.retryAfterSeconds()).as("110 held at 40 a second").isEqualTo(3);
+    admission.release(60);
+    clock[0] += 500_000_000L; // half of second 6 gone: 100 answered in 1.5 s
+    assertThat(admission.retryAfterSeconds()).as("50 held at 66.7 a second").isEqualTo(1);
+    clock[0] += 2_000_000_000L; // nothing answered for two seconds while 50 are held
+    assertThat(admission.retryAfterSeconds()).as("a stalled node").isEqualTo(10);
+    admission.release(1);
+    assertThat(admission.retryAfterSeconds()).as("49 held, 1 answered in 1.5 s").isEqualTo(10);
+    clock[0] += 1_000_000_000L;
+    admission.release(48);
+    assertThat(admission.retryAfterSeconds()).as("1 held at 32 a second").isEqualTo(1);
   }
 
   /** A purchase over the sms-activate compatible API, as its scripts send it. */
