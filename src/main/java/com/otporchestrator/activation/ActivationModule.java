@@ -59,7 +59,7 @@ public final class ActivationModule implements FeatureModule {
     this.repository = new ActivationRepository(core.pool(), meters);
     this.timers = new ActivationTimers(repository, timerService);
     this.events = new OrderEvents();
-    this.holds = new HoldCoalescer(repository, config.allocationTimeout());
+    this.holds = new HoldCoalescer(repository, timers, config.allocationTimeout());
     this.purchases = new PurchaseService(catalog.repository(), repository, providers, timerService, timers,
         new PurchaseService.Durations(config.activationWindow(), config.cancelDelay(), config.allocationTimeout()), events,
         holds, meters);

@@ -7,6 +7,7 @@ import com.otporchestrator.timer.TimerSync;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Keeps an order's timers in line with its row ({@link TimerSync}): its expiry while it is open, its
@@ -31,7 +32,19 @@ public final class ActivationTimers {
     return sync.syncAll(ids);
   }
 
-  /** Schedules the end of a freshly opened order's window. */
+  /**
+   * Arms the allocation watchdog of orders just held: their expiry timer at the allocation deadline, one pipelined call
+   * for them all. Opening an order moves the same timer to its window's end ({@link #expiry}).
+   */
+  public Future<Void> watchdogs(List<Optional<ActivationRepository.Created>> created) {
+    List<Timer> due = new ArrayList<>(created.size());
+    for (Optional<ActivationRepository.Created> order : created) {
+      order.ifPresent(c -> due.add(new Timer(TimerKind.EXPIRE, c.id(), c.watchdogMillis())));
+    }
+    return due.isEmpty() ? Future.succeededFuture() : sync.scheduleAll(due);
+  }
+
+  /** Schedules the end of a freshly opened order's window (it replaces the order's watchdog). */
   public Future<Void> expiry(Activation order) {
     return sync.schedule(new Timer(TimerKind.EXPIRE, order.id(), Timer.dueMillis(order.expiresAt().toInstant())));
   }

@@ -22,6 +22,13 @@ import java.util.concurrent.atomic.LongAdder;
  * once, in account order, and debits each once. A wallet is in at most one running statement, so its holds keep their
  * order and two statements never wait for each other's wallet. A lone purchase pays no added latency; a bulk
  * customer's thousands of concurrent purchases, or many customers' purchases at once, cost a few statements.
+ *
+ * <p>Each order a statement created gets its allocation watchdog before its purchase goes on to the supplier: its
+ * expiry timer, due at the allocation deadline, written for the whole statement in one pipelined call
+ * ({@link ActivationTimers#watchdogs}). If this node dies while the supplier answers, or after the order opened and
+ * before its window's timer replaced the watchdog, the watchdog fires at that deadline on another node: it fails and
+ * refunds an order still allocating, and re-arms an open one at its window's end. The PostgreSQL sweep, with its grace,
+ * is left only the instant between the statement's commit and that call.
  */
 public final class HoldCoalescer {
   static final int MAX_ORDERS_PER_STATEMENT = 1_000;
@@ -29,6 +36,7 @@ public final class HoldCoalescer {
   static final int STATEMENTS_IN_FLIGHT = 2;
 
   private final ActivationRepository activations;
+  private final ActivationTimers timers;
   private final Duration allocationTimeout;
   private final LinkedList<Waiting> waiting = new LinkedList<>();
   private final Set<Long> busyAccounts = new HashSet<>();
@@ -41,8 +49,9 @@ public final class HoldCoalescer {
 
   private record Batch(List<Waiting> members, List<Long> accounts, List<ActivationRepository.Hold> offers, Set<Long> wallets) {}
 
-  public HoldCoalescer(ActivationRepository activations, Duration allocationTimeout) {
+  public HoldCoalescer(ActivationRepository activations, ActivationTimers timers, Duration allocationTimeout) {
     this.activations = activations;
+    this.timers = timers;
     this.allocationTimeout = allocationTimeout;
   }
 
@@ -68,8 +77,9 @@ public final class HoldCoalescer {
           running--;
           busyAccounts.removeAll(batch.wallets());
         }
-        answer(batch.members(), result);
         flush();
+        Future<Void> armed = result.succeeded() ? timers.watchdogs(result.result()) : Future.succeededFuture();
+        armed.onComplete(done -> answer(batch.members(), result));
       });
     }
   }

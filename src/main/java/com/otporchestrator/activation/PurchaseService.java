@@ -179,10 +179,9 @@ public final class PurchaseService {
   record Candidate(Offer offer, Provider provider) {}
 
   /**
-   * Holds many orders at once (the longest affordable prefix). No timer is armed for the allocation: an order's row
-   * carries its allocation deadline ({@code expires_at}), this process fails the order itself when its suppliers pass or
-   * time out, and an order left allocating by a process that died is failed and refunded by the PostgreSQL sweep of
-   * overdue open orders (docs/timers.md). So a purchase writes one timer, its expiry, once it is open.
+   * Holds many orders at once (the longest affordable prefix), each with its allocation watchdog armed
+   * ({@link HoldCoalescer}): an order left allocating by a process that died is failed and refunded at its allocation
+   * deadline on another node, and one opened just before its process died is re-armed at its window's end.
    */
   Future<List<Optional<ActivationRepository.Created>>> holdAll(long accountId, List<ActivationRepository.Hold> orders) {
     return holds.hold(accountId, orders);
