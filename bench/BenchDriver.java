@@ -240,6 +240,10 @@ public class BenchDriver {
       }
     }
 
+    synchronized long okSoFar() {
+      return ok;
+    }
+
     synchronized JsonObject summary(double seconds) {
       long[] s = all.sorted();
       return new JsonObject().put("ok", ok).put("errors", errors).put("byStatus", new JsonObject(new LinkedHashMap<>(byStatus)))
@@ -309,6 +313,56 @@ public class BenchDriver {
     }
   }
 
+  /**
+   * CPU time of every process on the machine by kind (the service, the sandbox supplier when it runs apart,
+   * PostgreSQL's processes, Redis, this driver, the rest) and the machine's busy and idle time, from /proc, to split what one operation costs the whole machine:
+   * with the service, PostgreSQL, Redis and the driver on the same cores, the split says which of them bounds a figure.
+   * A process that exits between two readings loses its share (the bench's pools are long-lived).
+   */
+  Map<String, Long> machineCpuTicks() {
+    Map<String, Long> ticks = new TreeMap<>();
+    long self = ProcessHandle.current().pid();
+    long supplierPid = Long.parseLong(opt("supplier-pid", "0"));
+    try (var procs = Files.list(Path.of("/proc"))) {
+      for (Path proc : (Iterable<Path>) procs::iterator) {
+        String name = proc.getFileName().toString();
+        if (name.isEmpty() || !name.chars().allMatch(Character::isDigit)) continue;
+        try {
+          String stat = Files.readString(proc.resolve("stat"));
+          String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          long p = Long.parseLong(name);
+          String kind = p == pid ? "service" : p == self ? "driver" : p == supplierPid ? "supplier" : comm.startsWith("postgres") ? "postgresql"
+              : comm.startsWith("redis") ? "redis" : "other";
+          ticks.merge(kind, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+        } catch (Exception gone) {
+          // the process ended while it was read
+        }
+      }
+      String[] cpu = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+"); // cpu user nice system idle iowait ...
+      long all = 0;
+      for (int i = 1; i <= 8 && i < cpu.length; i++) all += Long.parseLong(cpu[i]);
+      long idle = Long.parseLong(cpu[4]) + Long.parseLong(cpu[5]);
+      ticks.put("machineBusy", all - idle);
+      ticks.put("machineIdle", idle);
+    } catch (Exception e) {
+      System.err.println("machine CPU not readable: " + e);
+    }
+    return ticks;
+  }
+
+  /** Milliseconds of CPU per operation of each kind between two {@link #machineCpuTicks()} readings (USER_HZ 100). */
+  static JsonObject cpuMsPerOperation(Map<String, Long> before, Map<String, Long> after, long operations) {
+    JsonObject out = new JsonObject();
+    if (operations <= 0 || before.isEmpty() || after.isEmpty()) return out;
+    for (String kind : List.of("service", "supplier", "postgresql", "redis", "driver", "other", "machineBusy", "machineIdle")) {
+      long delta = after.getOrDefault(kind, 0L) - before.getOrDefault(kind, 0L);
+      out.put(kind, Math.round(delta * 10.0 / operations * 1000) / 1000.0);
+    }
+    return out.put("operations", operations).put("note", "ms of CPU per operation; machineBusy is every process, "
+        + "machineIdle the cores' idle time (" + Runtime.getRuntime().availableProcessors() + " cores)");
+  }
+
   long cpuTicks() {
     try {
       String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
@@ -350,6 +404,9 @@ public class BenchDriver {
     long t0 = System.nanoTime();
     Recorder rec = new Recorder("purchase", t0);
     Monitor mon = new Monitor();
+    Map<String, Long> cpuAtStart = new java.util.concurrent.ConcurrentHashMap<>(warmup == 0 ? machineCpuTicks() : Map.of());
+    Map<String, Long> cpuAtEnd = new java.util.concurrent.ConcurrentHashMap<>();
+    AtomicLong okAtStart = new AtomicLong(), okAtEnd = new AtomicLong();
     long end = t0 + (long) (warmup + seconds) * 1_000_000_000L;
     Promise<Void> finished = Promise.promise();
     AtomicLong running = new AtomicLong(conns);
@@ -362,6 +419,14 @@ public class BenchDriver {
         int sec = (int) ((System.nanoTime() - t0) / 1_000_000_000L) - 1;
         double[] s = rec.second(sec);
         double[] m = mon.samples.get(mon.samples.size() - 1);
+        if (sec + 1 == warmup) {
+          cpuAtStart.putAll(machineCpuTicks());
+          okAtStart.set(rec.okSoFar());
+        }
+        if (sec + 1 == warmup + seconds) {
+          cpuAtEnd.putAll(machineCpuTicks());
+          okAtEnd.set(rec.okSoFar());
+        }
         System.err.printf("t=%3ds %6.0f ok/s %5.0f err/s  p50 %6.1f ms  p99 %6.1f ms | service cpu %4.0f%% rss %5.0f MB heap %5.0f MB | load %s%n",
             sec + 1, s[0], s[1], s[2], s[4], m[1], m[2], m[3], loadAverage().substring(0, 14));
         if (System.nanoTime() > end + 1_000_000_000L && running.get() == 0) vertx.cancelTimer(id);
@@ -392,6 +457,7 @@ public class BenchDriver {
     long measuredOk = result.getLong("ok");
     result.put("serviceCpuMsPerPurchase", measuredOk == 0 ? -1 : Math.round(cpuSeconds * 1000 / measuredOk * 100) / 100.0);
     result.put("byStatusWholeRun", result.remove("byStatus"));
+    result.put("machineCpuMsPerPurchase", cpuMsPerOperation(cpuAtStart, cpuAtEnd, okAtEnd.get() - okAtStart.get()));
     summary.put("scenario", scenario).put("seconds", seconds).put("warmupSeconds", warmup).put("connections", conns)
         .put("accounts", keys.size()).put("purchases", result).put("service", mon.summary());
     double ceiling = Double.parseDouble(opt("ceiling-tps", "0"));
@@ -556,6 +622,7 @@ public class BenchDriver {
     List<String[]> accounts = keys();
     Pool pool = pg();
     Redis redis = redis();
+    if (intOpt("ceiling-workers", 4) > 0) summary.put("postgresqlCeiling", postgresqlExpiryCeiling(pool, accounts, n));
     if (intOpt("baseline-workers", 64) > 0) summary.put("naiveBaseline", naiveExpiryBaseline(pool, accounts, n, lead));
     double refundsBefore = metric("otp_refunds_total", "reason=\"expired\"");
     long[] range = seed(pool, accounts, n, "date_trunc('second', now()) + interval '" + lead + " seconds'", 1000);
@@ -570,9 +637,11 @@ public class BenchDriver {
     long t0 = System.nanoTime();
     double last = refundsBefore;
     long indexed = 0;
+    Map<String, Long> cpuAtDeadline = new HashMap<>();
     while (true) {
       sleep(1000);
       mon.sample();
+      if (cpuAtDeadline.isEmpty() && System.currentTimeMillis() >= dueFirst) cpuAtDeadline.putAll(machineCpuTicks());
       double refunds = metric("otp_refunds_total", "reason=\"expired\"") - refundsBefore;
       if (System.currentTimeMillis() < dueFirst) indexed = timerIndexSize(redis);
       double t = (System.currentTimeMillis() - dueFirst) / 1000.0;
@@ -583,6 +652,7 @@ public class BenchDriver {
           refunds, n, refunds * 100.0 / n, indexed, m[1], m[2], loadAverage().substring(0, 14));
       if (refunds >= n || System.nanoTime() - t0 > (lead + intOpt("timeout-seconds", 300)) * 1_000_000_000L) break;
     }
+    Map<String, Long> cpuAtDrained = machineCpuTicks();
     Row r = pool.preparedQuery("""
         SELECT count(*) FILTER (WHERE a.state = 'EXPIRED'),
                (SELECT count(*) FROM ledger_entries l WHERE l.order_id BETWEEN $1 AND $2 AND l.kind = 'void'),
@@ -606,6 +676,7 @@ public class BenchDriver {
         .put("secondsFromLastDeadlineToLastRefund", drain)
         .put("latenessMs", new JsonObject().put("p50", round(r.getDouble(4))).put("p99", round(r.getDouble(5))).put("max", round(r.getDouble(6))))
         .put("indexedBeforeDeadline", indexed)
+        .put("machineCpuMsPerRefund", cpuMsPerOperation(cpuAtDeadline, cpuAtDrained, expired))
         .put("invariants", inv).put("service", mon.summary());
     JsonObject naive = summary.getJsonObject("naiveBaseline");
     if (naive != null && lastClosed != null) {
@@ -617,6 +688,86 @@ public class BenchDriver {
     chart(dir.resolve("chart.png"), "expiry-burst: " + n + " due in one second", rows, new String[] {"refunds/s"}, new int[] {1},
         "per second", new String[] {"refunded %", "service CPU %"}, new int[] {2, 3}, "percent");
     finish();
+  }
+
+  /**
+   * PostgreSQL's own ceiling for the burst, on the same data in the same run: `count` more open orders seeded the same
+   * way but already due, refunded with nothing but the engine's own transaction (LOCK_DUE, the wallet locks, then
+   * EXPIRE_LOCKED) over batches of `ceiling-batch` (2,000, the engine's largest) ids from `ceiling-workers` (4, where
+   * the engine's internal lane starts) connections, as fast as PostgreSQL answers: no HTTP, no Redis, no timer index,
+   * no supplier. The time it takes is what the engine could at best reach on this machine. Its orders are then marked
+   * closed with the supplier, so the service has nothing of theirs to do.
+   */
+  JsonObject postgresqlExpiryCeiling(Pool pool, List<String[]> accounts, int n) throws Exception {
+    int workers = intOpt("ceiling-workers", 4);
+    int batch = intOpt("ceiling-batch", 2000);
+    long[] range = seed(pool, accounts, n, "date_trunc('second', now()) - interval '2 seconds'", 1000);
+    String lockDue = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "LOCK_DUE");
+    String lockWallets = constant(Class.forName("com.otporchestrator.ledger.Postings"), "LOCK_WALLETS");
+    String expire = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "EXPIRE_LOCKED");
+    Pool workersPool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(workers))
+        .connectingTo(PgConnectOptions.fromUri(opt("database", "postgresql://postgres@127.0.0.1:5432/bench"))).using(vertx).build();
+    System.err.printf("postgresql ceiling: %d due orders, batches of %d ids, %d connections, the engine's statements only%n", n, batch, workers);
+    AtomicLong nextFrom = new AtomicLong(range[0]);
+    AtomicLong done = new AtomicLong();
+    AtomicLong running = new AtomicLong(workers);
+    Promise<Void> finished = Promise.promise();
+    Map<String, Long> cpuBefore = machineCpuTicks();
+    long t0 = System.nanoTime();
+    vertx.runOnContext(v -> {
+      for (int w = 0; w < workers; w++) ceilingWorker(workersPool, lockDue, lockWallets, expire, nextFrom, range[1], batch, done, running, finished);
+    });
+    while (!finished.future().isComplete()) {
+      sleep(1000);
+      System.err.printf("ceiling t=%6.1fs refunded %7d/%d | load %s%n", (System.nanoTime() - t0) / 1e9, done.get(), n,
+          loadAverage().substring(0, 14));
+      if (System.nanoTime() - t0 > intOpt("timeout-seconds", 300) * 1_000_000_000L) break;
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Long> cpuAfter = machineCpuTicks();
+    if (finished.future().failed()) throw new IllegalStateException("the ceiling run failed", finished.future().cause());
+    long expired = pool.preparedQuery("SELECT count(*) FROM activations WHERE id BETWEEN $1 AND $2 AND state = 'EXPIRED'")
+        .execute(Tuple.of(range[0], range[1])).await(60, TimeUnit.SECONDS).iterator().next().getLong(0);
+    pool.preparedQuery("UPDATE activations SET upstream_state = 'CLOSED', upstream_next_at = NULL WHERE id BETWEEN $1 AND $2")
+        .execute(Tuple.of(range[0], range[1])).await(300, TimeUnit.SECONDS);
+    workersPool.close();
+    JsonObject out = new JsonObject().put("orders", n).put("expired", expired).put("batch", batch).put("connections", workers)
+        .put("seconds", round(seconds)).put("refundsPerSecond", round(expired / Math.max(0.001, seconds)))
+        .put("machineCpuMsPerRefund", cpuMsPerOperation(cpuBefore, cpuAfter, expired)).put("loadAverageAtEnd", loadAverage());
+    System.err.println("postgresql ceiling: " + out.encode());
+    return out;
+  }
+
+  /** One connection of the ceiling run: the next `batch` ids of the range, the engine's expiry transaction, repeat. */
+  void ceilingWorker(Pool pool, String lockDue, String lockWallets, String expire, AtomicLong nextFrom, long last, int batch,
+                     AtomicLong done, AtomicLong running, Promise<Void> finished) {
+    long from = nextFrom.getAndAdd(batch);
+    if (from > last) {
+      if (running.decrementAndGet() == 0) finished.tryComplete();
+      return;
+    }
+    Long[] ids = new Long[(int) Math.min(batch, last - from + 1)];
+    for (int i = 0; i < ids.length; i++) ids[i] = from + i;
+    pool.withTransaction(conn -> conn.preparedQuery(lockDue).execute(Tuple.of((Object) ids)).compose(due -> {
+      if (due.size() == 0) return Future.succeededFuture(0);
+      Long[] dueIds = new Long[due.size()];
+      Long[] owners = new Long[due.size()];
+      int i = 0;
+      for (Row row : due) {
+        dueIds[i] = row.getLong("id");
+        owners[i++] = row.getLong("account_id");
+      }
+      return conn.preparedQuery(lockWallets).execute(Tuple.of((Object) owners))
+          .compose(locked -> conn.preparedQuery(expire).execute(Tuple.of((Object) dueIds)))
+          .map(closed -> closed.size());
+    })).onComplete(result -> {
+      if (result.failed()) {
+        finished.tryFail(result.cause());
+        return;
+      }
+      done.addAndGet(result.result());
+      ceilingWorker(pool, lockDue, lockWallets, expire, nextFrom, last, batch, done, running, finished);
+    });
   }
 
   /**

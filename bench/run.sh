@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of the real service: bench/run.sh <purchase|bulk|expiry-burst|steady|live-million|overload>
 #
-# Starts the service as its own process (dev mode: sandbox supplier in-process, seeded catalog) on a
+# Starts the service as its own process (dev mode: seeded catalog; the sandbox supplier in a process of its own) on a
 # dedicated database and Redis key prefix, creates funded accounts through the admin API, measures
 # the pgbench ceiling of the same purchase SQL (purchase, bulk), drives the service over HTTP from a
 # separate process (bench/BenchDriver.java), and writes summary.json, timeseries.csv, chart.png,
@@ -15,7 +15,9 @@
 # BENCH_PORT (18080; the sandbox uses the next port), BENCH_DB (bench), BENCH_PG (admin URL
 # postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379),
 # BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build),
-# BENCH_BASELINE_WORKERS (expiry-burst: workers of the naive one-transaction-per-order baseline, 64; 0: none).
+# BENCH_BASELINE_WORKERS (expiry-burst: workers of the naive one-transaction-per-order baseline, 64; 0: none),
+# BENCH_SUPPLIER (process: the sandbox supplier in its own JVM, the default; in-process: inside the service),
+# BENCH_CEILING_WORKERS (expiry-burst: connections of PostgreSQL's own ceiling, the engine's batch SQL alone, 4; 0: none).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -73,14 +75,14 @@ out=bench/results/$scenario-$stamp
 mkdir -p "$out"
 log() { echo "bench: $*" >&2; }
 driver() { java -Dlogback.statusListenerClass=ch.qos.logback.core.status.NopStatusListener -Xmx1g -cp "$jar" bench/BenchDriver.java "$@" \
-  port="$port" admin="$admin" dir="$out" database="$pg/$db" redis="$redis_url" prefix="$prefix" 1>&2; }
+  port="$port" admin="$admin" dir="$out" database="$pg/$db" redis="$redis_url" prefix="$prefix" supplier-pid="${sup:-0}" 1>&2; }
 
 # --- a fresh database and an empty key prefix (never FLUSHDB: the Redis is shared)
 log "fresh database $db and Redis prefix $prefix"
 psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 redis-cli -u "$redis_url" --scan --pattern "${prefix}*" | xargs -r -n 1000 redis-cli -u "$redis_url" DEL >/dev/null
 
-# --- the service: its own process, dev mode (sandbox supplier in-process, seeded catalog)
+# --- the service: its own process, dev mode (seeded catalog), and the sandbox supplier (below)
 svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$prefix"
   ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 LOG_FORMAT=text
   # the benchmark accounts are funded far beyond a real wallet (BENCH_DEPOSIT): the amount bounds allow it here only
@@ -95,6 +97,22 @@ jfr=()
 if [ "${BENCH_JFR:-0}" = 1 ]; then
   jfr=(-XX:StartFlightRecording=filename="$out/service.jfr",settings=profile,dumponexit=true)
 fi
+# The sandbox supplier runs as its own process (BENCH_SUPPLIER=process, the default), as a real supplier is another
+# machine: its CPU is not the service's. BENCH_SUPPLIER=in-process runs it inside the service, as before 4 December.
+supplier_mode=${BENCH_SUPPLIER:-process}
+sup=""
+if [ "$supplier_mode" = process ]; then
+  supplier_health=$((port + 2))
+  log "starting the sandbox supplier as its own process (supplier port $sandbox_port)"
+  env "${svc_env[@]}" ROLES=sandbox HEALTH_PORT="$supplier_health" java -Xmx512m -jar "$svc_jar" dev >"$out/supplier.log" 2>&1 &
+  sup=$!
+  for i in $(seq 1 120); do
+    curl -fs "http://127.0.0.1:$supplier_health/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$sup" 2>/dev/null || { tail -30 "$out/supplier.log" >&2; echo "bench: the supplier died at start-up" >&2; exit 1; }
+    sleep 1
+  done
+  svc_env+=(ROLES=api,timers)
+fi
 log "starting the service on port $port (${svc_env[*]:0:4} ...), results in $out"
 env "${svc_env[@]}" java $jvm_opts "${jfr[@]}" -jar "$svc_jar" dev >"$out/service.log" 2>&1 &
 svc=$!
@@ -102,6 +120,10 @@ stop_service() {
   if kill -0 "$svc" 2>/dev/null; then
     kill -TERM "$svc" 2>/dev/null || true
     wait "$svc" 2>/dev/null || true
+  fi
+  if [ -n "$sup" ] && kill -0 "$sup" 2>/dev/null; then
+    kill -TERM "$sup" 2>/dev/null || true
+    wait "$sup" 2>/dev/null || true
   fi
 }
 trap stop_service EXIT
@@ -147,7 +169,7 @@ case "$scenario" in
       pid="$svc" ceiling-tps="$ceiling" ;;
   expiry-burst)
     driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" \
-      baseline-workers="${BENCH_BASELINE_WORKERS:-64}" ;;
+      baseline-workers="${BENCH_BASELINE_WORKERS:-64}" ceiling-workers="${BENCH_CEILING_WORKERS:-4}" ;;
   steady)
     driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
   overload)

@@ -224,8 +224,9 @@ public class ChaosDriver {
     race.join();
     inFlight.acquire(MAX_IN_FLIGHT);
     inFlight.release(MAX_IN_FLIGHT);
-    // the fuzzer goes on until it sent its share, bounded in time (the full run reaches 1,000,000 within 15 minutes)
-    long fuzzDeadline = now() + (size.equals("full") ? 900_000 : 120_000);
+    // the fuzzer goes on until it sent its share, bounded in time: with 27 minutes of load the full run has sent about
+    // 500,000 when the load ends and adds about 430 a second after it, so it needs about 20 minutes more
+    long fuzzDeadline = now() + (size.equals("full") ? 1_800_000 : 120_000);
     while (fz.sent.sum() < fuzzTarget && now() < fuzzDeadline) Thread.sleep(500);
     fuzzRunning.set(false);
     fuzzPool.shutdown();

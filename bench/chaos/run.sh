@@ -8,7 +8,7 @@
 # supplier slow, failing and garbled; then lets the timers drain and checks the books in SQL. See bench/chaos/README.md.
 #
 #   --small   CI size: 150 s of load, ~5,000 orders, 100,000 fuzzed requests, every fault once (about 5 min)
-#   --full    >= 100,000 orders over 27 min, 1,000,000 fuzzed requests, every fault twice (about 40 min)
+#   --full    >= 100,000 orders over 27 min, 1,000,000 fuzzed requests, every fault twice (about 50 min)
 #   key=value passed to the driver (e.g. seconds=60 rate=20 fuzz=20000 nodes=2 window=20); see ChaosDriver.configure()
 #
 # Environment: CHAOS_BASE_PORT (18400: supplier 18401-18404, nodes from 18410), CHAOS_PG_PORT (55440),
