@@ -130,6 +130,13 @@ public class ChaosDriver {
   record Account(long id, String key) {}
 
   public static void main(String[] args) throws Exception {
+    // The supplier proxy and the push balancer are the JDK's HttpServer, which closes a kept-alive connection idle for
+    // 30 s, or at once when 200 are idle. The nodes' clients keep theirs for 60 s, so the server closed some just as a
+    // node sent a purchase on them, whose outcome was then unknown (6 answers 502 in the full run of 4 December, at a
+    // moment with no fault). A supplier that closes idle connections before its clients do is a fault of its own, not
+    // one this campaign schedules: outside the fault windows the doubles keep connections as long as the clients.
+    System.setProperty("sun.net.httpserver.idleInterval", "300");
+    System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
     ChaosDriver d = new ChaosDriver();
     for (String a : args) {
       int eq = a.indexOf('=');
@@ -1211,6 +1218,7 @@ public class ChaosDriver {
           return;
         }
         Resp r;
+        long sent = now();
         if (k % 3 == 0) {
           r = call(n, "race-batch", "POST", "/v1/activations/batch", acc.key, new JsonObject().put("items", new JsonArray()
               .add(new JsonObject().put("service", RACE_SERVICE).put("country", COUNTRIES.get(k % COUNTRIES.size())).put("quantity", 2))).encode());
@@ -1218,7 +1226,11 @@ public class ChaosDriver {
           r = call(n, "race-buy", "POST", "/v1/activations", acc.key,
               new JsonObject().put("service", RACE_SERVICE).put("country", COUNTRIES.get(k % COUNTRIES.size())).encode());
         }
-        outcome.computeIfAbsent((k % 3 == 0 ? "batch " : "single ") + r.status, x -> new LongAdder()).increment();
+        // a round is started only with no fault near, but shed answers retried after their Retry-After can carry it
+        // into one: an answer that overlaps a fault's window is recorded under that fault, as the workload's are
+        String fault = faultAt(sent, now(), n.index, k % 3 == 0 ? "race-batch" : "race-buy");
+        outcome.computeIfAbsent((k % 3 == 0 ? "batch " : "single ") + r.status + (fault == null ? "" : " during " + fault),
+            x -> new LongAdder()).increment();
       }));
     }
     go.countDown();
@@ -1450,11 +1462,14 @@ public class ChaosDriver {
     // --- item 9
     long race5xx = raceRoundsOut.stream().mapToLong(o -> o.fieldNames().stream().filter(k -> k.matches("(single|batch) 5\\d\\d"))
         .mapToLong(o::getLong).sum()).sum();
-    rep.put("race", new JsonObject().put("rounds", raceRoundsOut.size()).put("requests", raceRoundsOut.size() * 24L).put("fiveXx", race5xx)
+    rep.put("race", new JsonObject().put("rounds", raceRoundsOut.size()).put("requests", raceRoundsOut.size() * 24L).put("fiveXxOutsideFaults", race5xx)
         .put("perRound", new JsonArray(new ArrayList<>(raceRoundsOut))));
     // rounds that never ran prove nothing: the check fails unless every round owed ran
-    checks.add(check("low-balance race answers 402, never 5xx", race5xx == 0 && !raceRoundsOut.isEmpty() && raceRoundsOut.size() >= raceRounds,
-        raceRoundsOut.size() + " of " + raceRounds + " rounds of 24 ran, " + race5xx + " answered 5xx"));
+    long race5xxDuringFaults = raceRoundsOut.stream().mapToLong(o -> o.fieldNames().stream().filter(k -> k.matches("(single|batch) 5\\d\\d during .*"))
+        .mapToLong(k -> o.getLong(k)).sum()).sum();
+    checks.add(check("low-balance race answers 402, never 5xx (outside faults)", race5xx == 0 && !raceRoundsOut.isEmpty() && raceRoundsOut.size() >= raceRounds,
+        raceRoundsOut.size() + " of " + raceRounds + " rounds of 24 ran, " + race5xx + " answered 5xx, " + race5xxDuringFaults
+            + " during a fault"));
 
     // --- refund lateness, measured from the database
     JsonObject late = lateness();
@@ -1691,7 +1706,7 @@ public class ChaosDriver {
           j.getInteger("refundsDue"), j.getDouble("worstSeconds"), j.getLong("over10s")));
     }
     JsonObject race = rep.getJsonObject("race");
-    s.append(String.format("low-balance race: %d rounds, %d requests, %d answered 5xx%n", race.getInteger("rounds"), race.getLong("requests"), race.getLong("fiveXx")));
+    s.append(String.format("low-balance race: %d rounds, %d requests, %d answered 5xx outside faults%n", race.getInteger("rounds"), race.getLong("requests"), race.getLong("fiveXxOutsideFaults")));
     for (Object r : rep.getJsonObject("restarts").getJsonArray("nodes")) {
       JsonObject j = (JsonObject) r;
       s.append(String.format("restart node%d (%s): ready %d ms after start, %d readiness flaps after; latency before %s, first 45 s after ready %s%n",
