@@ -419,11 +419,12 @@ public class BenchDriver {
         int sec = (int) ((System.nanoTime() - t0) / 1_000_000_000L) - 1;
         double[] s = rec.second(sec);
         double[] m = mon.samples.get(mon.samples.size() - 1);
-        if (sec + 1 == warmup) {
+        // ticks can come late and skip a second: each reading is taken once, at the first tick at or past its second
+        if (cpuAtStart.isEmpty() && sec + 1 >= warmup) {
           cpuAtStart.putAll(machineCpuTicks());
           okAtStart.set(rec.okSoFar());
         }
-        if (sec + 1 == warmup + seconds) {
+        if (cpuAtEnd.isEmpty() && sec + 1 >= warmup + seconds) {
           cpuAtEnd.putAll(machineCpuTicks());
           okAtEnd.set(rec.okSoFar());
         }
@@ -714,16 +715,20 @@ public class BenchDriver {
     Promise<Void> finished = Promise.promise();
     Map<String, Long> cpuBefore = machineCpuTicks();
     long t0 = System.nanoTime();
+    AtomicLong endNanos = new AtomicLong();
+    finished.future().onComplete(v -> endNanos.set(System.nanoTime()));
     vertx.runOnContext(v -> {
       for (int w = 0; w < workers; w++) ceilingWorker(workersPool, lockDue, lockWallets, expire, nextFrom, range[1], batch, done, running, finished);
     });
-    while (!finished.future().isComplete()) {
-      sleep(1000);
-      System.err.printf("ceiling t=%6.1fs refunded %7d/%d | load %s%n", (System.nanoTime() - t0) / 1e9, done.get(), n,
-          loadAverage().substring(0, 14));
+    for (int tick = 1; !finished.future().isComplete(); tick++) {
+      sleep(50);
+      if (tick % 20 == 0) {
+        System.err.printf("ceiling t=%6.1fs refunded %7d/%d | load %s%n", (System.nanoTime() - t0) / 1e9, done.get(), n,
+            loadAverage().substring(0, 14));
+      }
       if (System.nanoTime() - t0 > intOpt("timeout-seconds", 300) * 1_000_000_000L) break;
     }
-    double seconds = (System.nanoTime() - t0) / 1e9;
+    double seconds = ((endNanos.get() == 0 ? System.nanoTime() : endNanos.get()) - t0) / 1e9;
     Map<String, Long> cpuAfter = machineCpuTicks();
     if (finished.future().failed()) throw new IllegalStateException("the ceiling run failed", finished.future().cause());
     long expired = pool.preparedQuery("SELECT count(*) FROM activations WHERE id BETWEEN $1 AND $2 AND state = 'EXPIRED'")
@@ -732,7 +737,7 @@ public class BenchDriver {
         .execute(Tuple.of(range[0], range[1])).await(300, TimeUnit.SECONDS);
     workersPool.close();
     JsonObject out = new JsonObject().put("orders", n).put("expired", expired).put("batch", batch).put("connections", workers)
-        .put("seconds", round(seconds)).put("refundsPerSecond", round(expired / Math.max(0.001, seconds)))
+        .put("seconds", Math.round(seconds * 1000) / 1000.0).put("refundsPerSecond", round(expired / Math.max(0.001, seconds)))
         .put("machineCpuMsPerRefund", cpuMsPerOperation(cpuBefore, cpuAfter, expired)).put("loadAverageAtEnd", loadAverage());
     System.err.println("postgresql ceiling: " + out.encode());
     return out;
