@@ -435,6 +435,10 @@ public class BenchDriver {
       for (int c = 0; c < conns; c++) loop(keys, rec, end, running, finished);
     });
     finished.future().await(seconds + warmup + 120, TimeUnit.SECONDS);
+    if (cpuAtEnd.isEmpty()) { // the load ended before the tick of its last second: read the machine now
+      cpuAtEnd.putAll(machineCpuTicks());
+      okAtEnd.set(rec.okSoFar());
+    }
     mon.sample();
     // Only the measured part (after the warm-up) counts in the summary.
     Recorder measured = new Recorder("purchase", t0);
