@@ -75,8 +75,8 @@ class AllocationWatchdogTest {
     Thread buyer = Thread.ofVirtual().start(() -> answer[0] = node.api().post("/v1/activations", customer.apiKey(),
         new JsonObject().put("service", "tg").put("country", 0)));
     Await.until("the order held and waiting on its supplier", Duration.ofSeconds(10),
-        () -> count("SELECT count(*) FROM activations WHERE state = 'ALLOCATING'") == 1);
-    Row order = rows("SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS deadline FROM activations").iterator().next();
+        () -> node.count("SELECT count(*) FROM activations WHERE state = 'ALLOCATING'") == 1);
+    Row order = node.rows("SELECT id, (extract(epoch FROM expires_at) * 1000)::bigint AS deadline FROM activations").iterator().next();
     long id = order.getLong("id");
 
     TimerKeys keys = node.node().core().timers().service().keys();
@@ -87,8 +87,8 @@ class AllocationWatchdogTest {
         .isBetween(order.getLong("deadline"), order.getLong("deadline") + 1);
 
     Await.until("the order failed and refunded by its watchdog", Duration.ofSeconds(ALLOCATION_TIMEOUT_SECONDS + 10),
-        () -> count("SELECT count(*) FROM ledger_entries WHERE order_id = " + id + " AND kind = 'void'") == 1);
-    Row refund = rows("SELECT a.state, a.close_reason, (extract(epoch FROM e.created_at - a.expires_at) * 1000)::bigint AS late_ms "
+        () -> node.count("SELECT count(*) FROM ledger_entries WHERE order_id = " + id + " AND kind = 'void'") == 1);
+    Row refund = node.rows("SELECT a.state, a.close_reason, (extract(epoch FROM e.created_at - a.expires_at) * 1000)::bigint AS late_ms "
         + "FROM activations a JOIN ledger_entries e ON e.order_id = a.id AND e.kind = 'void' WHERE a.id = " + id).iterator().next();
     assertThat(refund.getString("state")).isEqualTo("FAILED");
     assertThat(refund.getString("close_reason")).isEqualTo("supplier did not answer in time");
@@ -99,17 +99,10 @@ class AllocationWatchdogTest {
     buyer.join(Duration.ofSeconds(30));
     assertThat(answer[0]).as("the purchase answered once the supplier did").isNotNull();
     assertThat(answer[0].status()).as("%s", answer[0]).isGreaterThanOrEqualTo(400).isLessThan(600);
-    assertThat(count("SELECT count(*) FROM activations WHERE id = " + id + " AND state = 'FAILED'"))
+    assertThat(node.count("SELECT count(*) FROM activations WHERE id = " + id + " AND state = 'FAILED'"))
         .as("the number that came too late was handed back; the order stays failed").isEqualTo(1);
     assertThat(node.api().get("/v1/wallet", customer.apiKey()).json())
         .isEqualTo(new JsonObject().put("balance", "1.00").put("held", "0.00").put("currency", "USD"));
   }
 
-  private static long count(String sql) {
-    return rows(sql).iterator().next().getLong(0);
-  }
-
-  private static io.vertx.sqlclient.RowSet<Row> rows(String sql) {
-    return Await.result(node.node().core().pool().query(sql).execute());
-  }
 }

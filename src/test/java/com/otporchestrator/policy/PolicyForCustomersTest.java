@@ -158,7 +158,7 @@ class PolicyForCustomersTest {
     JsonObject payload = new JsonObject(hit.getString("body"));
     assertThat(payload.getString("policyId")).isEqualTo(next);
     assertThat(payload.getLong("noticeId")).isEqualTo(notice.getLong("id"));
-    assertThat(count("SELECT count(*) FROM webhook_events WHERE type = 'policy.changed' AND account_id = " + reader.id()))
+    assertThat(node.count("SELECT count(*) FROM webhook_events WHERE type = 'policy.changed' AND account_id = " + reader.id()))
         .as("no URL, no event").isZero();
 
     JsonObject delivery = new JsonObject().put("secret", secret).put("body", hit.getString("body")).put("headers",
@@ -171,9 +171,5 @@ class PolicyForCustomersTest {
 
   private static List<String> sentences(JsonObject rule) {
     return rule.getJsonArray("sentences").stream().map(Object::toString).toList();
-  }
-
-  private static long count(String sql) {
-    return Await.result(node.node().core().pool().query(sql).execute()).iterator().next().getLong(0);
   }
 }

@@ -94,12 +94,12 @@ class HangingRentalClosesTest {
       assertThat(cancelled.status()).as("cancel answered without waiting on the supplier: %s", cancelled).isEqualTo(200);
     }
     Await.until("every activation expired and was refunded", Duration.ofSeconds(30),
-        () -> count("SELECT count(*) FROM activations WHERE state = 'EXPIRED'") == ACTIVATIONS);
+        () -> node.count("SELECT count(*) FROM activations WHERE state = 'EXPIRED'") == ACTIVATIONS);
 
-    assertThat(count("SELECT count(*) FROM rentals WHERE upstream_state = 'CLOSED'"))
+    assertThat(node.count("SELECT count(*) FROM rentals WHERE upstream_state = 'CLOSED'"))
         .as("rentals closed with the supplier while it hangs").isZero();
     List<Long> lateness = new ArrayList<>();
-    for (Row row : rows("SELECT (extract(epoch FROM e.created_at - a.expires_at) * 1000)::bigint AS late_ms "
+    for (Row row : node.rows("SELECT (extract(epoch FROM e.created_at - a.expires_at) * 1000)::bigint AS late_ms "
         + "FROM activations a JOIN ledger_entries e ON e.order_id = a.id AND e.kind = 'void' ORDER BY a.id")) {
       lateness.add(row.getLong("late_ms"));
     }
@@ -108,16 +108,9 @@ class HangingRentalClosesTest {
 
     supplier.resume();
     Await.until("every rental closed with the supplier once it answers", Duration.ofSeconds(60),
-        () -> count("SELECT count(*) FROM rentals WHERE upstream_state = 'CLOSED'") == RENTALS);
+        () -> node.count("SELECT count(*) FROM rentals WHERE upstream_state = 'CLOSED'") == RENTALS);
     assertThat(api.get("/v1/wallet", c.apiKey()).json().getString("held")).isEqualTo("0.00");
     System.out.printf("HangingRentalClosesTest: refund lateness while %d rental closes hung: %s ms%n", RENTALS, lateness);
   }
 
-  private static long count(String sql) {
-    return rows(sql).iterator().next().getLong(0);
-  }
-
-  private static io.vertx.sqlclient.RowSet<Row> rows(String sql) {
-    return Await.result(node.node().core().pool().query(sql).execute());
-  }
 }

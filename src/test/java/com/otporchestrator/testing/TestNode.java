@@ -123,6 +123,16 @@ public final class TestNode implements AutoCloseable {
         .iterator().next().getLong("n");
   }
 
+  /** The first column of the first row a query of the test's own answers (a count). */
+  public long count(String sql) {
+    return rows(sql).iterator().next().getLong(0);
+  }
+
+  /** The rows a query of the test's own answers, read straight from the node's database. */
+  public io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> rows(String sql) {
+    return Await.result(node.core().pool().query(sql).execute());
+  }
+
   /** Every money invariant of docs/money.md holds. */
   public void assertMoneyInvariants() {
     JsonObject result = Await.result(node.modules().wallets().invariants().check());

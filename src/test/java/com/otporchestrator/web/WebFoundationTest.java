@@ -73,14 +73,14 @@ class WebFoundationTest {
     assertThat(home.status()).isEqualTo(200);
     assertThat(home.body()).contains("data-testid=\"signed-in-as\">Alice<");
     assertThat(home.header("Content-Security-Policy")).contains("script-src 'self'");
-    assertThat(count("SELECT count(*) FROM web_sessions WHERE subject_id = " + alice.id()
+    assertThat(node.count("SELECT count(*) FROM web_sessions WHERE subject_id = " + alice.id()
         + " AND token_hash = sha256(convert_to('" + token + "', 'UTF8'))")).isEqualTo(1);
-    assertThat(count("SELECT count(*) FROM web_sessions WHERE position(convert_to('" + token
+    assertThat(node.count("SELECT count(*) FROM web_sessions WHERE position(convert_to('" + token
         + "', 'UTF8') in token_hash) > 0")).isZero();
 
     WebClient.Page out = web.post("/app/logout", form("_csrf", home.csrf()));
     assertThat(out.status()).isEqualTo(303);
-    assertThat(count("SELECT count(*) FROM web_sessions WHERE token_hash = sha256(convert_to('" + token
+    assertThat(node.count("SELECT count(*) FROM web_sessions WHERE token_hash = sha256(convert_to('" + token
         + "', 'UTF8'))")).isZero();
     WebClient replay = browser();
     replay.get("/app/login");
@@ -92,7 +92,7 @@ class WebFoundationTest {
   void refusedLogins() {
     WebClient web = browser();
     String csrf = web.get("/app/login").csrf();
-    long before = count("SELECT count(*) FROM web_sessions");
+    long before = node.count("SELECT count(*) FROM web_sessions");
     WebClient.Page wrong = web.post("/app/login", form("_csrf", csrf, "email", "alice@example.com", "password", "nope nope nope"));
     assertThat(wrong.status()).isEqualTo(401);
     assertThat(wrong.body()).contains("do not match an account");
@@ -101,7 +101,7 @@ class WebFoundationTest {
     WebClient.Page key = web.post("/app/login", form("_csrf", csrf, "apiKey", "not-a-key"));
     assertThat(key.status()).isEqualTo(401);
     assertThat(web.cookie("otp_app_session")).isNull();
-    assertThat(count("SELECT count(*) FROM web_sessions")).isEqualTo(before);
+    assertThat(node.count("SELECT count(*) FROM web_sessions")).isEqualTo(before);
   }
 
   @Test
@@ -176,7 +176,7 @@ class WebFoundationTest {
   @DisplayName("setting a login refuses a bad email, a short password, an unknown account and a taken email, writing nothing")
   void badLoginInput() {
     TestNode.Customer bob = node.customer("Bob", null);
-    long before = count("SELECT count(*) FROM account_logins");
+    long before = node.count("SELECT count(*) FROM account_logins");
     assertThat(put(bob.id(), new JsonObject().put("email", "nope").put("password", "long enough pw")).status()).isEqualTo(400);
     assertThat(put(bob.id(), new JsonObject().put("email", "bob@example.com").put("password", "short")).status()).isEqualTo(400);
     assertThat(put(bob.id(), new JsonObject().put("email", "bob@example.com")).status()).isEqualTo(400);
@@ -186,14 +186,10 @@ class WebFoundationTest {
         .isEqualTo(404);
     assertThat(put(bob.id(), new JsonObject().put("email", "Alice@Example.com").put("password", "long enough pw")).status())
         .isEqualTo(409);
-    assertThat(count("SELECT count(*) FROM account_logins")).isEqualTo(before);
+    assertThat(node.count("SELECT count(*) FROM account_logins")).isEqualTo(before);
   }
 
   private static Api.Response put(long id, JsonObject body) {
     return node.api().put("/admin/v1/accounts/" + id + "/login", TestNode.ADMIN_TOKEN, body);
-  }
-
-  private static long count(String sql) {
-    return Await.result(node.node().core().pool().query(sql).execute()).iterator().next().getLong(0);
   }
 }
