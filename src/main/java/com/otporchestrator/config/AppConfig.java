@@ -98,10 +98,12 @@ public record AppConfig(
   /**
    * Supplier breakers (see {@link BreakerSettings}) and the outage refund job: a job claims
    * an outage for {@code outageLease} at a time, refunds {@code outageBatch} orders per statement,
-   * and looks for outages to refund every {@code outagePoll}.
+   * and looks for outages to refund every {@code outagePoll}. {@code upstreamKeepAlive}: how long a connection to a
+   * supplier may stay idle before we close it; shorter than the suppliers' own servers keep theirs (5 s in Apache
+   * and Node.js), so a purchase is never sent on a connection the supplier is closing (its outcome would be unknown).
    */
   public record RoutingSettings(com.otporchestrator.config.BreakerSettings breaker, int outageBatch,
-                                Duration outagePoll, Duration outageLease) {}
+                                Duration outagePoll, Duration outageLease, Duration upstreamKeepAlive) {}
 
   /**
    * Bounds on what a request may carry. Amounts in micro-USD: {@code maxAmount} for any one amount (a deposit, an
@@ -189,7 +191,8 @@ public record AppConfig(
                 e.millis("BREAKER_OPEN_MS", 30_000, 100, 3_600_000)),
             e.intRange("OUTAGE_REFUND_BATCH", 500, 1, 5000),
             e.millis("OUTAGE_POLL_MS", 5_000, 50, 3_600_000),
-            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000)),
+            e.millis("OUTAGE_LEASE_MS", 60_000, 1_000, 3_600_000),
+            e.seconds("UPSTREAM_KEEP_ALIVE_SECONDS", 4, 1, 3600)),
         new InputLimits(
             e.intRange("MAX_AMOUNT_USD", 100_000, 1, 1_000_000_000) * InputLimits.MICROS_PER_USD,
             e.intRange("MAX_WALLET_BALANCE_USD", 1_000_000, 1, 2_000_000_000) * InputLimits.MICROS_PER_USD,

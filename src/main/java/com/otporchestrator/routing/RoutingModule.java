@@ -33,7 +33,8 @@ public final class RoutingModule implements FeatureModule {
   public RoutingModule(Core core) {
     AppConfig config = core.config();
     this.client = WebClient.create(core.vertx(), new WebClientOptions().setDecompressionSupported(true)
-        .setKeepAlive(true).setConnectTimeout((int) config.upstreamTimeout().toMillis()).setMetricsName("suppliers"),
+        .setKeepAlive(true).setKeepAliveTimeout((int) config.routing().upstreamKeepAlive().toSeconds())
+        .setConnectTimeout((int) config.upstreamTimeout().toMillis()).setMetricsName("suppliers"),
         new PoolOptions().setHttp1MaxSize(50));
     this.repository = new ProviderRepository(core.pool());
     this.health = new ProviderHealth(config.routing().breaker());

@@ -42,11 +42,8 @@ class AllocationWatchdogTest {
   @BeforeAll
   static void start() {
     stores = TestStores.isolate(AllocationWatchdogTest.class);
-    int sandboxPort = TestNode.freePort();
-    supplier = new TcpProxy("127.0.0.1", sandboxPort);
     Map<String, String> env = TestNode.defaults(stores);
-    env.put("SANDBOX_PORT", String.valueOf(sandboxPort));
-    env.put("SANDBOX_ADVERTISED_URL", "http://127.0.0.1:" + supplier.port() + "/smshub");
+    supplier = TestNode.supplierBehindProxy(env);
     env.put("ALLOCATION_TIMEOUT_SECONDS", String.valueOf(ALLOCATION_TIMEOUT_SECONDS));
     env.put("UPSTREAM_TIMEOUT_MS", "60000");   // the node's own call outlasts the test
     env.put("TIMER_SWEEP_GRACE_MS", "600000"); // the sweep cannot rescue the order here

@@ -127,18 +127,21 @@ class AppConfigTest {
     assertThat(defaults.outageBatch()).isEqualTo(500);
     assertThat(defaults.outagePoll()).isEqualTo(Duration.ofSeconds(5));
     assertThat(defaults.outageLease()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(defaults.upstreamKeepAlive()).isEqualTo(Duration.ofSeconds(4));
 
     AppConfig.RoutingSettings given = AppConfig.from(env("BREAKER_WINDOW_CALLS", "50", "BREAKER_MIN_CALLS", "20",
         "BREAKER_FAILURE_RATE", "0.25", "BREAKER_CONSECUTIVE_FAILURES", "3", "BREAKER_OPEN_MS", "5000",
-        "OUTAGE_REFUND_BATCH", "100", "OUTAGE_POLL_MS", "1000", "OUTAGE_LEASE_MS", "10000")).routing();
+        "OUTAGE_REFUND_BATCH", "100", "OUTAGE_POLL_MS", "1000", "OUTAGE_LEASE_MS", "10000",
+        "UPSTREAM_KEEP_ALIVE_SECONDS", "2")).routing();
     assertThat(given).isEqualTo(new AppConfig.RoutingSettings(
         new com.otporchestrator.config.BreakerSettings(50, 20, 0.25, 3, Duration.ofSeconds(5)), 100,
-        Duration.ofSeconds(1), Duration.ofSeconds(10)));
+        Duration.ofSeconds(1), Duration.ofSeconds(10), Duration.ofSeconds(2)));
 
     assertThat(refusal(env("BREAKER_MIN_CALLS", "30"))).contains("BREAKER_MIN_CALLS must be at most BREAKER_WINDOW_CALLS");
     assertThat(refusal(env("BREAKER_FAILURE_RATE", "1.5"))).contains("BREAKER_FAILURE_RATE");
     assertThat(refusal(env("OUTAGE_REFUND_BATCH", "0"))).contains("OUTAGE_REFUND_BATCH");
     assertThat(refusal(env("OUTAGE_LEASE_MS", "10"))).contains("OUTAGE_LEASE_MS");
+    assertThat(refusal(env("UPSTREAM_KEEP_ALIVE_SECONDS", "0"))).contains("UPSTREAM_KEEP_ALIVE_SECONDS");
   }
 
   @Test

@@ -40,11 +40,8 @@ class HangingRentalClosesTest {
   @BeforeAll
   static void start() {
     stores = TestStores.isolate(HangingRentalClosesTest.class);
-    int sandboxPort = TestNode.freePort();
-    supplier = new TcpProxy("127.0.0.1", sandboxPort);
     Map<String, String> env = TestNode.defaults(stores);
-    env.put("SANDBOX_PORT", String.valueOf(sandboxPort));
-    env.put("SANDBOX_ADVERTISED_URL", "http://127.0.0.1:" + supplier.port() + "/smshub");
+    supplier = TestNode.supplierBehindProxy(env);
     env.put("ACTIVATION_WINDOW_SECONDS", "6");
     env.put("CANCEL_DELAY_SECONDS", "0");
     env.put("UPSTREAM_TIMEOUT_MS", "60000");      // a hung call stays hung for the whole test

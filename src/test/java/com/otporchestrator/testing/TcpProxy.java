@@ -21,6 +21,7 @@ public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
   private volatile ServerSocket listener;
   private volatile boolean stalled;
 
@@ -57,6 +58,11 @@ public final class TcpProxy implements AutoCloseable {
     stalled = false;
   }
 
+  /** Client connections accepted and not closed yet (by either side). */
+  public int openConnections() {
+    return open.get();
+  }
+
   public synchronized void cut() {
     ServerSocket server = listener;
     listener = null;
@@ -72,15 +78,20 @@ public final class TcpProxy implements AutoCloseable {
         Socket upstream = new Socket(targetHost, targetPort);
         sockets.add(client);
         sockets.add(upstream);
-        Thread.ofVirtual().start(() -> pump(client, upstream));
-        Thread.ofVirtual().start(() -> pump(upstream, client));
+        open.incrementAndGet();
+        java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable closed = () -> {
+          if (counted.getAndSet(false)) open.decrementAndGet();
+        };
+        Thread.ofVirtual().start(() -> pump(client, upstream, closed));
+        Thread.ofVirtual().start(() -> pump(upstream, client, closed));
       } catch (IOException e) {
         // listener closed, or the target refused: the client's socket is dropped
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, Runnable closed) {
     byte[] buffer = new byte[16 * 1024];
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
       int n;
@@ -96,6 +107,9 @@ public final class TcpProxy implements AutoCloseable {
     } finally {
       closeQuietly(from);
       closeQuietly(to);
+      sockets.remove(from);
+      sockets.remove(to);
+      closed.run();
     }
   }
 

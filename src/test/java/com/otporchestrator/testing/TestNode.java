@@ -161,6 +161,18 @@ public final class TestNode implements AutoCloseable {
     }
   }
 
+  /**
+   * Puts a {@link TcpProxy} between the node {@code env} describes and its own sandbox supplier, so a test can make
+   * the supplier hang ({@link TcpProxy#stall()}) or watch the node's connections to it. Close the proxy after the node.
+   */
+  public static TcpProxy supplierBehindProxy(Map<String, String> env) {
+    int sandboxPort = freePort();
+    TcpProxy proxy = new TcpProxy("127.0.0.1", sandboxPort);
+    env.put("SANDBOX_PORT", String.valueOf(sandboxPort));
+    env.put("SANDBOX_ADVERTISED_URL", "http://127.0.0.1:" + proxy.port() + "/smshub");
+    return proxy;
+  }
+
   public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
