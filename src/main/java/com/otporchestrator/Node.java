@@ -50,12 +50,20 @@ public final class Node {
   private String apiDeployment;
   private String timerDeployment;
   private HealthVerticle healthListener;
+  /**
+   * The readiness check's own Redis connection, as it has its own PostgreSQL pool: a PING sent on the node's busy
+   * connections waits behind their pipelines, and the chaos campaign saw readiness answer "redis DOWN: Timeout" from a
+   * loaded node whose Redis was up.
+   */
+  private final Redis healthRedis;
 
   private Node(Vertx vertx, DatabasePools pools, Core core, Modules.Scripts scripts) {
     this.vertx = vertx;
     this.pools = pools;
     this.core = core;
     this.modules = new Modules(core, scripts);
+    AppConfig config = core.config();
+    this.healthRedis = RedisStore.healthClient(vertx, config.redisEndpoints(), config.redisCluster());
   }
 
   /** The process's infrastructure: settings, PostgreSQL pool (routed by lane), Redis, timers, metrics. */
@@ -115,7 +123,7 @@ public final class Node {
   private Future<Void> deploy() {
     AppConfig config = core.config();
     NodeMetrics metrics = core.metrics();
-    HealthRoutes health = new HealthRoutes(pools.health(), core.redis(), draining::get, () -> warmedUp.future().isComplete());
+    HealthRoutes health = new HealthRoutes(pools.health(), healthRedis, draining::get, () -> warmedUp.future().isComplete());
     Future<Void> chain = Future.succeededFuture();
     if (config.runs(Role.API)) {
       int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -234,6 +242,7 @@ public final class Node {
 
   private Future<Void> closeRedis() {
     core.redis().close();
+    healthRedis.close();
     return Future.succeededFuture();
   }
 }

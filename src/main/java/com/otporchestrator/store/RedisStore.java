@@ -49,6 +49,18 @@ public final class RedisStore {
     return Redis.createClient(vertx, options);
   }
 
+  /**
+   * One connection for the readiness check alone, so that its PING never queues behind the node's own pipelined
+   * commands (standalone: to {@code endpoints.get(0)}; cluster: to any master).
+   */
+  public static Redis healthClient(Vertx vertx, List<String> endpoints, boolean cluster) {
+    if (endpoints.isEmpty()) throw new IllegalArgumentException("no Redis endpoint");
+    RedisOptions options = options(1).setPoolName("redis-health").setMaxPoolWaiting(16).setMaxWaitingHandlers(16);
+    if (!cluster) return Redis.createClient(vertx, options.setConnectionString(endpoints.get(0)));
+    return Redis.createClient(vertx, options.setType(RedisClientType.CLUSTER).setEndpoints(List.copyOf(endpoints))
+        .setRole(RedisRole.MASTER));
+  }
+
   private static RedisOptions options(int poolSize) {
     return new RedisOptions()
         .setMaxPoolSize(poolSize)
