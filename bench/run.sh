@@ -16,6 +16,7 @@
 # postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379),
 # BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build),
 # BENCH_BASELINE_WORKERS (expiry-burst: workers of the naive one-transaction-per-order baseline, 64; 0: none),
+# BENCH_BASELINE_ORDERS (expiry-burst: orders of that baseline, default as many as the burst),
 # BENCH_SUPPLIER (process: the sandbox supplier in its own JVM, the default; in-process: inside the service),
 # BENCH_CEILING_WORKERS (expiry-burst: connections of PostgreSQL's own ceiling, the engine's batch SQL alone, 4; 0: none).
 set -euo pipefail
@@ -169,7 +170,7 @@ case "$scenario" in
       pid="$svc" ceiling-tps="$ceiling" ;;
   expiry-burst)
     driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" \
-      baseline-workers="${BENCH_BASELINE_WORKERS:-64}" ceiling-workers="${BENCH_CEILING_WORKERS:-4}" ;;
+      baseline-workers="${BENCH_BASELINE_WORKERS:-64}" baseline-orders="${BENCH_BASELINE_ORDERS:-$(scaled 200000 1000)}" ceiling-workers="${BENCH_CEILING_WORKERS:-4}" ;;
   steady)
     driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
   overload)
