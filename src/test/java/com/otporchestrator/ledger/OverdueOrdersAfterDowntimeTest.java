@@ -130,6 +130,21 @@ class OverdueOrdersAfterDowntimeTest {
     assertThat(Await.result(new Invariants(pool).check()).getBoolean("ok")).isTrue();
   }
 
+  @Test
+  @DisplayName("held money that no open order explains is counted against its wallet, and only that wallet")
+  void heldMoneyWithoutAnOpenOrderIsAViolation() {
+    String tamper = "UPDATE wallets SET held = held + $2 WHERE account_id = $1"; // the test's own write, undone below
+    Await.result(pool.preparedQuery(tamper).execute(Tuple.of(otherCustomer.id(), 1L)));
+    try {
+      JsonObject violations = Await.result(new Invariants(pool).check()).getJsonObject("violations");
+      assertThat(violations.getLong("held_differs_from_open_orders")).isEqualTo(1);
+    } finally {
+      Await.result(pool.preparedQuery(tamper).execute(Tuple.of(otherCustomer.id(), -1L)));
+    }
+    assertThat(Await.result(new Invariants(pool).check()).getJsonObject("violations").getLong("held_differs_from_open_orders"))
+        .isZero();
+  }
+
   private static List<String> messages(Level level) {
     return logs.list.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
   }
