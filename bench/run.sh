@@ -10,7 +10,7 @@
 #
 # Knobs (environment): BENCH_SCALE (default 1: the full scenario; 0.1 = a run of about a minute),
 # BENCH_DURATION (seconds of load, default 60 x scale, at least 10), BENCH_WARMUP (seconds of load
-# before the measured part, default 10), BENCH_CONNECTIONS (64), BENCH_ACCOUNTS, BENCH_RATE (steady),
+# before the measured part, default 60), BENCH_CONNECTIONS (64), BENCH_ACCOUNTS, BENCH_RATE (steady),
 # BENCH_PGBENCH_SECONDS (20), BENCH_PGBENCH_CLIENTS (8), BENCH_JFR=1, BENCH_JVM_OPTS (-Xmx2g),
 # BENCH_PORT (18080; the sandbox uses the next port), BENCH_DB (bench), BENCH_PG (admin URL
 # postgresql://postgres@127.0.0.1:5432), BENCH_REDIS_URL (redis://127.0.0.1:6379),
@@ -33,7 +33,7 @@ esac
 scale=${BENCH_SCALE:-1}
 scaled() { awk -v v="$1" -v s="$scale" -v min="${2:-1}" 'BEGIN { x = int(v * s + 0.5); if (x < min) x = min; print x }'; }
 duration=${BENCH_DURATION:-$(scaled 60 10)}
-warmup=${BENCH_WARMUP:-10}
+warmup=${BENCH_WARMUP:-60}   # the JIT: purchases reach their plateau 35-40 s into the load on 2 cores
 connections=${BENCH_CONNECTIONS:-64}
 pgbench_seconds=${BENCH_PGBENCH_SECONDS:-20}
 pgbench_clients=${BENCH_PGBENCH_CLIENTS:-8}
