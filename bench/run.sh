@@ -85,7 +85,7 @@ redis-cli -u "$redis_url" --scan --pattern "${prefix}*" | xargs -r -n 1000 redis
 
 # --- the service: its own process, dev mode (seeded catalog), and the sandbox supplier (below)
 svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$prefix"
-  ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 LOG_FORMAT=text
+  ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 SANDBOX_STOCK_PER_SERVICE=100000 LOG_FORMAT=text
   # the benchmark accounts are funded far beyond a real wallet (BENCH_DEPOSIT): the amount bounds allow it here only
   MAX_AMOUNT_USD=1000000000 MAX_WALLET_BALANCE_USD=2000000000)
 case "$scenario" in

@@ -10,7 +10,6 @@ import java.util.List;
 public final class SandboxSetup {
   public static final String PROVIDER_ID = "sandbox";
   static final List<String> SERVICES = List.of("tg", "wa", "go", "fb", "ig", "vk", "ok", "tw", "ds", "am", "mm", "oi", "lf", "dr", "ot");
-  static final int STOCK_PER_SERVICE = 500;
 
   private SandboxSetup() {}
 
@@ -25,7 +24,7 @@ public final class SandboxSetup {
         .noNumbersRate(config.sandbox().noNumbersRate())
         .stock(java.util.Map.of());
     for (String country : Countries.smshubNames().values()) {
-      for (String service : SERVICES) builder.stock(country, service, STOCK_PER_SERVICE);
+      for (String service : SERVICES) builder.stock(country, service, config.sandbox().stockPerService());
     }
     return builder.build();
   }
