@@ -699,8 +699,8 @@ public class BenchDriver {
 
   /**
    * PostgreSQL's own ceiling for the burst, on the same data in the same run: `count` more open orders seeded the same
-   * way but already due, refunded with nothing but the engine's own transaction (LOCK_DUE, the wallet locks, then
-   * EXPIRE_LOCKED) over batches of `ceiling-batch` (2,000, the engine's largest) ids from `ceiling-workers` (4, where
+   * way but already due, refunded with nothing but the engine's own transaction (LOCK_DUE, then EXPIRE_LOCKED, which
+   * locks the wallets last) over batches of `ceiling-batch` (2,000, the engine's largest) ids from `ceiling-workers` (4, where
    * the engine's internal lane starts) connections, as fast as PostgreSQL answers: no HTTP, no Redis, no timer index,
    * no supplier. The time it takes is what the engine could at best reach on this machine. Its orders are then marked
    * closed with the supplier, so the service has nothing of theirs to do.
@@ -710,7 +710,6 @@ public class BenchDriver {
     int batch = intOpt("ceiling-batch", 2000);
     long[] range = seed(pool, accounts, n, "date_trunc('second', now()) - interval '2 seconds'", 1000);
     String lockDue = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "LOCK_DUE");
-    String lockWallets = constant(Class.forName("com.otporchestrator.ledger.Postings"), "LOCK_WALLETS");
     String expire = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "EXPIRE_LOCKED");
     Pool workersPool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(workers))
         .connectingTo(PgConnectOptions.fromUri(opt("database", "postgresql://postgres@127.0.0.1:5432/bench"))).using(vertx).build();
@@ -724,7 +723,7 @@ public class BenchDriver {
     AtomicLong endNanos = new AtomicLong();
     finished.future().onComplete(v -> endNanos.set(System.nanoTime()));
     vertx.runOnContext(v -> {
-      for (int w = 0; w < workers; w++) ceilingWorker(workersPool, lockDue, lockWallets, expire, nextFrom, range[1], batch, done, running, finished);
+      for (int w = 0; w < workers; w++) ceilingWorker(workersPool, lockDue, expire, nextFrom, range[1], batch, done, running, finished);
     });
     for (int tick = 1; !finished.future().isComplete(); tick++) {
       sleep(50);
@@ -750,7 +749,7 @@ public class BenchDriver {
   }
 
   /** One connection of the ceiling run: the next `batch` ids of the range, the engine's expiry transaction, repeat. */
-  void ceilingWorker(Pool pool, String lockDue, String lockWallets, String expire, AtomicLong nextFrom, long last, int batch,
+  void ceilingWorker(Pool pool, String lockDue, String expire, AtomicLong nextFrom, long last, int batch,
                      AtomicLong done, AtomicLong running, Promise<Void> finished) {
     long from = nextFrom.getAndAdd(batch);
     if (from > last) {
@@ -762,22 +761,16 @@ public class BenchDriver {
     pool.withTransaction(conn -> conn.preparedQuery(lockDue).execute(Tuple.of((Object) ids)).compose(due -> {
       if (due.size() == 0) return Future.succeededFuture(0);
       Long[] dueIds = new Long[due.size()];
-      Long[] owners = new Long[due.size()];
       int i = 0;
-      for (Row row : due) {
-        dueIds[i] = row.getLong("id");
-        owners[i++] = row.getLong("account_id");
-      }
-      return conn.preparedQuery(lockWallets).execute(Tuple.of((Object) owners))
-          .compose(locked -> conn.preparedQuery(expire).execute(Tuple.of((Object) dueIds)))
-          .map(closed -> closed.size());
+      for (Row row : due) dueIds[i++] = row.getLong("id");
+      return conn.preparedQuery(expire).execute(Tuple.of((Object) dueIds)).map(closed -> closed.size());
     })).onComplete(result -> {
       if (result.failed()) {
         finished.tryFail(result.cause());
         return;
       }
       done.addAndGet(result.result());
-      ceilingWorker(pool, lockDue, lockWallets, expire, nextFrom, last, batch, done, running, finished);
+      ceilingWorker(pool, lockDue, expire, nextFrom, last, batch, done, running, finished);
     });
   }
 
@@ -788,7 +781,7 @@ public class BenchDriver {
    * price and one-second spread of deadlines), kept out of the service's timer index, and refunded the way a job
    * queue would do it: `baseline-workers` (64) workers, each taking one due order at a time (SELECT ... FOR UPDATE
    * SKIP LOCKED, polling every 50 ms while nothing is due) and refunding it in its own transaction with the service's
-   * own statements (the wallet lock, then EXPIRE_LOCKED for that one id). Its orders are then marked closed with the
+   * own statement (EXPIRE_LOCKED for that one id, which locks its wallet). Its orders are then marked closed with the
    * supplier, so the service has nothing of theirs to do. Runs before the service's burst (the service's sweep grace
    * is set past the baseline by bench/run.sh).
    */
@@ -802,7 +795,6 @@ public class BenchDriver {
         SELECT id, account_id FROM activations
          WHERE id BETWEEN $1 AND $2 AND state = 'WAITING_CODE' AND expires_at <= now()
          ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED""";
-    String lockWallet = constant(Class.forName("com.otporchestrator.ledger.Postings"), "LOCK_WALLETS");
     String expire = constant(Class.forName("com.otporchestrator.activation.ActivationSql"), "EXPIRE_LOCKED");
     Pool workersPool = PgBuilder.pool().with(new io.vertx.sqlclient.PoolOptions().setMaxSize(workers))
         .connectingTo(PgConnectOptions.fromUri(opt("database", "postgresql://postgres@127.0.0.1:5432/bench"))).using(vertx).build();
@@ -813,7 +805,7 @@ public class BenchDriver {
     Monitor mon = new Monitor();
     vertx.runOnContext(v -> {
       for (int w = 0; w < workers; w++) {
-        vertx.setTimer(Math.max(1, dueFirst - System.currentTimeMillis()), t -> naiveWorker(workersPool, pick, lockWallet, expire,
+        vertx.setTimer(Math.max(1, dueFirst - System.currentTimeMillis()), t -> naiveWorker(workersPool, pick, expire,
             range, n, done, finished));
       }
     });
@@ -848,21 +840,19 @@ public class BenchDriver {
   }
 
   /** One job-queue worker: take one due order, refund it in its own transaction, repeat; poll while nothing is due. */
-  void naiveWorker(Pool pool, String pick, String lockWallet, String expire, long[] range, int n, AtomicLong done,
+  void naiveWorker(Pool pool, String pick, String expire, long[] range, int n, AtomicLong done,
                    Promise<Void> finished) {
     if (finished.future().isComplete()) return;
     pool.withTransaction(conn -> conn.preparedQuery(pick).execute(Tuple.of(range[0], range[1])).compose(rows -> {
       if (rows.size() == 0) return Future.succeededFuture(false);
       Row row = rows.iterator().next();
-      return conn.preparedQuery(lockWallet).execute(Tuple.of((Object) new Long[] {row.getLong("account_id")}))
-          .compose(locked -> conn.preparedQuery(expire).execute(Tuple.of((Object) new Long[] {row.getLong("id")})))
-          .map(true);
+      return conn.preparedQuery(expire).execute(Tuple.of((Object) new Long[] {row.getLong("id")})).map(true);
     })).onComplete(result -> {
       if (result.succeeded() && result.result()) {
         if (done.incrementAndGet() >= n) finished.tryComplete();
-        naiveWorker(pool, pick, lockWallet, expire, range, n, done, finished);
+        naiveWorker(pool, pick, expire, range, n, done, finished);
       } else {
-        vertx.setTimer(50, t -> naiveWorker(pool, pick, lockWallet, expire, range, n, done, finished));
+        vertx.setTimer(50, t -> naiveWorker(pool, pick, expire, range, n, done, finished));
       }
     });
   }

@@ -1,6 +1,5 @@
 package com.otporchestrator.activation;
 
-import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -127,9 +126,9 @@ public final class ActivationRepository {
   }
 
   /**
-   * Ends the window of every due order among {@code ids} in one transaction: locks the orders, then
-   * their wallets, in the ledger's lock order ({@link WalletLocks}), then resolves them all in one
-   * statement. Answers the ids of the orders closed.
+   * Ends the window of every due order among {@code ids} in one transaction: locks the orders (id
+   * order), then resolves them all in one statement, whose posting fragment locks their wallets
+   * (account order) last. Answers the ids of the orders closed.
    */
   /** What an expiry batch closed: every order it resolved, and those of them now to be closed with their supplier. */
   public record ExpiredBatch(List<Long> closed, List<Long> closing) {}
@@ -137,8 +136,8 @@ public final class ActivationRepository {
   public Future<ExpiredBatch> expireDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(ActivationSql.LOCK_DUE).execute(Tuple.of((Object) sorted))
-        .compose(due -> due.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : WalletLocks.lockFor(conn, due)
-            .compose(dueIds -> conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) dueIds)))))
+        .compose(due -> due.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null)
+            : conn.preparedQuery(ActivationSql.EXPIRE_LOCKED).execute(Tuple.of((Object) idsOf(due).toArray(Long[]::new)))))
         .map(closed -> countExpired(ids.size(), closed));
   }
 

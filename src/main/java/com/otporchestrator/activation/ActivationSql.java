@@ -141,8 +141,8 @@ final class ActivationSql {
       RETURNING id""";
 
   /**
-   * First statement of an expiry batch: lock the due orders in id order. The second locks their
-   * wallets ({@link com.otporchestrator.ledger.WalletLocks}), the third is {@link #EXPIRE_LOCKED}.
+   * First statement of an expiry batch: lock the due orders in id order. The second is
+   * {@link #EXPIRE_LOCKED}, whose posting fragment locks their wallets (account order) last.
    */
   static final String LOCK_DUE = """
       SELECT id, account_id FROM activations
@@ -151,7 +151,7 @@ final class ActivationSql {
        ORDER BY id FOR UPDATE""";
 
   /**
-   * Third statement: the window ended. No code: EXPIRED and voided. A code: FINISHED and captured.
+   * Second statement: the window ended. No code: EXPIRED and voided. A code: FINISHED and captured.
    * Still allocating (the pod that called the supplier died): FAILED, voided, and the supplier's
    * outcome is unknown, to be reconciled.
    */

@@ -27,7 +27,7 @@ final class ScopeRefundSql {
          AND ($3::int IS NULL OR a.country = $3) AND a.created_at <= $4) AS found""";
 
   /**
-   * Third statement, once the second locked their wallets ({@link com.otporchestrator.ledger.WalletLocks}):
+   * Second statement, once the first locked the orders (its posting fragment locks their wallets last):
    * the guarded transition WAITING_CODE -> CANCELLED ('outage <id>'), the void of each hold, the
    * customer's {@code activation.refunded} webhook event (outbox, same statement), the outage's
    * progress, and the close with the supplier (CLOSING), like a cancel. $1 ids, $2 outage id.

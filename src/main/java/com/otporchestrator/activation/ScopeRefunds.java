@@ -1,6 +1,5 @@
 package com.otporchestrator.activation;
 
-import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.timer.Timer;
 import com.otporchestrator.timer.TimerKind;
@@ -47,8 +46,7 @@ public final class ScopeRefunds {
             scope.startsAt(), limit))
         .compose(locked -> {
           if (locked.size() == 0) return Future.succeededFuture(new Batch(List.of(), List.of()));
-          return WalletLocks.lockFor(conn, locked)
-              .compose(ids -> conn.preparedQuery(ScopeRefundSql.REFUND_LOCKED).execute(Tuple.of(ids, outageId)))
+          return conn.preparedQuery(ScopeRefundSql.REFUND_LOCKED).execute(Tuple.of(idsOf(locked).toArray(Long[]::new), outageId))
               .compose(closed -> {
                 List<Long> refunded = idsOf(closed);
                 return conn.preparedQuery(ScopeRefundSql.EVENTS_OF).execute(Tuple.of((Object) refunded.toArray(Long[]::new)))

@@ -20,16 +20,20 @@ package com.otporchestrator.ledger;
  * <p><b>Lock order</b>, the same in every statement, so that statements may wait for each other but never in a
  * circle (no deadlock):
  * <ol>
- *   <li>the feature's own rows (orders by ascending id, a claim, a payout request, a held refund, an account);</li>
- *   <li>then wallet rows, by ascending account id;</li>
- *   <li>ledger entries are only ever inserted, last (their unique indexes are the only thing they lock).</li>
+ *   <li>the feature's own rows (orders by ascending id, a claim, a payout request, a held refund, an account): a batch
+ *   locks its orders in a statement of its own first, inside its transaction (activation expiries, outage refunds,
+ *   rental ends), a single order is locked by its guarded {@code UPDATE};</li>
+ *   <li>then wallet rows, by ascending account id, each fragment taking them itself ({@code <name>_locks} in every
+ *   fragment that credits or debits, {@code hold_locks}, {@code credit_locks}, {@code forfeit_locks}).</li>
  * </ol>
- * A statement that touches one wallet takes its lock with its {@code UPDATE} (a purchase locks its wallets first, in
- * account order, inside {@link #HOLD}, to choose the orders the balances cover). A batch that touches several
- * locks them first, in account order: with {@link #LOCK_WALLETS} as a statement of its own, inside the transaction,
- * after the order rows and before the resolving statement (activation expiries, outage refunds, rental ends:
- * {@link WalletLocks}), or inside the fragment ({@link #SERVICE_CREDIT}, {@link #FORFEIT}). Wallet updates are pre-aggregated per account, so a statement updates a
- * wallet row once, however many of its orders it moves.
+ * Ledger entries are only ever inserted; their unique indexes are the only thing they lock, and a key is only ever
+ * contested by a statement that locks the same order row or the same wallet first (or, for a deposit, payout or
+ * adjustment reference, by one that has nothing locked yet), so where in the statement they are written adds no circle.
+ * Most fragments write their entries first and lock the wallets last, after every entry is written (the sum per
+ * wallet reads them all), so the wallet rows, which every batch over the same accounts needs, are held only for
+ * the wallet updates and the commit. A purchase locks its wallets first ({@link #HOLD}): it must read the balances to
+ * choose the orders they cover. Wallet updates are pre-aggregated per account, so a statement updates a wallet row
+ * once, however many of its orders it moves.
  *
  * <p><b>Credits to a terminated account are forfeited in the same statement.</b> {@link #FORFEIT} (a termination) flags
  * the wallet ({@code wallets.forfeits_credits}); from then on every fragment that credits a balance writes, beside each
@@ -233,13 +237,6 @@ public final class Postings {
         RETURNING id, account_id, balance_delta, held_delta
       )""" + apply("adjust_entries", "adjust_wallets");
 
-  /**
-   * A statement of its own, inside a batch's transaction: locks the wallets of $1 (account ids) in account order, after
-   * the batch locked its order rows and before it resolves them.
-   */
-  public static final String LOCK_WALLETS =
-      "SELECT account_id FROM wallets WHERE account_id = ANY($1) ORDER BY account_id FOR UPDATE";
-
   /** One capture or void per row of {@code source}, applied to the wallets pre-aggregated. */
   private static String resolve(String source) {
     return """
@@ -255,18 +252,27 @@ public final class Postings {
   /**
    * Applies the entries just written ({@code entries}: id, account_id, balance_delta, held_delta) to their wallets, one
    * update per wallet (several entries of one wallet are summed first: an UPDATE ... FROM would apply only one of them).
+   * The wallets are locked here, in account order ({@code <name>_locks}), after the entries are written: the sum per
+   * wallet reads every entry first, so the wallet rows, the rows every batch of the same accounts waits for, are held
+   * only for the wallet updates and the commit, not while the orders and the ledger are written (a batch of 2,000
+   * expiries over the same 100 wallets as the next batch no longer makes it wait for all its work).
    * A wallet flagged {@code forfeits_credits} (a terminated account) keeps its balance: each credit to it is forfeited
    * by a {@code forfeit} entry of the same amount, written here ({@code <name>_forfeits}), read from the wallet row as
    * locked by this update. Held amounts move as usual (the open orders of a terminated account still resolve).
    */
   private static String apply(String entries, String name) {
     return """
-        , %2$s AS (
+        , %2$s_deltas AS (
+          SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta,
+                 sum(GREATEST(balance_delta, 0))::bigint AS credited
+            FROM %1$s GROUP BY account_id
+        ), %2$s_locks AS (
+          SELECT w.account_id FROM wallets w JOIN %2$s_deltas d ON d.account_id = w.account_id
+           ORDER BY w.account_id FOR UPDATE OF w
+        ), %2$s AS (
           UPDATE wallets w SET balance = w.balance + t.balance_delta - CASE WHEN w.forfeits_credits THEN t.credited ELSE 0 END,
                                held = w.held + t.held_delta
-            FROM (SELECT account_id, sum(balance_delta)::bigint AS balance_delta, sum(held_delta)::bigint AS held_delta,
-                         sum(GREATEST(balance_delta, 0))::bigint AS credited
-                    FROM %1$s GROUP BY account_id) t
+            FROM %2$s_deltas t JOIN %2$s_locks l ON l.account_id = t.account_id
            WHERE w.account_id = t.account_id
           RETURNING w.account_id, w.balance, w.held, w.forfeits_credits
         ), %2$s_forfeits AS (

@@ -1,6 +1,5 @@
 package com.otporchestrator.rental;
 
-import com.otporchestrator.ledger.WalletLocks;
 import com.otporchestrator.metrics.Meters;
 import com.otporchestrator.order.Channel;
 import io.vertx.core.Future;
@@ -142,14 +141,14 @@ public final class RentalRepository {
   }
 
   /**
-   * Ends every due rental among {@code ids} in one transaction: locks the rentals, then their wallets, in the ledger's
-   * lock order ({@link WalletLocks}), then ends the due ones in one statement; answers the ids that closed.
+   * Ends every due rental among {@code ids} in one transaction: locks the rentals (id order), then ends the due ones in
+   * one statement, whose posting fragment locks their wallets last (account order); answers the ids that closed.
    */
   public Future<List<Long>> endDue(List<Long> ids) {
     Long[] sorted = ids.stream().sorted().distinct().toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(RentalSql.LOCK).execute(Tuple.of((Object) sorted))
-        .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null) : WalletLocks.lockFor(conn, locked)
-            .compose(lockedIds -> conn.preparedQuery(RentalSql.END_LOCKED).execute(Tuple.of((Object) lockedIds)))))
+        .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null)
+            : conn.preparedQuery(RentalSql.END_LOCKED).execute(Tuple.of((Object) idsOf(locked)))))
         .map(closed -> {
           if (closed == null) return List.<Long>of();
           List<Long> done = new ArrayList<>();
@@ -171,7 +170,7 @@ public final class RentalRepository {
 
   /**
    * Refunds the active rentals among {@code refunds} for {@code event} ({@link RentalSql#AUTO_REFUND_LOCKED}) in one
-   * transaction, locking the rentals, then their wallets, in the ledger's order; records {@code incidentKind} (null:
+   * transaction, locking the rentals (id order; the refund's fragment locks their wallets last); records {@code incidentKind} (null:
    * none) for each. Answers the ids refunded (a rental no longer active is left alone).
    */
   public Future<List<Long>> refundAutomatically(List<AutoRefund> refunds, String event, String reason, String incidentKind,
@@ -180,14 +179,13 @@ public final class RentalRepository {
     Long[] ids = sorted.stream().map(AutoRefund::id).toArray(Long[]::new);
     return pool.withTransaction(conn -> conn.preparedQuery(RentalSql.LOCK).execute(Tuple.of((Object) ids))
         .compose(locked -> locked.size() == 0 ? Future.<RowSet<Row>>succeededFuture(null)
-            : WalletLocks.lockFor(conn, locked).compose(lockedIds -> conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED)
-                .execute(autoRefundArgs(sorted, event, reason, incidentKind, evidence)))))
+            : conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED).execute(autoRefundArgs(sorted, event, reason, incidentKind, evidence))))
         .map(closed -> refunded(closed, event));
   }
 
   /**
    * Refunds the next {@code limit} active rentals of an outage's scope whose policy refunds an outage, pro rata or in
-   * full from the outage's start, in one transaction (rentals, then wallets, then the refund); the ids refunded, empty
+   * full from the outage's start, in one transaction (the rentals, then the refund, which locks their wallets); the ids refunded, empty
    * when none is left.
    */
   public Future<List<Long>> refundOutageBatch(long outageId, String providerId, String service, Integer country,
@@ -199,9 +197,9 @@ public final class RentalRepository {
           if (locked.size() == 0) return Future.<RowSet<Row>>succeededFuture(null);
           List<AutoRefund> refunds = new ArrayList<>();
           for (Row row : locked) refunds.add(new AutoRefund(row.getLong("id"), row.getString("mode"), startsAt));
-          return WalletLocks.lockFor(conn, locked).compose(ids -> conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED)
+          return conn.preparedQuery(RentalSql.AUTO_REFUND_LOCKED)
               .execute(autoRefundArgs(refunds, "platform_outage", "outage " + outageId, "SILENT_WHILE_UNHEALTHY",
-                  "outage " + outageId + " of its scope, from " + startsAt + ", refunded this rental")));
+                  "outage " + outageId + " of its scope, from " + startsAt + ", refunded this rental"));
         }))
         .map(closed -> refunded(closed, "platform_outage"));
   }
@@ -360,5 +358,13 @@ public final class RentalRepository {
     if (value instanceof JsonArray array) return array;
     if (value instanceof String text) return new JsonArray(text);
     return new JsonArray();
+  }
+
+  /** The {@code id} column of rows just locked, in their order. */
+  private static Long[] idsOf(RowSet<Row> rows) {
+    Long[] ids = new Long[rows.size()];
+    int i = 0;
+    for (Row row : rows) ids[i++] = row.getLong("id");
+    return ids;
   }
 }

@@ -12,8 +12,8 @@ import com.otporchestrator.ledger.Postings;
  * rental is therefore two statements in one transaction: {@link #LOCK} takes the rental rows (id order) and then a
  * {@code *_LOCKED} statement resolves them; the second statement's snapshot is taken after the lock, so it sees every
  * extension committed before, and no extension can be added while the lock is held ({@link #EXTEND} locks the rental
- * row first too). Lock order everywhere, the ledger's: rentals (by id), then wallets (by account); a batch of rental ends
- * locks the wallets in between ({@link com.otporchestrator.ledger.WalletLocks}).
+ * row first too). Lock order everywhere, the ledger's: rentals (by id), then wallets (by account), which the second
+ * statement's posting fragment locks last.
  */
 final class RentalSql {
   private RentalSql() {}

@@ -31,10 +31,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("One expiry batch: its PostgreSQL statements and Redis commands, counted")
 class RoundTripsPerExpiryBatchTest {
   /**
-   * In one transaction, whatever the batch's size: the due orders locked, their wallets locked, the expiry itself (the
-   * client's metrics do not count the transaction's BEGIN and COMMIT).
+   * In one transaction, whatever the batch's size: the due orders locked, then the expiry itself, which locks their
+   * wallets last (the client's metrics do not count the transaction's BEGIN and COMMIT).
    */
-  static final int POSTGRESQL_STATEMENTS = 3;
+  static final int POSTGRESQL_STATEMENTS = 2;
   /** The engines told once that closes are due now (one PUBLISH on the wake-up channel). */
   static final int WAKE_UPS = 1;
   /**
@@ -69,7 +69,7 @@ class RoundTripsPerExpiryBatchTest {
   }
 
   @Test
-  @DisplayName("costs 3 PostgreSQL statements; one ZADD per timer shard its closes fall in, one wake-up and one change notice for the whole batch")
+  @DisplayName("costs 2 PostgreSQL statements; one ZADD per timer shard its closes fall in, one wake-up and one change notice for the whole batch")
   void expiryBatchRoundTrips() {
     for (int size : new int[] {10, 40}) {
       long fewestStatements = Long.MAX_VALUE;
