@@ -255,7 +255,10 @@ public final class Postings {
    * The wallets are locked here, in account order ({@code <name>_locks}), after the entries are written: the sum per
    * wallet reads every entry first, so the wallet rows, the rows every batch of the same accounts waits for, are held
    * only for the wallet updates and the commit, not while the orders and the ledger are written (a batch of 2,000
-   * expiries over the same 100 wallets as the next batch no longer makes it wait for all its work).
+   * expiries over the same 100 wallets as the next batch no longer makes it wait for all its work). The new balance
+   * and held amount are computed from the row as locked, the latest committed version, never from the version the
+   * statement's snapshot saw (see {@link #HOLD}): a debit (a payout, a negative adjustment) that a credit committed
+   * while it waited for the lock made affordable is not refused by {@code wallets_balance_check}.
    * A wallet flagged {@code forfeits_credits} (a terminated account) keeps its balance: each credit to it is forfeited
    * by a {@code forfeit} entry of the same amount, written here ({@code <name>_forfeits}), read from the wallet row as
    * locked by this update. Held amounts move as usual (the open orders of a terminated account still resolve).
@@ -267,11 +270,11 @@ public final class Postings {
                  sum(GREATEST(balance_delta, 0))::bigint AS credited
             FROM %1$s GROUP BY account_id
         ), %2$s_locks AS (
-          SELECT w.account_id FROM wallets w JOIN %2$s_deltas d ON d.account_id = w.account_id
+          SELECT w.account_id, w.balance, w.held, w.forfeits_credits FROM wallets w JOIN %2$s_deltas d ON d.account_id = w.account_id
            ORDER BY w.account_id FOR UPDATE OF w
         ), %2$s AS (
-          UPDATE wallets w SET balance = w.balance + t.balance_delta - CASE WHEN w.forfeits_credits THEN t.credited ELSE 0 END,
-                               held = w.held + t.held_delta
+          UPDATE wallets w SET balance = l.balance + t.balance_delta - CASE WHEN l.forfeits_credits THEN t.credited ELSE 0 END,
+                               held = l.held + t.held_delta
             FROM %2$s_deltas t JOIN %2$s_locks l ON l.account_id = t.account_id
            WHERE w.account_id = t.account_id
           RETURNING w.account_id, w.balance, w.held, w.forfeits_credits

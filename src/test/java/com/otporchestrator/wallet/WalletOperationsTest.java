@@ -10,6 +10,7 @@ import com.otporchestrator.testing.TestNode.Customer;
 import com.otporchestrator.testing.TestStores;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
@@ -119,6 +120,37 @@ class WalletOperationsTest {
     assertThat(approve.status()).as("%s", approve).isEqualTo(402);
     assertThat(ledgerRows("payout", c.id())).isZero();
     assertThat(api.get("/admin/v1/payouts?state=REQUESTED&accountId=" + c.id(), ADMIN).json().getJsonArray("items")).hasSize(1);
+  }
+
+  @Test
+  void anApprovalIsPaidFromTheBalanceAsLockedWhenACreditLandsWhileItWaitsForTheWallet() {
+    Customer c = node.customer("credited-while-waiting", "1.00");
+    long id = requestPayout(c, "1.00").json().getLong("id");
+    buy(c); // 0.50 left: the approval alone is not covered
+    SqlConnection holder = Await.result(node.node().core().pool().getConnection());
+    try {
+      Await.result(holder.query("BEGIN").execute());
+      Await.result(holder.preparedQuery("SELECT 1 FROM wallets WHERE account_id = $1 FOR UPDATE").execute(Tuple.of(c.id())));
+      CompletableFuture<Api.Response> approval = CompletableFuture.supplyAsync(
+          () -> api.post("/admin/v1/payouts/" + id + "/approve", ADMIN, (String) null));
+      Await.until("the approval waiting for the wallet's lock", () -> waitingForALock("payout_requests"));
+      Await.result(holder.preparedQuery(WalletSql.DEPOSIT)
+          .execute(Tuple.of(c.id(), 500_000L, "test:credit-while-waiting", 1_000_000_000_000L)));
+      Await.result(holder.query("COMMIT").execute());
+      Api.Response approved = approval.join();
+      assertThat(approved.status()).as("the balance as locked covers it: %s", approved).isEqualTo(200);
+    } finally {
+      holder.close();
+    }
+    assertThat(balance(c)).isEqualTo("0.00");
+    assertThat(ledgerRows("payout", c.id())).isEqualTo(1);
+  }
+
+  private static boolean waitingForALock(String statementMentioning) {
+    return Await.result(node.node().core().pool().preparedQuery("""
+        SELECT count(*) AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%' || $1 || '%'""")
+        .execute(Tuple.of(statementMentioning))).iterator().next().getLong("n") > 0;
   }
 
   @Test
