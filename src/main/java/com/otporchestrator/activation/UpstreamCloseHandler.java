@@ -8,6 +8,7 @@ import com.otporchestrator.timer.TimerService;
 import com.otporchestrator.upstream.CloseOutcome;
 import com.otporchestrator.upstream.Provider;
 import com.otporchestrator.routing.ProviderRegistry;
+import com.otporchestrator.store.GroupedStatement;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -24,17 +25,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class UpstreamCloseHandler implements TimerHandler {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamCloseHandler.class);
+  static final int MAX_CLOSES_PER_STATEMENT = 1_000;
 
   private final Pool pool;
   private final ProviderRegistry providers;
   private final TimerService timers;
   private final ActivationTimers activationTimers;
+  /**
+   * The closes suppliers confirmed, written together: in a burst of 200,000 expiries, one statement and commit per
+   * close had cost PostgreSQL about a third again of the refunds' own work.
+   */
+  private final GroupedStatement closed;
 
   public UpstreamCloseHandler(Pool pool, ProviderRegistry providers, TimerService timers, ActivationTimers activationTimers) {
     this.pool = pool;
     this.providers = providers;
     this.timers = timers;
     this.activationTimers = activationTimers;
+    this.closed = new GroupedStatement(pool, UpstreamSql.CLOSED, MAX_CLOSES_PER_STATEMENT);
   }
 
   @Override
@@ -57,7 +65,7 @@ public final class UpstreamCloseHandler implements TimerHandler {
     boolean codeDelivered = "FINISHED".equals(row.getString("state"));
     return CloseRetries.close(provider, row.getString("provider_activation_id"), codeDelivered)
         .compose(outcome -> switch (outcome) {
-          case CloseOutcome.Closed closed -> update(UpstreamSql.CLOSED, Tuple.of(id));
+          case CloseOutcome.Closed done -> closed.add(id);
           case CloseOutcome.Refused refused -> refuse(id, refused.reason());
           case CloseOutcome.RetryLater later -> retry(id, attempts, later.after(), later.reason());
           case CloseOutcome.TooEarly early -> early.minimumAge().toMillis() <= row.getLong("age_ms")

@@ -10,10 +10,17 @@ final class UpstreamSql {
         FROM activations
        WHERE id = ANY($1) AND upstream_state = 'CLOSING' AND upstream_next_at <= now()""";
 
+  /**
+   * The suppliers closed these orders ($1 ids, written together by a {@code GroupedStatement}): locked in id order,
+   * the order of every statement that locks several activations.
+   */
   static final String CLOSED = """
-      UPDATE activations SET upstream_state = 'CLOSED', upstream_next_at = NULL, upstream_note = NULL,
-             upstream_attempts = upstream_attempts + 1
-       WHERE id = $1 AND upstream_state = 'CLOSING'""";
+      WITH closing AS (
+        SELECT id FROM activations WHERE id = ANY($1) AND upstream_state = 'CLOSING' ORDER BY id FOR UPDATE
+      )
+      UPDATE activations a SET upstream_state = 'CLOSED', upstream_next_at = NULL, upstream_note = NULL,
+             upstream_attempts = a.upstream_attempts + 1
+        FROM closing c WHERE a.id = c.id""";
 
   static final String RETRY_CLOSE = """
       UPDATE activations SET upstream_attempts = upstream_attempts + 1, upstream_note = $3,
