@@ -117,7 +117,8 @@ public record AppConfig(
 
   /** The simulated supplier started in dev mode and tests. */
   public record SandboxConfig(String key, int port, double smsProbability, Duration smsDelay,
-                              double noNumbersRate, String host, String advertisedUrl, int stockPerService) {}
+                              double noNumbersRate, String host, String advertisedUrl, int stockPerService,
+                              boolean closesUnknown) {}
 
   public static AppConfig fromEnvironment() {
     return from(System.getenv());
@@ -168,7 +169,8 @@ public record AppConfig(
             e.fraction("SANDBOX_NO_NUMBERS_RATE", 0.0),
             e.string("SANDBOX_HOST", "127.0.0.1"),
             e.string("SANDBOX_ADVERTISED_URL", null),
-            e.intRange("SANDBOX_STOCK_PER_SERVICE", 500, 0, 10_000_000)),
+            e.intRange("SANDBOX_STOCK_PER_SERVICE", 500, 0, 10_000_000),
+            e.bool("SANDBOX_CLOSES_UNKNOWN", false)),
         new WebhookSettings(
             e.millis("WEBHOOK_RETRY_BASE_MS", 60_000, 10, 3_600_000),
             e.intRange("WEBHOOK_MAX_ATTEMPTS", 8, 1, 30),

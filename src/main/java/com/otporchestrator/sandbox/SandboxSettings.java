@@ -25,7 +25,8 @@ public record SandboxSettings(
     double failureRate,
     Duration pushRetryInterval,
     int maxPushAttempts,
-    long seed) {
+    long seed,
+    boolean closesUnknown) {
 
   public SandboxSettings {
     Objects.requireNonNull(host, "host");
@@ -91,6 +92,7 @@ public record SandboxSettings(
     private Duration pushRetryInterval = Duration.ofSeconds(10);
     private int maxPushAttempts = 360;
     private long seed = 42L;
+    private boolean closesUnknown;
 
     private Builder() {}
 
@@ -99,6 +101,7 @@ public record SandboxSettings(
       smsProbability = s.smsProbability; smsDelay = s.smsDelay; noNumbersRate = s.noNumbersRate;
       slowReplyRate = s.slowReplyRate; slowReplyDelay = s.slowReplyDelay; failureRate = s.failureRate;
       pushRetryInterval = s.pushRetryInterval; maxPushAttempts = s.maxPushAttempts; seed = s.seed;
+      closesUnknown = s.closesUnknown;
     }
 
     private static Map<String, Map<String, Integer>> defaultStock() {
@@ -122,6 +125,8 @@ public record SandboxSettings(
     public Builder pushRetryInterval(Duration value) { pushRetryInterval = value; return this; }
     public Builder maxPushAttempts(int value) { maxPushAttempts = value; return this; }
     public Builder seed(long value) { seed = value; return this; }
+    /** FINISH_ACTIVATION of an activation the sandbox never handed out answers SUCCESS, not ACTIVATION_NOT_FOUND. */
+    public Builder closesUnknown(boolean value) { closesUnknown = value; return this; }
 
     /** Replaces the whole stock table. */
     public Builder stock(Map<String, Map<String, Integer>> value) {
@@ -139,7 +144,7 @@ public record SandboxSettings(
 
     public SandboxSettings build() {
       return new SandboxSettings(host, port, key, pushUrl, stock, smsProbability, smsDelay, noNumbersRate,
-          slowReplyRate, slowReplyDelay, failureRate, pushRetryInterval, maxPushAttempts, seed);
+          slowReplyRate, slowReplyDelay, failureRate, pushRetryInterval, maxPushAttempts, seed, closesUnknown);
     }
   }
 }

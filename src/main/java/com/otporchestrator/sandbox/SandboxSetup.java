@@ -22,6 +22,7 @@ public final class SandboxSetup {
         .smsProbability(config.sandbox().smsProbability())
         .smsDelay(config.sandbox().smsDelay())
         .noNumbersRate(config.sandbox().noNumbersRate())
+        .closesUnknown(config.sandbox().closesUnknown())
         .stock(java.util.Map.of());
     for (String country : Countries.smshubNames().values()) {
       for (String service : SERVICES) builder.stock(country, service, config.sandbox().stockPerService());

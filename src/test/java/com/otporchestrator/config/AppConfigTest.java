@@ -53,7 +53,7 @@ class AppConfigTest {
         .isEqualTo(new AppConfig.TimerSettings(64, 256, Duration.ofSeconds(5), Duration.ofMillis(250),
             Duration.ofSeconds(30), Duration.ofSeconds(60), 16, 2000, Duration.ofMillis(2_500), 8, Duration.ofSeconds(30)));
     assertThat(config.sandbox()).isEqualTo(new AppConfig.SandboxConfig("sandbox-key", 8081, 0.8,
-        Duration.ofSeconds(5), 0.0, "127.0.0.1", null, 500));
+        Duration.ofSeconds(5), 0.0, "127.0.0.1", null, 500, false));
   }
 
   @Test

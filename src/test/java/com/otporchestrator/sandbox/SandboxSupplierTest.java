@@ -210,6 +210,17 @@ class SandboxSupplierTest {
   }
 
   @Test
+  @DisplayName("answers SUCCESS to FINISH_ACTIVATION of an activation it never handed out when told to (the benchmarks' seeded orders)")
+  void finishOfUnknownActivationSucceedsWhenClosesUnknownIsOn() {
+    SandboxSupplier sandbox = sandbox(s -> s.closesUnknown(true));
+
+    JsonObject reply = post(sandbox, new JsonObject().put("action", "FINISH_ACTIVATION").put("key", KEY)
+        .put("activationId", 7).put("status", 3));
+
+    assertThat(reply.getString("status")).isEqualTo("SUCCESS");
+  }
+
+  @Test
   @DisplayName("gzips its replies for a client that accepts gzip")
   void gzipsReplies() {
     SandboxSupplier sandbox = sandbox(s -> s);
