@@ -986,6 +986,8 @@ public class BenchDriver {
     int cancelDelay = intOpt("cancel-delay-seconds", 2);
     double cancelShare = Double.parseDouble(opt("cancel-share", "0.1"));
     int ticksPerSecond = 10;
+    int seededRate = intOpt("seeded-expiries-per-second", 0);
+    long seeded = seededRate > 0 ? seedSteadyExpiries(keys, seededRate, seconds, window) : 0;
     long t0 = System.nanoTime();
     Recorder batchRec = new Recorder("batch", t0);
     Recorder singleRec = new Recorder("single", t0);
@@ -995,8 +997,8 @@ public class BenchDriver {
     long startMs = System.currentTimeMillis();
     long end = t0 + seconds * 1_000_000_000L;
     Promise<Void> done = Promise.promise();
-    System.err.printf("steady: %d purchases/s (window %d s, so as many expiries/s), %.0f%% cancelled after %d s, for %d s%n", rate, window,
-        cancelShare * 100, cancelDelay, seconds);
+    System.err.printf("steady: %d purchases/s (window %d s, so as many expiries/s) and %d seeded expiries/s, %.0f%% cancelled after %d s, for %d s%n",
+        rate, window, seededRate, cancelShare * 100, cancelDelay, seconds);
     vertx.runOnContext(v -> {
       mon.sample();
       long[] tick = {0};
@@ -1070,7 +1072,7 @@ public class BenchDriver {
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                max(extract(epoch FROM closed_at - expires_at) * 1000),
                count(*) FILTER (WHERE closed_at IS NULL)
-          FROM activations WHERE created_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
+          FROM activations WHERE expires_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')""")
         .execute(Tuple.of(since)).await(120, TimeUnit.SECONDS).iterator().next();
     // The same after the warm-up: deadlines from `warmup` seconds after the first window ended (the
@@ -1082,11 +1084,11 @@ public class BenchDriver {
                percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                max(extract(epoch FROM closed_at - expires_at) * 1000)
-          FROM activations WHERE created_at >= $1 AND expires_at >= $2 AND state IN ('EXPIRED', 'FINISHED')
+          FROM activations WHERE expires_at >= $1 AND expires_at >= $2 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')""")
         .execute(Tuple.of(since, warm)).await(120, TimeUnit.SECONDS).iterator().next();
     JsonObject states = new JsonObject();
-    pool.preparedQuery("SELECT state, count(*) FROM activations WHERE created_at >= $1 GROUP BY state")
+    pool.preparedQuery("SELECT state, count(*) FROM activations WHERE created_at >= $1 OR expires_at >= $1 GROUP BY state")
         .execute(Tuple.of(since)).await(60, TimeUnit.SECONDS).forEach(row -> states.put(row.getString(0), row.getLong(1)));
     // lateness per second of deadline, for the chart
     List<double[]> rows = new ArrayList<>();
@@ -1094,13 +1096,14 @@ public class BenchDriver {
         SELECT floor(extract(epoch FROM expires_at) - extract(epoch FROM $1::timestamptz)) AS sec, count(*),
                percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM closed_at - expires_at) * 1000),
                max(extract(epoch FROM closed_at - expires_at) * 1000)
-          FROM activations WHERE created_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
+          FROM activations WHERE expires_at >= $1 AND state IN ('EXPIRED', 'FINISHED')
            AND close_reason IN ('no code within the window', 'window ended after a code')
          GROUP BY 1 ORDER BY 1""").execute(Tuple.of(since)).await(60, TimeUnit.SECONDS)
         .forEach(row -> rows.add(new double[] {row.getDouble(0), row.getLong(1), row.getDouble(2), row.getDouble(3)}));
     JsonObject inv = invariants();
     summary.put("scenario", "steady").put("seconds", seconds).put("targetRatePerSecond", rate).put("windowSeconds", window)
         .put("accounts", keys.size()).put("created", created.get()).put("notCreated", shortfall.get())
+        .put("seededExpiriesPerSecond", seededRate).put("seededExpiries", seeded)
         .put("createdPerSecond", round(created.get() / (double) seconds))
         .put("orderStates", states)
         .put("expiriesAndWindowEnds", r.getLong(0))
@@ -1113,9 +1116,39 @@ public class BenchDriver {
             .put("latencyMsAfterWarmup", afterWarmup(cancelRec, window + warmup)))
         .put("invariants", inv).put("service", mon.summary());
     Files.writeString(dir.resolve("timeseries.csv"), csvOf("second_of_deadline,window_ends,lateness_p99_ms,lateness_max_ms", rows));
-    chart(dir.resolve("chart.png"), "steady: " + rate + "/s purchases and expiries", rows, new String[] {"expiries/s (by deadline)"},
+    chart(dir.resolve("chart.png"), "steady: " + rate + "/s purchases, " + (rate + seededRate) + "/s expiries", rows, new String[] {"expiries/s (by deadline)"},
         new int[] {1}, "per second", new String[] {"lateness p99 ms", "lateness max ms"}, new int[] {2, 3}, "lateness (ms)");
     finish();
+  }
+
+  /**
+   * The expiries `steady` adds to those of its purchases (`seeded-expiries-per-second`), for a machine that cannot both
+   * make and serve 2,000 purchases a second: open orders with their holds written by SQL as the burst does, over the
+   * same accounts, their deadlines spread evenly from one window after the load begins to its end. The service indexes
+   * them from PostgreSQL (the markers are dropped, as in the burst); the load starts once they are all indexed, timed so
+   * that the first seeded deadline falls when the first purchased window ends. Answers how many were seeded.
+   */
+  long seedSteadyExpiries(List<String[]> keys, int perSecond, int seconds, int window) throws Exception {
+    int count = perSecond * Math.max(1, seconds - window);
+    long leadMs = intOpt("lead-seconds", 60) * 1000L;
+    long firstDeadline = System.currentTimeMillis() + leadMs;
+    Pool pool = pg();
+    Redis redis = redis();
+    long before = timerIndexSize(redis);
+    String due = "to_timestamp(" + firstDeadline + " / 1000.0) + (g * " + (1000.0 / perSecond) + ") * interval '1 millisecond'";
+    seed(pool, keys, count, due, 1);
+    dropSeededMarkers(redis);
+    while (timerIndexSize(redis) < before + count) {
+      if (System.currentTimeMillis() > firstDeadline - window * 1000L) {
+        throw new IllegalStateException("steady: the seeded expiries were not indexed in time; raise lead-seconds");
+      }
+      sleep(500);
+    }
+    long startAt = firstDeadline - window * 1000L;
+    System.err.printf("steady: %d expiries seeded (%d/s from %s), indexed; the load starts in %.1f s%n", count, perSecond,
+        Instant.ofEpochMilli(firstDeadline), (startAt - System.currentTimeMillis()) / 1000.0);
+    sleep(Math.max(0, startAt - System.currentTimeMillis()));
+    return count;
   }
 
   /** p50/p99/max of the latencies recorded from second `from` of the run on. */

@@ -17,6 +17,8 @@
 # BENCH_REDIS_PREFIX (bench:), BENCH_JAR (the service jar to run, for A/B runs against a baseline build),
 # BENCH_BASELINE_WORKERS (expiry-burst: workers of the naive one-transaction-per-order baseline, 64; 0: none),
 # BENCH_BASELINE_ORDERS (expiry-burst: orders of that baseline, default as many as the burst),
+# BENCH_SEEDED_EXPIRIES (steady: expiries/s seeded by SQL besides those of the purchases, default 0),
+# BENCH_PURCHASES_IN_FLIGHT (overload, steady: the service's admission bound),
 # BENCH_SUPPLIER (process: the sandbox supplier in its own JVM, the default; in-process: inside the service),
 # BENCH_CEILING_WORKERS (expiry-burst: connections of PostgreSQL's own ceiling, the engine's batch SQL alone, 4; 0: none).
 set -euo pipefail
@@ -85,13 +87,14 @@ redis-cli -u "$redis_url" --scan --pattern "${prefix}*" | xargs -r -n 1000 redis
 
 # --- the service: its own process, dev mode (seeded catalog), and the sandbox supplier (below)
 svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$prefix"
-  ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 SANDBOX_STOCK_PER_SERVICE=100000 LOG_FORMAT=text
+  ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 SANDBOX_STOCK_PER_SERVICE=100000 SANDBOX_CLOSES_UNKNOWN=true LOG_FORMAT=text
   # the benchmark accounts are funded far beyond a real wallet (BENCH_DEPOSIT): the amount bounds allow it here only
   MAX_AMOUNT_USD=1000000000 MAX_WALLET_BALANCE_USD=2000000000)
 case "$scenario" in
   # the sweep's grace outlasts the naive baseline, whose orders are kept out of the service's timer index
   expiry-burst) svc_env+=(TIMER_SWEEP_INTERVAL_MS=5000 TIMER_SWEEP_GRACE_MS=900000) ;;
-  steady) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 CANCEL_DELAY_SECONDS=2 SANDBOX_SMS_PROBABILITY=0.1 SANDBOX_SMS_DELAY_SECONDS=3) ;;
+  steady) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 CANCEL_DELAY_SECONDS=2 SANDBOX_SMS_PROBABILITY=0.1 SANDBOX_SMS_DELAY_SECONDS=3
+    ${BENCH_PURCHASES_IN_FLIGHT:+PURCHASES_IN_FLIGHT=$BENCH_PURCHASES_IN_FLIGHT}) ;;
   overload) svc_env+=(ACTIVATION_WINDOW_SECONDS=10 ${BENCH_PURCHASES_IN_FLIGHT:+PURCHASES_IN_FLIGHT=$BENCH_PURCHASES_IN_FLIGHT}) ;;
 esac
 jfr=()
@@ -172,7 +175,8 @@ case "$scenario" in
     driver expiry-burst keys="$out/keys.txt" count="$(scaled 200000 1000)" pid="$svc" lead-seconds="${BENCH_LEAD_SECONDS:-45}" \
       baseline-workers="${BENCH_BASELINE_WORKERS:-64}" baseline-orders="${BENCH_BASELINE_ORDERS:-$(scaled 200000 1000)}" ceiling-workers="${BENCH_CEILING_WORKERS:-4}" ;;
   steady)
-    driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" ;;
+    driver steady keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 cancel-delay-seconds=2 pid="$svc" \
+      seeded-expiries-per-second="${BENCH_SEEDED_EXPIRIES:-0}" ;;
   overload)
     driver overload keys="$out/keys.txt" rate="$rate" seconds="$duration" warmup="$warmup" window-seconds=10 pid="$svc" \
       connections="${BENCH_CONNECTIONS:-1024}" ;;
