@@ -35,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class Node {
   private static final Logger LOG = LoggerFactory.getLogger(Node.class);
   /** The money invariant check scans the ledger: once a minute per process is plenty for a gauge. */
-  private static final long INVARIANT_CHECK_MS = 60_000;
 
   private final Vertx vertx;
   private final Core core;
@@ -145,7 +144,8 @@ public final class Node {
           .onSuccess(v -> startJobs(PeriodicJob.When.TIMERS_NODES)).mapEmpty();
     }
     startJobs(PeriodicJob.When.EVERY_NODE);
-    metrics.startInvariantChecks(vertx, modules.wallets().invariants()::check, INVARIANT_CHECK_MS);
+    metrics.startInvariantChecks(vertx, modules.wallets().invariants()::check,
+        config.lifecycle().moneyCheckInterval().toMillis());
     return chain;
   }
 

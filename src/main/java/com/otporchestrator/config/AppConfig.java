@@ -81,8 +81,11 @@ public record AppConfig(
    * 503 for {@code shutdownDelay} while the listener still serves, then in-flight requests get up to
    * {@code shutdownDrain} to finish; both fit in {@link #STOP_BUDGET} with room for the rest. {@code warmUpRequests}:
    * the requests a starting api node sends itself before readiness may answer 200 (see {@code WarmUp}).
+   * {@code moneyCheckInterval}: how often the process checks the money invariants (a scan of the ledger; see
+   * docs/money.md, "Cost").
    */
-  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain, int warmUpRequests) {
+  public record LifecycleSettings(int healthPort, Duration shutdownDelay, Duration shutdownDrain, int warmUpRequests,
+                                  Duration moneyCheckInterval) {
     /** What App's shutdown hook waits at most; the Kubernetes grace periods assume it. */
     public static final Duration STOP_BUDGET = Duration.ofSeconds(25);
     /** The most delay + drain may take: the rest of the budget closes timers, pools and clients. */
@@ -179,7 +182,8 @@ public record AppConfig(
             e.port("HEALTH_PORT", 8080),
             e.millis("SHUTDOWN_DELAY_MS", 0, 0, 20_000),
             e.millis("SHUTDOWN_DRAIN_MS", 15_000, 0, 20_000),
-            e.intRange("WARMUP_REQUESTS", 1_000, 0, 1_000_000)),
+            e.intRange("WARMUP_REQUESTS", 1_000, 0, 1_000_000),
+            e.seconds("MONEY_CHECK_INTERVAL_SECONDS", 60, 10, 86_400)),
         e.string("REFUND_POLICY", "smssb_refund_policy"),
         new RentalSettings(
             e.intRange("RENTAL_MIN_HOURS", 4, 1, 8760),

@@ -261,7 +261,7 @@ public final class Postings {
    * while it waited for the lock made affordable is not refused by {@code wallets_balance_check}.
    * A wallet flagged {@code forfeits_credits} (a terminated account) keeps its balance: each credit to it is forfeited
    * by a {@code forfeit} entry of the same amount, written here ({@code <name>_forfeits}), read from the wallet row as
-   * locked by this update. Held amounts move as usual (the open orders of a terminated account still resolve).
+   * locked by {@code <name>_locks}. Held amounts move as usual (the open orders of a terminated account still resolve).
    */
   private static String apply(String entries, String name) {
     return """

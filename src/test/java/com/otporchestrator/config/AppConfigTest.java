@@ -262,9 +262,9 @@ class AppConfigTest {
   @DisplayName("health port and shutdown timings: defaults, values, and delay + drain within the stop budget")
   void lifecycleSettings() {
     assertThat(AppConfig.from(env()).lifecycle())
-        .isEqualTo(new AppConfig.LifecycleSettings(8080, Duration.ZERO, Duration.ofSeconds(15), 1_000));
+        .isEqualTo(new AppConfig.LifecycleSettings(8080, Duration.ZERO, Duration.ofSeconds(15), 1_000, Duration.ofSeconds(60)));
     assertThat(AppConfig.from(env("HEALTH_PORT", "9091", "SHUTDOWN_DELAY_MS", "5000", "SHUTDOWN_DRAIN_MS", "15000")).lifecycle())
-        .isEqualTo(new AppConfig.LifecycleSettings(9091, Duration.ofSeconds(5), Duration.ofSeconds(15), 1_000));
+        .isEqualTo(new AppConfig.LifecycleSettings(9091, Duration.ofSeconds(5), Duration.ofSeconds(15), 1_000, Duration.ofSeconds(60)));
     assertThat(refusal(env("SHUTDOWN_DELAY_MS", "6000", "SHUTDOWN_DRAIN_MS", "15000")))
         .contains("SHUTDOWN_DELAY_MS + SHUTDOWN_DRAIN_MS must be at most 20000");
     assertThat(refusal(env("SHUTDOWN_DRAIN_MS", "-1", "HEALTH_PORT", "70000"))).contains("SHUTDOWN_DRAIN_MS", "HEALTH_PORT");
