@@ -19,6 +19,7 @@
 # BENCH_BASELINE_ORDERS (expiry-burst: orders of that baseline, default as many as the burst),
 # BENCH_SEEDED_EXPIRIES (steady: expiries/s seeded by SQL besides those of the purchases, default 0),
 # BENCH_PURCHASES_IN_FLIGHT (overload, steady: the service's admission bound),
+# BENCH_AUTOVACUUM=on (turn PostgreSQL's autovacuum on for the run when the server has it off; reset at the end),
 # BENCH_SUPPLIER (process: the sandbox supplier in its own JVM, the default; in-process: inside the service),
 # BENCH_CEILING_WORKERS (expiry-burst: connections of PostgreSQL's own ceiling, the engine's batch SQL alone, 4; 0: none).
 set -euo pipefail
@@ -85,6 +86,29 @@ log "fresh database $db and Redis prefix $prefix"
 psql -q "$pg/postgres" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 redis-cli -u "$redis_url" --scan --pattern "${prefix}*" | xargs -r -n 1000 redis-cli -u "$redis_url" DEL >/dev/null
 
+# --- PostgreSQL's autovacuum: some CI machines turn it off, and then nothing is vacuumed or analysed while a run
+# goes on (every run starts from an empty database): long runs then measure stale plans and dead rows, not what a
+# production PostgreSQL does. BENCH_AUTOVACUUM=on turns it on for the run and resets it when the run ends.
+autovacuum=$(psql -tA "$pg/postgres" -c 'SHOW autovacuum')
+autovacuum_set=0
+restore_autovacuum() {
+  if [ "$autovacuum_set" = 1 ]; then
+    psql -q "$pg/postgres" -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" >/dev/null || true
+    autovacuum_set=0
+  fi
+}
+if [ "$autovacuum" = off ]; then
+  if [ "${BENCH_AUTOVACUUM:-}" = on ]; then
+    psql -q "$pg/postgres" -c "ALTER SYSTEM SET autovacuum = on" -c "SELECT pg_reload_conf()" >/dev/null
+    autovacuum_set=1
+    autovacuum=on
+    trap restore_autovacuum EXIT
+    log "PostgreSQL's autovacuum turned on for this run (ALTER SYSTEM; reset when the run ends)"
+  else
+    log "WARNING: PostgreSQL runs with autovacuum off: nothing is vacuumed or analysed during the run (BENCH_AUTOVACUUM=on turns it on for the run)"
+  fi
+fi
+
 # --- the service: its own process, dev mode (seeded catalog), and the sandbox supplier (below)
 svc_env=(HTTP_PORT="$port" HTTP_HOST=127.0.0.1 DATABASE_URL="$pg/$db" REDIS_URL="$redis_url" REDIS_KEY_PREFIX="$prefix"
   ADMIN_TOKEN="$admin" SANDBOX_PORT="$sandbox_port" SANDBOX_SMS_PROBABILITY=0 SANDBOX_STOCK_PER_SERVICE=100000 SANDBOX_CLOSES_UNKNOWN=true LOG_FORMAT=text
@@ -121,6 +145,7 @@ log "starting the service on port $port (${svc_env[*]:0:4} ...), results in $out
 env "${svc_env[@]}" java $jvm_opts "${jfr[@]}" -jar "$svc_jar" dev >"$out/service.log" 2>&1 &
 svc=$!
 stop_service() {
+  restore_autovacuum
   if kill -0 "$svc" 2>/dev/null; then
     kill -TERM "$svc" 2>/dev/null || true
     wait "$svc" 2>/dev/null || true
@@ -198,9 +223,9 @@ if [ -f "$out/service.jfr" ]; then
 fi
 
 # --- summary.json: the driver's figures plus the machine, the ceiling and the stores
-machine=$(printf '{"nproc": %s, "memTotalMb": %s, "jdk": "%s", "postgres": "%s", "redis": "%s", "loadAverageAtEnd": "%s"}' \
+machine=$(printf '{"nproc": %s, "memTotalMb": %s, "jdk": "%s", "postgres": "%s", "postgresAutovacuum": "%s", "redis": "%s", "loadAverageAtEnd": "%s"}' \
   "$(nproc)" "$(awk '/MemTotal/ {print int($2/1024)}' /proc/meminfo)" \
-  "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" "$(psql -tA "$pg/postgres" -c 'SHOW server_version')" \
+  "$(java -version 2>&1 | head -1 | sed 's/"/\\"/g')" "$(psql -tA "$pg/postgres" -c 'SHOW server_version')" "$autovacuum" \
   "$(redis-cli -u "$redis_url" INFO server | sed -n 's/^redis_version:\(.*\)/\1/p' | tr -d '\r')" "$(cut -d' ' -f1-3 /proc/loadavg)")
 {
   echo "{"
