@@ -32,8 +32,8 @@ public final class UpstreamCloseHandler implements TimerHandler {
   private final TimerService timers;
   private final ActivationTimers activationTimers;
   /**
-   * The closes suppliers confirmed, written together: in a burst of 200,000 expiries, one statement and commit per
-   * close had cost PostgreSQL about a third again of the refunds' own work.
+   * The closes suppliers confirmed, written together rather than one statement and commit each: at 2,000 expiries a
+   * second (the steady benchmark) as many closes a second run beside the refunds, on the same timer connections.
    */
   private final GroupedStatement closed;
 
